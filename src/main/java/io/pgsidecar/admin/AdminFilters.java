@@ -1,0 +1,108 @@
+package io.pgsidecar.admin;
+
+import io.pgsidecar.audit.AuditEntry;
+import io.pgsidecar.audit.AuditLog;
+import io.pgsidecar.config.InstanceInfo;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+
+/**
+ * Authentication and auditing of the admin API. Every request under {@code /api/v1/admin} needs
+ * the bearer token; every authenticated request that may change something (any method but GET,
+ * HEAD and OPTIONS) is written to the audit log, whatever its outcome.
+ */
+public class AdminFilters {
+
+    static final String ADMIN_PREFIX = "/api/v1/admin";
+    private static final String CALLER = "pgsidecar.caller";
+    private static final String STARTED = "pgsidecar.started";
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final AdminToken token;
+    private final AuditLog audit;
+    private final AuditContext auditContext;
+    private final InstanceInfo instance;
+
+    public AdminFilters(AdminToken token, AuditLog audit, AuditContext auditContext, InstanceInfo instance) {
+        this.token = token;
+        this.audit = audit;
+        this.auditContext = auditContext;
+        this.instance = instance;
+    }
+
+    @ServerRequestFilter(preMatching = true)
+    public Response authenticate(ContainerRequestContext ctx) {
+        String path = ctx.getUriInfo().getPath();
+        if (!path.startsWith(ADMIN_PREFIX)) {
+            return null;
+        }
+        ctx.setProperty(STARTED, System.nanoTime());
+        if (!token.configured()) {
+            return error(503, "admin_token_not_configured",
+                    "admin token not configured: set pgsidecar.admin.token (PGSIDECAR_ADMIN_TOKEN) or "
+                            + "pgsidecar.admin.token-file");
+        }
+        String header = ctx.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return unauthorized("missing bearer token (Authorization: Bearer <token>)");
+        }
+        String presented = header.substring(7).trim();
+        if (!token.matches(presented)) {
+            return unauthorized("invalid bearer token");
+        }
+        String caller = AdminToken.fingerprint(presented);
+        String named = ctx.getHeaderString("X-Pgsidecar-Caller");
+        if (named != null && !named.isBlank()) {
+            caller = caller + " (" + named.strip().replaceAll("[^\\p{Alnum}@._ -]", "_")
+                    .substring(0, Math.min(64, named.strip().length())) + ")";
+        }
+        ctx.setProperty(CALLER, caller);
+        return null;
+    }
+
+    @ServerResponseFilter
+    public void auditChanges(ContainerRequestContext req, ContainerResponseContext resp, HttpServerRequest http) {
+        Object caller = req.getProperty(CALLER);
+        if (caller == null || SAFE.contains(req.getMethod())) {
+            return;
+        }
+        long started = req.getProperty(STARTED) instanceof Long l ? l : System.nanoTime();
+        String action = auditContext.action() != null ? auditContext.action()
+                : req.getMethod() + " " + req.getUriInfo().getPath();
+        Map<String, Object> params = new LinkedHashMap<>(auditContext.parameters());
+        if (params.isEmpty()) {
+            req.getUriInfo().getQueryParameters().forEach((k, v) -> params.put(k, v.size() == 1 ? v.get(0) : v));
+        }
+        String outcome = "success";
+        String detail = auditContext.detail();
+        if (resp.getStatus() >= 400) {
+            outcome = "error";
+            if (resp.getEntity() instanceof ApiResponse<?> r && r.error() != null) {
+                outcome = r.error().code();
+                detail = r.error().message();
+            }
+        }
+        String client = http.remoteAddress() == null ? null : http.remoteAddress().host();
+        audit.record(new AuditEntry(null, Instant.now(), caller.toString(), client, instance.name(), action, params,
+                outcome, resp.getStatus(), detail, (System.nanoTime() - started) / 1_000_000));
+    }
+
+    private static Response unauthorized(String message) {
+        return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"pgsidecar\"")
+                .type(MediaType.APPLICATION_JSON).entity(ApiResponse.error("unauthorized", message)).build();
+    }
+
+    static Response error(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiResponse.error(code, message)).build();
+    }
+}

@@ -1,0 +1,35 @@
+package io.pgsidecar.audit;
+
+import io.pgsidecar.leader.LeaderService;
+import io.pgsidecar.metrics.CollectorMetrics;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The leader deletes audit rows older than the retention period. */
+@io.quarkus.runtime.Startup
+@ApplicationScoped
+public class AuditRetentionJob {
+
+    static final String COLLECTOR = "audit_retention";
+
+    private final AuditLog audit;
+    private final AuditConfig config;
+    private final LeaderService leader;
+    private final CollectorMetrics collectors;
+
+    public AuditRetentionJob(AuditLog audit, AuditConfig config, LeaderService leader, CollectorMetrics collectors) {
+        this.audit = audit;
+        this.config = config;
+        this.leader = leader;
+        this.collectors = collectors;
+        collectors.register(COLLECTOR);
+    }
+
+    @Scheduled(every = "${pgsidecar.audit.prune-interval:1h}", delayed = "1m", identity = COLLECTOR,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void prune() {
+        if (leader.isLeader()) {
+            collectors.run(COLLECTOR, () -> audit.prune(config.retention()));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.pgsidecar.config;
+
+import io.pgsidecar.admin.AdminConfig;
+import io.pgsidecar.audit.AuditConfig;
+import io.pgsidecar.db.DbConfig;
+import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.health.HealthConfig;
+import io.pgsidecar.leader.LeaderConfig;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Checks the configuration before anything else starts and stops start-up with one message that
+ * names each bad key and its value. Type errors (a word where a number belongs) are caught by the
+ * configuration system itself, with the same kind of message.
+ */
+@Startup
+@Priority(1)
+@ApplicationScoped
+public class ConfigValidator {
+
+    public ConfigValidator(DbConfig db, AdminConfig admin, LeaderConfig leader, HealthConfig health, AuditConfig audit,
+                           @ConfigProperty(name = EnvironmentConfigSourceFactory.PROBLEMS_KEY) Optional<String> aliasProblems,
+                           @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl) {
+        List<String> problems = new ArrayList<>();
+        aliasProblems.ifPresent(p -> problems.addAll(List.of(p.split("\n"))));
+        if (jdbcUrl.isEmpty() || jdbcUrl.get().isBlank()) {
+            problems.add("no database configured: set DATABASE_URL (postgresql://user:password@host:5432/db) "
+                    + "or quarkus.datasource.jdbc.url");
+        } else if (!jdbcUrl.get().startsWith("jdbc:postgresql:")) {
+            problems.add("quarkus.datasource.jdbc.url='" + DatabaseUrl.redact(jdbcUrl.get())
+                    + "': expected jdbc:postgresql://host:port/db");
+        }
+        if (!Identifiers.isSimple(db.schema())) {
+            problems.add("pgsidecar.db.schema='" + db.schema()
+                    + "': expected a lower-case identifier (letters, digits, _; at most 63 characters)");
+        }
+        DbConfig.Pool pool = db.pool();
+        if (pool.maxSize() < 1) {
+            problems.add("pgsidecar.db.pool.max-size (DB_POOL_SIZE)='" + pool.maxSize() + "': expected at least 1");
+        }
+        if (pool.minSize() < 0 || pool.minSize() > pool.maxSize()) {
+            problems.add("pgsidecar.db.pool.min-size='" + pool.minSize() + "': expected 0 to max-size ("
+                    + pool.maxSize() + ")");
+        }
+        positive(problems, "pgsidecar.db.pool.acquisition-timeout (DB_POOL_TIMEOUT)", pool.acquisitionTimeout());
+        positive(problems, "pgsidecar.db.pool.max-lifetime (DB_POOL_RECYCLE)", pool.maxLifetime());
+        positive(problems, "pgsidecar.db.pool.idle-removal", pool.idleRemoval());
+        positive(problems, "pgsidecar.db.statement-timeout", db.statementTimeout());
+        positive(problems, "pgsidecar.db.lock-timeout", db.lockTimeout());
+        notNegative(problems, "pgsidecar.db.idle-in-transaction-session-timeout", db.idleInTransactionSessionTimeout());
+        positive(problems, "pgsidecar.leader.lease", leader.lease());
+        positive(problems, "pgsidecar.health.readiness-timeout", health.readinessTimeout());
+        positive(problems, "pgsidecar.audit.retention", audit.retention());
+        positive(problems, "pgsidecar.audit.prune-interval", audit.pruneInterval());
+        if (admin.maxBodyBytes() < 1024) {
+            problems.add("pgsidecar.admin.max-body-bytes='" + admin.maxBodyBytes() + "': expected at least 1024");
+        }
+        if (admin.maxAuditLimit() < 1) {
+            problems.add("pgsidecar.admin.max-audit-limit='" + admin.maxAuditLimit() + "': expected at least 1");
+        }
+        ratio(problems, "pgsidecar.health.connection-usage-degraded", health.connectionUsageDegraded());
+        ratio(problems, "pgsidecar.health.xid-age-degraded", health.xidAgeDegraded());
+        ratio(problems, "pgsidecar.health.xid-age-unhealthy", health.xidAgeUnhealthy());
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException("pgsidecar cannot start, the configuration is invalid:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+    }
+
+    private static void positive(List<String> problems, String key, Duration d) {
+        if (d.isNegative() || d.isZero()) {
+            problems.add(key + "='" + d + "': expected a duration above zero");
+        }
+    }
+
+    private static void notNegative(List<String> problems, String key, Duration d) {
+        if (d.isNegative()) {
+            problems.add(key + "='" + d + "': expected a duration of zero or more");
+        }
+    }
+
+    private static void ratio(List<String> problems, String key, double v) {
+        if (!(v > 0 && v <= 1)) {
+            problems.add(key + "='" + v + "': expected a ratio above 0 and at most 1");
+        }
+    }
+}

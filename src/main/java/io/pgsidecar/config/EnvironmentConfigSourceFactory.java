@@ -1,0 +1,96 @@
+package io.pgsidecar.config;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.common.MapBackedConfigSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/**
+ * Turns the deployment-style settings into the agent's keys, in one place:
+ * {@code DATABASE_URL}, the password file, and the {@link LegacyAliases legacy environment names}.
+ *
+ * <p>Its ordinal (275) puts it above {@code application.properties} and below real environment
+ * variables and system properties, so an explicit {@code QUARKUS_DATASOURCE_JDBC_URL} or
+ * {@code PGSIDECAR_DB_POOL_MAX_SIZE} still wins over the alias. Values it cannot read are not
+ * applied; they are listed under {@link #PROBLEMS_KEY} and {@code ConfigValidator} stops start-up
+ * with them.
+ */
+public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory {
+
+    /** Key under which the problems found here are handed to the start-up validation. */
+    public static final String PROBLEMS_KEY = "pgsidecar.internal.config-problems";
+    static final int ORDINAL = 275;
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        Map<String, String> props = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+
+        for (LegacyAliases.Alias alias : LegacyAliases.ALL) {
+            String raw = value(context, alias.env());
+            if (raw == null) {
+                continue;
+            }
+            try {
+                props.put(alias.key(), LegacyAliases.convert(alias, raw));
+            } catch (IllegalArgumentException e) {
+                problems.add(alias.env() + "='" + raw + "': " + e.getMessage());
+            }
+        }
+
+        String url = value(context, "DATABASE_URL");
+        if (url != null) {
+            try {
+                DatabaseUrl parsed = DatabaseUrl.parse(url);
+                props.put("quarkus.datasource.jdbc.url", parsed.jdbcUrl());
+                parsed.user().ifPresent(u -> props.put("quarkus.datasource.username", u));
+                parsed.password().ifPresent(p -> props.put("quarkus.datasource.password", p));
+            } catch (IllegalArgumentException e) {
+                problems.add("DATABASE_URL='" + DatabaseUrl.redact(url) + "': " + e.getMessage());
+            }
+        }
+
+        String passwordFile = props.getOrDefault("pgsidecar.db.password-file",
+                value(context, "pgsidecar.db.password-file"));
+        if (passwordFile != null && !passwordFile.isBlank()) {
+            try {
+                props.put("quarkus.datasource.password", readSecretFile(passwordFile));
+            } catch (IOException e) {
+                problems.add("pgsidecar.db.password-file='" + passwordFile + "': cannot be read ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        }
+
+        if (!problems.isEmpty()) {
+            props.put(PROBLEMS_KEY, String.join("\n", problems));
+        }
+        return List.of(new MapBackedConfigSource("pgsidecar environment aliases", props, ORDINAL) {
+        });
+    }
+
+    @Override
+    public OptionalInt getPriority() {
+        return OptionalInt.of(ORDINAL);
+    }
+
+    /** Reads a secret file, dropping the trailing newline that editors and kubectl add. */
+    public static String readSecretFile(String path) throws IOException {
+        String s = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        return s.replaceAll("[\\r\\n]+$", "");
+    }
+
+    private static String value(ConfigSourceContext context, String name) {
+        ConfigValue v = context.getValue(name);
+        return v == null || v.getValue() == null ? null : v.getValue();
+    }
+}

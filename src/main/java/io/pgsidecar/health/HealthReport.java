@@ -1,0 +1,36 @@
+package io.pgsidecar.health;
+
+import io.pgsidecar.db.PoolStats;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The composite report of {@code GET /api/v1/admin/database/health}.
+ *
+ * @param overall {@code healthy}, {@code degraded} or {@code unhealthy}; {@link #reasons} says why
+ */
+public record HealthReport(String overall, List<String> reasons, Instant checkedAt, Server server,
+                           Connections connections, Double cacheHitRatio, Double oldestTransactionSeconds,
+                           TransactionIds transactionIds, PgStatStatements pgStatStatements, PoolStats agentPool,
+                           Leader leader, Migrations migrations) {
+
+    public record Server(String version, int versionNum, boolean inRecovery, double uptimeSeconds) {
+    }
+
+    /** @param usable max_connections minus the reserved slots */
+    public record Connections(long current, int maxConnections, int reserved, int usable, double usageRatio) {
+    }
+
+    /** @param ageRatio age of the oldest datfrozenxid as a share of 2^31 */
+    public record TransactionIds(long maxAge, String oldestDatabase, double ageRatio) {
+    }
+
+    public record PgStatStatements(boolean loaded, boolean installed, String version) {
+    }
+
+    public record Leader(boolean leader, boolean electionEnabled, Instant since, String lastError) {
+    }
+
+    public record Migrations(boolean done, String lastError) {
+    }
+}

@@ -1,0 +1,85 @@
+package io.pgsidecar.leader;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pgsidecar.db.DbConfig;
+import io.pgsidecar.db.DirectConnections;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Whether this agent is the leader for its database. Scheduled database-wide work asks
+ * {@link #isLeader()} before it runs; everything else (health, metrics, admin API) runs on every
+ * instance.
+ */
+@ApplicationScoped
+public class LeaderService {
+
+    private static final Logger LOG = Logger.getLogger(LeaderService.class);
+
+    private final LeaderConfig config;
+    private final LeaderElector elector;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pgsidecar-leader");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public LeaderService(LeaderConfig config, DbConfig db, DirectConnections connections, MeterRegistry registry) {
+        this.config = config;
+        long key = config.lockKey().orElseGet(() -> defaultKey(db.schema()));
+        this.elector = new LeaderElector(() -> connections.open("pgsidecar-leader"), key, Clock.systemUTC(),
+                leader -> LOG.infof(leader ? "this agent is now the leader" : "this agent is no longer the leader"));
+        Gauge.builder("pgsidecar.leader", this, s -> s.isLeader() ? 1 : 0)
+                .description("1 when this agent is the leader for its database, else 0")
+                .register(registry);
+    }
+
+    void start(@Observes StartupEvent ev) {
+        if (!config.enabled()) {
+            LOG.info("leader election disabled: this agent stays a follower");
+            return;
+        }
+        long period = Math.max(100, config.lease().toMillis() / 3);
+        ticker.scheduleWithFixedDelay(elector::tick, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        ticker.shutdownNow();
+        elector.resign(java.time.Duration.ZERO);
+    }
+
+    public boolean isLeader() {
+        return elector.state().leader();
+    }
+
+    public LeaderElector.State state() {
+        return elector.state();
+    }
+
+    /** Steps down and stays out for one lease, so another instance takes over. */
+    public void stepDown() {
+        elector.resign(config.lease());
+    }
+
+    public LeaderConfig config() {
+        return config;
+    }
+
+    /** 'pgsc' in the high half, a hash of the schema in the low half. */
+    static long defaultKey(String schema) {
+        int h = 0;
+        for (byte b : schema.getBytes(StandardCharsets.UTF_8)) {
+            h = 31 * h + (b & 0xff);
+        }
+        return ((long) 0x70677363 << 32) | (h & 0xffffffffL);
+    }
+}

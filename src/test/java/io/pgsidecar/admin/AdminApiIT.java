@@ -1,0 +1,150 @@
+package io.pgsidecar.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The admin API shell as a client sees it: auth, envelope, status codes, audit. */
+@QuarkusTest
+@QuarkusTestResource(PgTestResource.class)
+class AdminApiIT {
+
+    static final String BASE = "/api/v1/admin/database";
+    static final String TOKEN = "test-token";
+
+    @Test
+    void missingTokenIs401InTheEnvelope() {
+        given().when().get(BASE + "/pool")
+                .then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("status", equalTo("error"))
+                .body("error.code", equalTo("unauthorized"));
+    }
+
+    @Test
+    void wrongTokenIs401() {
+        given().auth().oauth2("test-tokeN").when().get(BASE + "/pool")
+                .then().statusCode(401).body("error.message", equalTo("invalid bearer token"));
+    }
+
+    @Test
+    void poolFiguresAreServed() {
+        given().auth().oauth2(TOKEN).when().get(BASE + "/pool")
+                .then().statusCode(200)
+                .body("status", equalTo("success"))
+                .body("data.max", equalTo(3))
+                .body("data.active", greaterThanOrEqualTo(0));
+    }
+
+    @Test
+    void healthReportCoversTheDatabaseAndTheAgent() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).when().get(BASE + "/health")
+                        .then().statusCode(200)
+                        .body("data.migrations.done", equalTo(true))
+                        .body("data.leader.leader", equalTo(true)));
+        given().auth().oauth2(TOKEN).when().get(BASE + "/health")
+                .then().statusCode(200)
+                .body("status", equalTo("success"))
+                .body("data.overall", equalTo("healthy"))
+                .body("data.server.versionNum", greaterThanOrEqualTo(130000))
+                .body("data.server.inRecovery", equalTo(false))
+                .body("data.connections.maxConnections", equalTo(100))
+                .body("data.connections.usable", equalTo(97))
+                .body("data.transactionIds.maxAge", greaterThanOrEqualTo(0))
+                .body("data.pgStatStatements.loaded", equalTo(true))
+                .body("data.pgStatStatements.installed", equalTo(true))
+                .body("data.agentPool.max", equalTo(3))
+                .body("data.cacheHitRatio", notNullValue());
+    }
+
+    @Test
+    void unknownResourceIs404InTheEnvelope() {
+        given().auth().oauth2(TOKEN).when().get(BASE + "/no-such-thing")
+                .then().statusCode(404)
+                .contentType(ContentType.JSON)
+                .body("status", equalTo("error"))
+                .body("error.code", equalTo("not_found"));
+    }
+
+    @Test
+    void wrongMethodIs405() {
+        given().auth().oauth2(TOKEN).when().delete(BASE + "/pool")
+                .then().statusCode(405)
+                .body("error.code", equalTo("method_not_allowed"));
+    }
+
+    @Test
+    void badQueryParameterIs400AndNamesIt() {
+        given().auth().oauth2(TOKEN).queryParam("limit", "lots").when().get(BASE + "/audit")
+                .then().statusCode(400)
+                .body("error.code", equalTo("invalid_parameter"))
+                .body("error.message", containsString("limit"))
+                .body("error.message", containsString("lots"));
+        given().auth().oauth2(TOKEN).queryParam("limit", "0").when().get(BASE + "/audit")
+                .then().statusCode(400);
+    }
+
+    @Test
+    void bodyOverTheLimitIs413InTheEnvelope() {
+        String big = "{\"x\":\"" + "a".repeat(70 * 1024) + "\"}";
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body(big)
+                .when().post(BASE + "/leader/step-down")
+                .then().statusCode(413)
+                .body("error.code", equalTo("payload_too_large"));
+    }
+
+    @Test
+    void noStackTraceReachesTheClient() {
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{not json")
+                .when().post(BASE + "/leader/step-down")
+                .then().statusCode(not(500))
+                .body(not(containsString("at io.")))
+                .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void changingCallsAreAudited() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).when().get(BASE + "/leader")
+                        .then().body("data.leader", equalTo(true)));
+        given().auth().oauth2(TOKEN).header("X-Pgsidecar-Caller", "alice")
+                .queryParam("dry_run", "true")
+                .when().post(BASE + "/leader/step-down")
+                .then().statusCode(200)
+                .body("data.dryRun", equalTo(true));
+        given().auth().oauth2(TOKEN).queryParam("dry_run", "maybe")
+                .when().post(BASE + "/leader/step-down")
+                .then().statusCode(400);
+        // the dry run left the leader in place
+        given().auth().oauth2(TOKEN).when().get(BASE + "/leader").then().body("data.leader", equalTo(true));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).queryParam("action", "leader.step-down").when().get(BASE + "/audit")
+                        .then().statusCode(200)
+                        .body("data.outcome", hasItem("success"))
+                        .body("data.outcome", hasItem("invalid_parameter"))
+                        .body("data.caller", hasItem(containsString("(alice)")))
+                        .body("data[0].instance", notNullValue())
+                        .body("data[0].parameters", notNullValue()));
+    }
+
+    @Test
+    void readsAreNotAudited() {
+        given().auth().oauth2(TOKEN).when().get(BASE + "/pool").then().statusCode(200);
+        given().auth().oauth2(TOKEN).queryParam("action", "GET " + BASE + "/pool").when().get(BASE + "/audit")
+                .then().statusCode(200).body("data[0]", nullValue());
+    }
+}

@@ -1,0 +1,55 @@
+package io.pgsidecar.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Points the agent under test at a fresh database in the fixture's shared primary. With the init
+ * argument {@code own=true} it gets a primary of its own instead (for tests that stop the server),
+ * exposed to the test through {@link #ownCluster()}.
+ */
+public class PgTestResource implements QuarkusTestResourceLifecycleManager {
+
+    private static volatile PgCluster own;
+    private boolean useOwn;
+    private PgCluster cluster;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        useOwn = Boolean.parseBoolean(initArgs.getOrDefault("own", "false"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String db;
+        if (useOwn) {
+            cluster = PgFixture.newPrimary();
+            own = cluster;
+            db = cluster.createDatabase("app");
+        } else {
+            cluster = PgFixture.shared();
+            db = PgFixture.freshDatabase("app");
+        }
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", cluster.jdbcUrl(db));
+        config.put("quarkus.datasource.username", PgCluster.USER);
+        config.put("quarkus.datasource.password", PgCluster.PASSWORD);
+        config.put("pgsidecar.test.database", db);
+        config.put("pgsidecar.test.port", Integer.toString(cluster.port()));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (useOwn && cluster != null) {
+            cluster.close();
+            own = null;
+        }
+    }
+
+    /** The cluster of the running test when it asked for its own. */
+    public static PgCluster ownCluster() {
+        return own;
+    }
+}
