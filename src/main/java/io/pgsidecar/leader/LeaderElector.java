@@ -98,6 +98,15 @@ public final class LeaderElector {
      * another candidate takes over at its next tick.
      */
     public synchronized void resign(java.time.Duration holdOff) {
+        if (state.leader() && session != null) {
+            // unlock explicitly: the server ends a closed session asynchronously, and a successor
+            // should not have to wait for that
+            try (Statement s = session.createStatement()) {
+                s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock(" + lockClass + ", " + lockObject + ")");
+            } catch (SQLException ignored) {
+                // closing the session below releases it too
+            }
+        }
         closeSession();
         holdOffUntil = clock.instant().plus(holdOff);
         update(false, Optional.empty());

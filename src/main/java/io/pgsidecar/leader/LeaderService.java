@@ -1,7 +1,7 @@
 package io.pgsidecar.leader;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.pgsidecar.metrics.OwnedMeters;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.DirectConnections;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,14 +33,14 @@ public class LeaderService {
         return t;
     });
 
-    public LeaderService(LeaderConfig config, DbConfig db, DirectConnections connections, MeterRegistry registry) {
+    public LeaderService(LeaderConfig config, DbConfig db, DirectConnections connections, OwnedMeters meters) {
         this.config = config;
         long key = config.lockKey().orElseGet(() -> defaultKey(db.schema()));
         this.elector = new LeaderElector(() -> connections.open("pgsidecar-leader"), key, Clock.systemUTC(),
                 leader -> LOG.infof(leader ? "this agent is now the leader" : "this agent is no longer the leader"));
-        Gauge.builder("pgsidecar.leader", this, s -> s.isLeader() ? 1 : 0)
+        meters.own(Gauge.builder("pgsidecar.leader", this, s -> s.isLeader() ? 1 : 0)
                 .description("1 when this agent is the leader for its database, else 0")
-                .register(registry);
+                .register(meters.registry()));
     }
 
     void start(@Observes StartupEvent ev) {

@@ -35,11 +35,13 @@ public class CollectorMetrics {
     }
 
     private final MeterRegistry registry;
+    private final OwnedMeters meters;
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    public CollectorMetrics(MeterRegistry registry) {
-        this.registry = registry;
+    public CollectorMetrics(OwnedMeters meters) {
+        this.meters = meters;
+        this.registry = meters.registry();
         this.clock = Clock.systemUTC();
     }
 
@@ -53,14 +55,14 @@ public class CollectorMetrics {
 
         Entry(String name) {
             this.name = name;
-            Gauge.builder("pgsidecar.collector.duration", lastDurationNanos, v -> v.get() / 1e9)
+            meters.own(Gauge.builder("pgsidecar.collector.duration", lastDurationNanos, v -> v.get() / 1e9)
                     .baseUnit("seconds").tag("collector", name)
-                    .description("How long the collector's last run took").register(registry);
-            Gauge.builder("pgsidecar.collector.last.success.timestamp", lastSuccessMillis, v -> v.get() / 1e3)
+                    .description("How long the collector's last run took").register(registry));
+            meters.own(Gauge.builder("pgsidecar.collector.last.success.timestamp", lastSuccessMillis, v -> v.get() / 1e3)
                     .baseUnit("seconds").tag("collector", name)
-                    .description("When the collector last succeeded (Unix time; 0 = never)").register(registry);
-            errors = Counter.builder("pgsidecar.collector.errors").tag("collector", name)
-                    .description("Runs of the collector that failed").register(registry);
+                    .description("When the collector last succeeded (Unix time; 0 = never)").register(registry));
+            errors = meters.own(Counter.builder("pgsidecar.collector.errors").tag("collector", name)
+                    .description("Runs of the collector that failed").register(registry));
         }
 
         Status status() {

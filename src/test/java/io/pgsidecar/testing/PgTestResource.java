@@ -31,6 +31,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             cluster = PgFixture.shared();
             db = PgFixture.freshDatabase("app");
         }
+        simulateApplicationMigrations(cluster, db);
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", cluster.jdbcUrl(db));
         config.put("quarkus.datasource.username", PgCluster.USER);
@@ -45,6 +46,20 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         if (useOwn && cluster != null) {
             cluster.close();
             own = null;
+        }
+    }
+
+    /**
+     * The application's own Flyway history in {@code public}, which the agent must never touch.
+     */
+    static void simulateApplicationMigrations(PgCluster cluster, String db) {
+        try (java.sql.Connection c = cluster.connect(db); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE public.flyway_schema_history (installed_rank int PRIMARY KEY, version text,"
+                    + " description text, success boolean)");
+            s.execute("INSERT INTO public.flyway_schema_history VALUES (1, '1', 'application tables', true)");
+            s.execute("CREATE TABLE public.orders (id bigserial PRIMARY KEY, customer_id bigint, total numeric)");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
