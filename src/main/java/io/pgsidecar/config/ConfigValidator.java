@@ -31,10 +31,11 @@ public class ConfigValidator {
                            @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl) {
         List<String> problems = new ArrayList<>();
         aliasProblems.ifPresent(p -> problems.addAll(List.of(p.split("\n"))));
-        if (jdbcUrl.isEmpty() || jdbcUrl.get().isBlank()) {
+        boolean urlProblem = problems.stream().anyMatch(p -> p.startsWith("DATABASE_URL="));
+        if ((jdbcUrl.isEmpty() || jdbcUrl.get().isBlank()) && !urlProblem) {
             problems.add("no database configured: set DATABASE_URL (postgresql://user:password@host:5432/db) "
                     + "or quarkus.datasource.jdbc.url");
-        } else if (!jdbcUrl.get().startsWith("jdbc:postgresql:")) {
+        } else if (jdbcUrl.isPresent() && !jdbcUrl.get().startsWith("jdbc:postgresql:")) {
             problems.add("quarkus.datasource.jdbc.url='" + DatabaseUrl.redact(jdbcUrl.get())
                     + "': expected jdbc:postgresql://host:port/db");
         }

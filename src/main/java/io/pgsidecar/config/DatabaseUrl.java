@@ -31,6 +31,9 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
             throw new IllegalArgumentException("the scheme must be postgresql:// or postgres://");
         }
         String host = uri.getHost();
+        if ((host == null || host.isBlank()) && uri.getRawAuthority() != null) {
+            throw new IllegalArgumentException("the host or port is not valid (expected host:port with a numeric port)");
+        }
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("it names no host (expected postgresql://user:password@host:port/db)");
         }

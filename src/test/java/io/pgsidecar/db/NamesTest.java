@@ -1,0 +1,24 @@
+package io.pgsidecar.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class NamesTest {
+
+    @Test
+    void databaseNameComesFromTheJdbcUrl() {
+        assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h:5432/orders?sslmode=require")).isEqualTo("orders");
+        assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h/my%20db")).isEqualTo("my db");
+        assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h:5432/")).isEqualTo("unknown");
+    }
+
+    @Test
+    void identifiersAreCheckedAndQuoted() {
+        assertThat(Identifiers.isSimple("pgsidecar")).isTrue();
+        assertThat(Identifiers.isSimple("pg_sidecar2")).isTrue();
+        assertThat(Identifiers.isSimple("Robert'); DROP TABLE students;--")).isFalse();
+        assertThat(Identifiers.isSimple("a".repeat(64))).isFalse();
+        assertThat(Identifiers.quote("we\"ird")).isEqualTo("\"we\"\"ird\"");
+    }
+}

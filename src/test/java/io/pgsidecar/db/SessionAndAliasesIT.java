@@ -1,0 +1,80 @@
+package io.pgsidecar.db;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.agroal.api.AgroalDataSource;
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool honours the legacy environment names, and every session it opens carries the agent's
+ * limits, as seen by the server itself.
+ */
+@QuarkusTest
+@TestProfile(SessionAndAliasesIT.Aliases.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+class SessionAndAliasesIT {
+
+    /** The legacy names, as a deployment would set them. */
+    public static class Aliases implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("DB_POOL_SIZE", "2", "DB_POOL_TIMEOUT", "1.5", "DB_POOL_RECYCLE", "600",
+                    "DB_POOL_PRE_PING", "false", "pgsidecar.db.statement-timeout", "7s");
+        }
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void legacyNamesDriveThePool() {
+        var cfg = dataSource.getConfiguration().connectionPoolConfiguration();
+        assertThat(cfg.maxSize()).isEqualTo(2);
+        assertThat(cfg.acquisitionTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(cfg.maxLifetime()).isEqualTo(Duration.ofMinutes(10));
+        given().auth().oauth2("test-token").get("/api/v1/admin/database/pool").then().body("data.max", equalTo(2));
+    }
+
+    @Test
+    void everySessionCarriesTheAgentsLimits() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('application_name'), "
+                     + "current_setting('statement_timeout'), current_setting('lock_timeout'), "
+                     + "current_setting('idle_in_transaction_session_timeout')")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("pgsidecar");
+            assertThat(rs.getString(2)).isEqualTo("7s");
+            assertThat(rs.getString(3)).isEqualTo("2s");
+            assertThat(rs.getString(4)).isEqualTo("1min");
+        }
+    }
+
+    @Test
+    void aStatementOverTheTimeoutIsCancelled() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET statement_timeout = '200ms'");
+            long t0 = System.nanoTime();
+            try {
+                s.execute("SELECT pg_sleep(5)");
+                throw new AssertionError("pg_sleep(5) was not cancelled");
+            } catch (java.sql.SQLException e) {
+                assertThat(e.getSQLState()).isEqualTo("57014");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+            s.execute("RESET statement_timeout");
+        }
+    }
+}
