@@ -14,8 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The admin API's bearer token, from {@code pgsidecar.admin.token} or the file in
- * {@code pgsidecar.admin.token-file}. In dev mode, when neither is set, a random one is made and
- * printed. Tokens are compared through their SHA-256 digests with {@link MessageDigest#isEqual},
+ * {@code pgsidecar.admin.token-file}. In dev mode or with the embedded database, when neither is
+ * set, a random one is made and printed. Tokens are compared through their SHA-256 digests with {@link MessageDigest#isEqual},
  * so the time taken does not depend on how much of a guess is right.
  */
 @ApplicationScoped
@@ -26,7 +26,9 @@ public class AdminToken {
     private final Optional<byte[]> digest;
     private final Optional<String> generated;
 
-    public AdminToken(AdminConfig config) {
+    public AdminToken(AdminConfig config,
+                      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pgsidecar.dev.embedded",
+                              defaultValue = "false") boolean embedded) {
         Optional<String> token = config.token().filter(t -> !t.isBlank());
         if (token.isEmpty() && config.tokenFile().isPresent()) {
             try {
@@ -38,7 +40,7 @@ public class AdminToken {
             }
         }
         Optional<String> made = Optional.empty();
-        if (token.isEmpty() && LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+        if (token.isEmpty() && (LaunchMode.current() == LaunchMode.DEVELOPMENT || embedded)) {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             made = Optional.of(HexFormat.of().formatHex(random));

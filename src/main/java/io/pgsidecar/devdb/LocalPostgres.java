@@ -40,12 +40,21 @@ public final class LocalPostgres implements AutoCloseable {
     private final int majorVersion;
     private volatile boolean closed;
 
+    private static final String OWNER_FILE = "owner.pid";
+    private static final java.util.concurrent.atomic.AtomicBoolean REAPED = new java.util.concurrent.atomic.AtomicBoolean();
+
     private LocalPostgres(Path bin, Path baseDir, int port, int majorVersion) {
+        reapOrphans(bin);
         this.bin = bin;
         this.baseDir = baseDir;
         this.dataDir = baseDir.resolve("data");
         this.port = port;
         this.majorVersion = majorVersion;
+        try {
+            Files.writeString(baseDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeQuietly, "pg-cleanup-" + port));
     }
 
@@ -277,6 +286,56 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stops and removes clusters left behind by a JVM that was killed before its shutdown hooks
+     * could run (a forcibly stopped test run or dev session). Runs once per JVM.
+     */
+    static void reapOrphans(Path bin) {
+        if (!REAPED.compareAndSet(false, true)) {
+            return;
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path dir : (Iterable<Path>) dirs::iterator) {
+                String name = dir.getFileName().toString();
+                Path owner = dir.resolve(OWNER_FILE);
+                if (!(name.startsWith("pgsidecar-pg-") || name.startsWith("pgsidecar-replica-")) || !Files.exists(owner)) {
+                    continue;
+                }
+                long pid = parseLongOr(Files.readString(owner).trim(), -1);
+                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                Path data = dir.resolve("data");
+                if (Files.exists(data.resolve("postmaster.pid"))) {
+                    List<String> cmd = new ArrayList<>();
+                    if (isRoot()) {
+                        cmd.addAll(List.of("runuser", "-u", USER, "--"));
+                    }
+                    cmd.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+                    try {
+                        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                .start().waitFor(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+                deleteRecursively(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: leftovers only cost disk space and a few idle processes
+        }
+    }
+
+    private static long parseLongOr(String s, long fallback) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
