@@ -37,12 +37,12 @@ public class DevMode {
     public DevMode(AdminToken token,
                    @ConfigProperty(name = "pgsidecar.dev.embedded", defaultValue = "false") boolean embedded,
                    @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl,
-                   @ConfigProperty(name = "pgsidecar.dev.replica-url", defaultValue = "") String replicaUrl,
+                   @ConfigProperty(name = "pgsidecar.dev.replica-url") Optional<String> replicaUrl,
                    @ConfigProperty(name = "quarkus.http.port", defaultValue = "9188") int httpPort) {
         this.token = token;
         this.embedded = embedded;
         this.jdbcUrl = jdbcUrl.orElse("");
-        this.replicaUrl = replicaUrl;
+        this.replicaUrl = replicaUrl.orElse("");
         this.httpPort = httpPort;
     }
 
