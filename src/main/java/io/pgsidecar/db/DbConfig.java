@@ -40,6 +40,10 @@ public interface DbConfig {
     @WithDefault("60s")
     Duration idleInTransactionSessionTimeout();
 
+    /** How often migrations are retried while the database is unreachable. */
+    @WithDefault("5s")
+    Duration migrationRetry();
+
     /** The pool. */
     Pool pool();
 
