@@ -67,6 +67,13 @@ public class AdminFilters {
                     .substring(0, Math.min(64, named.strip().length())) + ")";
         }
         ctx.setProperty(CALLER, caller);
+        // the admin API speaks JSON: a request without a body or a Content-Type (curl -X POST ...)
+        // is read as JSON, so it reaches the resource instead of failing with 415
+        String length = ctx.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        boolean noBody = "0".equals(length) || (length == null && ctx.getHeaderString("Transfer-Encoding") == null);
+        if (noBody || ctx.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
+            ctx.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+        }
         return null;
     }
 

@@ -37,16 +37,51 @@ public class ApiExceptionMappers {
                 + e.sqlState() + "): " + e.getMessage());
     }
 
-    @ServerExceptionMapper({MismatchedInputException.class, InvalidFormatException.class})
-    public Response badBody(MismatchedInputException e) {
-        String field = e.getPath().isEmpty() ? "body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
-        return AdminFilters.error(400, "invalid_body", "field '" + field + "' has the wrong type or is missing");
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return jsonError(e);
     }
 
     @ServerExceptionMapper
-    public Response malformed(JsonProcessingException e) {
-        return AdminFilters.error(400, "malformed_json", "the request body is not valid JSON: "
-                + e.getOriginalMessage());
+    public Response body(Bodies.BodyException e) {
+        return jsonError(e.json);
+    }
+
+    /** Listed on its own so it wins over the Jackson extension's built-in mapper (a bare 400). */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return jsonError(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(InvalidFormatException e) {
+        return jsonError(e);
+    }
+
+    /** A body that is not JSON (malformed_json) or JSON of the wrong shape (invalid_body). */
+    static Response jsonError(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException mie) {
+            String field = mie.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").reduce((a, b) -> a + "." + b).orElse("body");
+            String expected = mie.getTargetType() == null ? "" : " (expected " + simpleType(mie.getTargetType()) + ")";
+            return AdminFilters.error(400, "invalid_body", "field '" + field + "' has the wrong type" + expected);
+        }
+        String location = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return AdminFilters.error(400, "malformed_json", "the request body is not valid JSON" + location);
+    }
+
+    private static String simpleType(Class<?> type) {
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        return "an object";
     }
 
     @ServerExceptionMapper
@@ -64,6 +99,11 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c instanceof JsonProcessingException jpe) {
+                return jsonError(jpe);
+            }
+        }
         String code = switch (status) {
             case 400 -> "bad_request";
             case 401 -> "unauthorized";

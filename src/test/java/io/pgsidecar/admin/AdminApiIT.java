@@ -108,12 +108,36 @@ class AdminApiIT {
     }
 
     @Test
-    void noStackTraceReachesTheClient() {
+    void malformedJsonIs400WithoutAStackTrace() {
         given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{not json")
                 .when().post(BASE + "/leader/step-down")
-                .then().statusCode(not(500))
+                .then().statusCode(400)
+                .body("status", equalTo("error"))
+                .body("error.code", equalTo("malformed_json"))
                 .body(not(containsString("at io.")))
                 .body(not(containsString("Exception")));
+    }
+
+    @Test
+    void wrongFieldTypeIs400AndNamesTheField() {
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{\"dry_run\": {\"a\": 1}}")
+                .when().post(BASE + "/leader/step-down")
+                .then().statusCode(400)
+                .body("error.code", equalTo("invalid_body"))
+                .body("error.message", containsString("dry_run"));
+    }
+
+    @Test
+    void badInputChangesNothing() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).when().get(BASE + "/leader").then().body("data.leader", equalTo(true)));
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{\"dry_run\": \"nope\"}")
+                .when().post(BASE + "/leader/step-down").then().statusCode(400);
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON)
+                .body("{\"reason\": \"" + "x".repeat(600) + "\"}")
+                .when().post(BASE + "/leader/step-down").then().statusCode(400)
+                .body("error.message", containsString("reason"));
+        given().auth().oauth2(TOKEN).when().get(BASE + "/leader").then().body("data.leader", equalTo(true));
     }
 
     @Test
@@ -122,7 +146,7 @@ class AdminApiIT {
                 given().auth().oauth2(TOKEN).when().get(BASE + "/leader")
                         .then().body("data.leader", equalTo(true)));
         given().auth().oauth2(TOKEN).header("X-Pgsidecar-Caller", "alice")
-                .queryParam("dry_run", "true")
+                .contentType(ContentType.JSON).body("{\"dry_run\": true, \"reason\": \"draining node-7\"}")
                 .when().post(BASE + "/leader/step-down")
                 .then().statusCode(200)
                 .body("data.dryRun", equalTo(true));
@@ -137,6 +161,7 @@ class AdminApiIT {
                         .body("data.outcome", hasItem("success"))
                         .body("data.outcome", hasItem("invalid_parameter"))
                         .body("data.caller", hasItem(containsString("(alice)")))
+                        .body("data.parameters.reason", hasItem("draining node-7"))
                         .body("data[0].instance", notNullValue())
                         .body("data[0].parameters", notNullValue()));
     }
