@@ -34,7 +34,9 @@ public final class LegacyAliases {
             new Alias("DB_POOL_TIMEOUT", "pgsidecar.db.pool.acquisition-timeout", Kind.SECONDS),
             new Alias("DB_POOL_RECYCLE", "pgsidecar.db.pool.max-lifetime", Kind.SECONDS),
             new Alias("DB_POOL_PRE_PING", "pgsidecar.db.pool.validate-on-borrow", Kind.BOOLEAN),
-            new Alias("DATABASE_PASSWORD_FILE", "pgsidecar.db.password-file", Kind.TEXT));
+            new Alias("DATABASE_PASSWORD_FILE", "pgsidecar.db.password-file", Kind.TEXT),
+            new Alias("DB_MONITORING_ENABLED", "pgsidecar.statements.enabled", Kind.BOOLEAN),
+            new Alias("SLOW_QUERY_THRESHOLD", "pgsidecar.statements.slow-query-threshold", Kind.SECONDS));
 
     private LegacyAliases() {
     }

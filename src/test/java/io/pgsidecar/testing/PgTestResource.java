@@ -7,24 +7,30 @@ import java.util.Map;
 /**
  * Points the agent under test at a fresh database in the fixture's shared primary. With the init
  * argument {@code own=true} it gets a primary of its own instead (for tests that stop the server),
- * exposed to the test through {@link #ownCluster()}.
+ * exposed to the test through {@link #ownCluster()}, with {@code settings} (semicolon-separated
+ * postgresql.conf lines) applied.
  */
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile PgCluster own;
     private boolean useOwn;
+    private java.util.List<String> settings = java.util.List.of();
     private PgCluster cluster;
 
     @Override
     public void init(Map<String, String> initArgs) {
         useOwn = Boolean.parseBoolean(initArgs.getOrDefault("own", "false"));
+        String extra = initArgs.getOrDefault("settings", "");
+        if (!extra.isBlank()) {
+            settings = java.util.List.of(extra.split(";"));
+        }
     }
 
     @Override
     public Map<String, String> start() {
         String db;
         if (useOwn) {
-            cluster = PgFixture.newPrimary();
+            cluster = PgFixture.newPrimary(settings);
             own = cluster;
             db = cluster.createDatabase("app");
         } else {

@@ -1,0 +1,87 @@
+package io.pgsidecar.db;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsidecar.config.InstanceInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The latest snapshot of each poller, kept in the agent's schema: the leader writes what it
+ * collected, followers read it on their own schedule, so every instance serves the same figures
+ * and a GET never triggers a poll. Failures are logged, never thrown: the in-memory snapshot stays
+ * authoritative on the leader.
+ */
+@ApplicationScoped
+public class SnapshotStore {
+
+    private static final Logger LOG = Logger.getLogger(SnapshotStore.class);
+
+    static final String UPSERT = """
+            /* pgsidecar */
+            INSERT INTO %s.snapshots (kind, captured_at, instance, body) VALUES (?, ?, ?, ?::jsonb)
+            ON CONFLICT (kind) DO UPDATE SET captured_at = excluded.captured_at, instance = excluded.instance,
+                                             body = excluded.body
+            """;
+
+    static final String LOAD = "/* pgsidecar */ SELECT body::text FROM %s.snapshots WHERE kind = ?";
+
+    private final Database database;
+    private final ObjectMapper json;
+    private final SchemaMigrator migrator;
+    private final String schema;
+    private final String instance;
+
+    public SnapshotStore(Database database, ObjectMapper json, SchemaMigrator migrator, DbConfig config,
+                         InstanceInfo instance) {
+        this.database = database;
+        this.json = json;
+        this.migrator = migrator;
+        this.schema = Identifiers.quote(config.schema());
+        this.instance = instance.name();
+    }
+
+    public void save(String kind, Object snapshot) {
+        if (!migrator.status().done()) {
+            return;
+        }
+        try {
+            String body = json.writeValueAsString(snapshot);
+            database.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(UPSERT.formatted(schema))) {
+                    ps.setString(1, kind);
+                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
+                    ps.setString(3, instance);
+                    ps.setString(4, body);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (Exception e) {
+            LOG.debugf("snapshot %s not stored: %s", kind, e.getMessage());
+        }
+    }
+
+    public <T> Optional<T> load(String kind, Class<T> type) {
+        if (!migrator.status().done()) {
+            return Optional.empty();
+        }
+        try {
+            String body = database.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(LOAD.formatted(schema))) {
+                    ps.setString(1, kind);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                }
+            });
+            return body == null ? Optional.empty() : Optional.of(json.readValue(body, type));
+        } catch (Exception e) {
+            LOG.debugf("snapshot %s not loaded: %s", kind, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.pgsidecar.statements;
+
+/**
+ * SQL of query monitoring. The pg_stat_statements variants are chosen from the installed
+ * extension's version (not the server's: an extension that was never upgraded keeps its old
+ * columns). {@code %1$s} is the extension's schema, checked against the catalog and quoted.
+ */
+final class StatementsQueries {
+
+    /** Whether the library is preloaded, whether the extension is installed, its version and schema. */
+    static final String EXTENSION = """
+            /* pgsidecar */
+            SELECT 'pg_stat_statements' = ANY (pg_catalog.string_to_array(pg_catalog.replace(
+                       pg_catalog.current_setting('shared_preload_libraries'), ' ', ''), ',')) AS loaded,
+                   e.extversion, n.nspname
+              FROM (SELECT 1) one
+              LEFT JOIN pg_catalog.pg_extension e ON e.extname = 'pg_stat_statements'
+              LEFT JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+            """;
+
+    static final String CREATE_EXTENSION = "/* pgsidecar */ CREATE EXTENSION IF NOT EXISTS pg_stat_statements";
+
+    /*
+     * Counters of this database's statements, without query texts (showtext => false: the text
+     * file is not read). Rows whose queryid is hidden from this role are skipped.
+     */
+    private static final String COUNTERS = """
+            /* pgsidecar */
+            SELECT s.userid::bigint, s.queryid, %2$s AS toplevel, s.calls,
+                   s.total_exec_time, s.min_exec_time, s.max_exec_time, s.mean_exec_time, s.stddev_exec_time,
+                   s.rows, s.shared_blks_hit, s.shared_blks_read, s.temp_blks_written,
+                   %3$s AS io_read_time, %4$s AS stats_since
+              FROM %1$s.pg_stat_statements(false) s
+             WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+               AND s.queryid IS NOT NULL
+            """;
+
+    /** 1.8 (PostgreSQL 13): no toplevel column. */
+    static final String COUNTERS_V1_8 = COUNTERS.formatted("%1$s", "true", "s.blk_read_time", "NULL::timestamptz");
+    /** 1.9 and 1.10 (PostgreSQL 14 to 16): toplevel; I/O time still blk_read_time. */
+    static final String COUNTERS_V1_9 = COUNTERS.formatted("%1$s", "s.toplevel", "s.blk_read_time", "NULL::timestamptz");
+    /** 1.11 and later (PostgreSQL 17+): shared_blk_read_time and stats_since. */
+    static final String COUNTERS_V1_11 = COUNTERS.formatted("%1$s", "s.toplevel", "s.shared_blk_read_time",
+            "s.stats_since");
+
+    /** Entries evicted to make room, and the last full reset (1.9+). */
+    static final String INFO = """
+            /* pgsidecar */
+            SELECT dealloc, stats_reset FROM %1$s.pg_stat_statements_info
+            """;
+
+    /** Texts of the given query ids only, cut to a length. */
+    static final String TEXTS = """
+            /* pgsidecar */
+            SELECT s.queryid, pg_catalog.left(s.query, ?)
+              FROM %1$s.pg_stat_statements(true) s
+             WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+               AND s.queryid = ANY (?)
+            """;
+
+    static final String RESET = "/* pgsidecar */ SELECT %1$s.pg_stat_statements_reset()";
+
+    /** This database's transaction and error counters, and when the server started. */
+    static final String DATABASE_STATS = """
+            /* pgsidecar */
+            SELECT xact_commit, xact_rollback, deadlocks, conflicts, temp_files, temp_bytes,
+                   blks_hit, blks_read, stats_reset, pg_catalog.pg_postmaster_start_time() AS started
+              FROM pg_catalog.pg_stat_database
+             WHERE datname = pg_catalog.current_database()
+            """;
+
+    /*
+     * Every client session on the server (usage counts against max_connections are server-wide),
+     * with ages in seconds. The agent's own sessions are recognised by application_name.
+     */
+    static final String ACTIVITY = """
+            /* pgsidecar */
+            SELECT a.pid, a.datname, a.usename, a.application_name, a.client_addr::text, a.state,
+                   a.wait_event_type, a.wait_event,
+                   extract(epoch FROM now() - a.xact_start)::float8 AS xact_age,
+                   extract(epoch FROM now() - a.query_start)::float8 AS query_age,
+                   extract(epoch FROM now() - a.state_change)::float8 AS state_age,
+                   pg_catalog.left(a.query, ?) AS query,
+                   a.pid = pg_catalog.pg_backend_pid() AS is_self
+              FROM pg_catalog.pg_stat_activity a
+             WHERE a.backend_type = 'client backend'
+            """;
+
+    /** Usable connection slots: max_connections minus those reserved (superuser; 16+: reserved_connections). */
+    static final String CONNECTION_LIMITS = """
+            /* pgsidecar */
+            SELECT pg_catalog.current_setting('max_connections')::int AS max_connections,
+                   pg_catalog.current_setting('superuser_reserved_connections')::int
+                     + coalesce(pg_catalog.current_setting('reserved_connections', true)::int, 0) AS reserved
+            """;
+
+    // ---- the agent's history ----------------------------------------------------------------
+
+    static final String INSERT_HISTORY = """
+            /* pgsidecar */
+            INSERT INTO %1$s.statement_history
+                (captured_at, interval_seconds, queryid, userid, toplevel, calls, total_exec_ms, rows,
+                 shared_blks_hit, shared_blks_read, temp_blks_written)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """;
+
+    static final String INSERT_TOTALS = """
+            /* pgsidecar */
+            INSERT INTO %1$s.statement_totals
+                (captured_at, interval_seconds, statements, calls, total_exec_ms, rows, by_type,
+                 rebaselined, dealloc, xact_commit, xact_rollback, deadlocks, conflicts, temp_files, temp_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """;
+
+    static final String HISTORY_OF = """
+            /* pgsidecar */
+            SELECT captured_at, interval_seconds, sum(calls), sum(total_exec_ms), sum(rows),
+                   sum(shared_blks_hit), sum(shared_blks_read), sum(temp_blks_written)
+              FROM %1$s.statement_history
+             WHERE queryid = ? AND captured_at >= now() - make_interval(secs => ?)
+             GROUP BY captured_at, interval_seconds
+             ORDER BY captured_at DESC
+             LIMIT ?
+            """;
+
+    /*
+     * Regressions: per query id, the mean over the recent window against the mean over the
+     * baseline period just before it; both periods need enough calls, and the recent mean must be
+     * at least factor times the baseline and higher by at least the minimum increase (ms).
+     * Parameters: window s, window s, baseline s, min calls, min calls, factor, min increase ms.
+     */
+    static final String REGRESSIONS = """
+            /* pgsidecar */
+            WITH recent AS (
+                SELECT queryid, sum(calls) AS calls, sum(total_exec_ms) AS total
+                  FROM %1$s.statement_history
+                 WHERE captured_at >= now() - make_interval(secs => ?)
+                 GROUP BY queryid),
+            base AS (
+                SELECT queryid, sum(calls) AS calls, sum(total_exec_ms) AS total
+                  FROM %1$s.statement_history
+                 WHERE captured_at < now() - make_interval(secs => ?)
+                   AND captured_at >= now() - make_interval(secs => ?)
+                 GROUP BY queryid)
+            SELECT r.queryid, r.total / r.calls AS recent_mean, b.total / b.calls AS baseline_mean,
+                   r.calls AS recent_calls, b.calls AS baseline_calls
+              FROM recent r JOIN base b USING (queryid)
+             WHERE r.calls >= ? AND b.calls >= ?
+               AND r.total / r.calls >= ? * (b.total / b.calls)
+               AND r.total / r.calls - b.total / b.calls >= ?
+             ORDER BY r.total / r.calls - b.total / b.calls DESC
+             LIMIT 100
+            """;
+
+    static final String PRUNE_HISTORY = """
+            /* pgsidecar */
+            DELETE FROM %1$s.statement_history
+             WHERE ctid IN (SELECT ctid FROM %1$s.statement_history
+                             WHERE captured_at < now() - make_interval(secs => ?) LIMIT 50000)
+            """;
+
+    static final String PRUNE_TOTALS = """
+            /* pgsidecar */
+            DELETE FROM %1$s.statement_totals WHERE captured_at < now() - make_interval(secs => ?)
+            """;
+
+    private StatementsQueries() {
+    }
+}
