@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The admin API shell as a client sees it: auth, envelope, status codes, audit. */
 @QuarkusTest
-@QuarkusTestResource(PgTestResource.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
 class AdminApiIT {
 
     static final String BASE = "/api/v1/admin/database";

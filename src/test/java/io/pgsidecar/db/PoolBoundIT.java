@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * once: seen from the server, in pg_stat_activity.
  */
 @QuarkusTest
-@QuarkusTestResource(PgTestResource.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
 class PoolBoundIT {
 
     @ConfigProperty(name = "pgsidecar.test.database")

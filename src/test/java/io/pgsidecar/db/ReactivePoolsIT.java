@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reactive pools made at run time talk to a real server with the agent's session limits. */
 @QuarkusTest
-@QuarkusTestResource(PgTestResource.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
 class ReactivePoolsIT {
 
     @Inject

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** What Prometheus scrapes from the foundation, with the names and tags the README promises. */
 @QuarkusTest
-@QuarkusTestResource(PgTestResource.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
 class MetricsIT {
 
     @Inject
