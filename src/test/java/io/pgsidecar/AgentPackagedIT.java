@@ -36,12 +36,13 @@ class AgentPackagedIT {
             java.nio.file.Files.writeString(secret, PgCluster.PASSWORD + "\n");
             for (int i = 0; i < 2; i++) {
                 agents.add(AgentProcess.start("agent-" + i, Map.of("DATABASE_URL", pg.databaseUrl(db),
-                        "PGSIDECAR_LEADER_LEASE", "6s")));
+                        "PGSIDECAR_LEADER_LEASE", "6s", "PGSIDECAR_STATEMENTS_INTERVAL", "2s")));
             }
             // the third reads its password from a mounted Secret file instead of the URL
             agents.add(AgentProcess.start("agent-2", Map.of(
                     "DATABASE_URL", "postgresql://" + PgCluster.USER + "@127.0.0.1:" + pg.port() + "/" + db,
-                    "DATABASE_PASSWORD_FILE", secret.toString(), "PGSIDECAR_LEADER_LEASE", "6s")));
+                    "DATABASE_PASSWORD_FILE", secret.toString(), "PGSIDECAR_LEADER_LEASE", "6s",
+                    "PGSIDECAR_STATEMENTS_INTERVAL", "2s")));
             for (AgentProcess a : agents) {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                         .until(() -> a.status("/q/health/ready") == 200 || !a.process().isAlive());
@@ -77,6 +78,13 @@ class AgentPackagedIT {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> leaders(agents).size() == 1);
             AgentProcess leader = leaders(agents).get(0);
+            // followers serve what the leader polled and stored, not polls of their own
+            AgentProcess follower = agents.stream().filter(a -> a != leader).findFirst().orElseThrow();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                HttpResponse<String> r = follower.get("/api/v1/admin/database/performance/stats", true);
+                return r != null && r.statusCode() == 200 && r.body().contains("\"state\":\"available\"")
+                        && !r.body().contains("\"seconds\":0.0");
+            });
             leader.kill();
             List<AgentProcess> rest = new ArrayList<>(agents);
             rest.remove(leader);
@@ -96,12 +104,14 @@ class AgentPackagedIT {
         try (AgentProcess a = AgentProcess.start("bad-config", Map.of(
                 "DB_POOL_SIZE", "abc",
                 "DB_POOL_TIMEOUT", "-3",
+                "SLOW_QUERY_THRESHOLD", "soon",
                 "DATABASE_URL", "postgresql://app:s3cr3t@127.0.0.1:notaport/app"))) {
             int exit = a.awaitExit(Duration.ofSeconds(60));
             String out = a.output();
             assertThat(exit).isNotZero();
             assertThat(out).contains("DB_POOL_SIZE='abc'")
                     .contains("DB_POOL_TIMEOUT='-3'")
+                    .contains("SLOW_QUERY_THRESHOLD='soon'")
                     .contains("DATABASE_URL='postgresql://app:***@127.0.0.1:notaport/app'")
                     .doesNotContain("s3cr3t")
                     .doesNotContain("\tat ")

@@ -27,6 +27,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ConfigValidator {
 
     public ConfigValidator(DbConfig db, AdminConfig admin, LeaderConfig leader, HealthConfig health, AuditConfig audit,
+                           io.pgsidecar.statements.StatementsConfig statements,
+                           io.pgsidecar.statements.ConnectionsConfig connections,
                            @ConfigProperty(name = EnvironmentConfigSourceFactory.PROBLEMS_KEY) Optional<String> aliasProblems,
                            @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl) {
         List<String> problems = new ArrayList<>();
@@ -70,6 +72,26 @@ public class ConfigValidator {
         ratio(problems, "pgsidecar.health.connection-usage-degraded", health.connectionUsageDegraded());
         ratio(problems, "pgsidecar.health.xid-age-degraded", health.xidAgeDegraded());
         ratio(problems, "pgsidecar.health.xid-age-unhealthy", health.xidAgeUnhealthy());
+        positive(problems, "pgsidecar.statements.interval", statements.interval());
+        positive(problems, "pgsidecar.statements.slow-query-threshold (SLOW_QUERY_THRESHOLD)",
+                statements.slowQueryThreshold());
+        positive(problems, "pgsidecar.statements.history-retention", statements.historyRetention());
+        positive(problems, "pgsidecar.statements.regression-window", statements.regressionWindow());
+        positive(problems, "pgsidecar.statements.regression-baseline", statements.regressionBaseline());
+        positive(problems, "pgsidecar.statements.plan-timeout", statements.planTimeout());
+        atLeast(problems, "pgsidecar.statements.text-cache-size", statements.textCacheSize(), 1);
+        atLeast(problems, "pgsidecar.statements.max-text-length", statements.maxTextLength(), 64);
+        atLeast(problems, "pgsidecar.statements.stored-top-n", statements.storedTopN(), 0);
+        atLeast(problems, "pgsidecar.statements.metrics-top-n", statements.metricsTopN(), 0);
+        if (!(statements.regressionFactor() > 1)) {
+            problems.add("pgsidecar.statements.regression-factor='" + statements.regressionFactor()
+                    + "': expected a number above 1");
+        }
+        positive(problems, "pgsidecar.connections.idle-in-transaction-threshold",
+                connections.idleInTransactionThreshold());
+        positive(problems, "pgsidecar.connections.long-transaction-threshold", connections.longTransactionThreshold());
+        positive(problems, "pgsidecar.connections.peak-window", connections.peakWindow());
+        atLeast(problems, "pgsidecar.connections.pool-recommendation-buffer", connections.poolRecommendationBuffer(), 0);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("pgsidecar cannot start, the configuration is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -79,6 +101,12 @@ public class ConfigValidator {
     private static void positive(List<String> problems, String key, Duration d) {
         if (d.isNegative() || d.isZero()) {
             problems.add(key + "='" + d + "': expected a duration above zero");
+        }
+    }
+
+    private static void atLeast(List<String> problems, String key, long value, long min) {
+        if (value < min) {
+            problems.add(key + "='" + value + "': expected at least " + min);
         }
     }
 

@@ -31,6 +31,7 @@ public class StatementMetrics {
     private final MultiGauge execSeconds;
     private final MultiGauge meanSeconds;
     private final MultiGauge rows;
+    /** Shared blocks read; "other" counts the listed statements outside the top N only. */
     private final MultiGauge blocksRead;
     private final MultiGauge typeCalls;
     private final MultiGauge typeSeconds;
@@ -98,13 +99,17 @@ public class StatementMetrics {
         List<MultiGauge.Row<?>> m = new ArrayList<>();
         List<MultiGauge.Row<?>> ro = new ArrayList<>();
         List<MultiGauge.Row<?>> b = new ArrayList<>();
-        long otherCalls = 0;
-        long otherRows = 0;
+        // "other" is everything outside the top N: the totals (over all statements) minus the top
+        long otherCalls = s.totals().calls();
+        long otherRows = s.totals().rows();
         long otherBlocks = 0;
-        double otherMs = 0;
+        double otherMs = s.totals().totalMs();
         int n = 0;
         for (StatementStat st : s.statements()) {
             if (n++ < config.metricsTopN()) {
+                otherCalls -= st.calls();
+                otherRows -= st.rows();
+                otherMs -= st.totalMs();
                 Tags t = Tags.of("queryid", st.queryid());
                 c.add(MultiGauge.Row.of(t, st.calls()));
                 e.add(MultiGauge.Row.of(t, st.totalMs() / 1000.0));
@@ -112,18 +117,17 @@ public class StatementMetrics {
                 ro.add(MultiGauge.Row.of(t, st.rows()));
                 b.add(MultiGauge.Row.of(t, st.sharedBlksRead()));
             } else {
-                otherCalls += st.calls();
-                otherRows += st.rows();
                 otherBlocks += st.sharedBlksRead();
-                otherMs += st.totalMs();
             }
         }
         if (s.availability().available()) {
             Tags t = Tags.of("queryid", "other");
+            otherCalls = Math.max(0, otherCalls);
+            otherMs = Math.max(0, otherMs);
             c.add(MultiGauge.Row.of(t, otherCalls));
             e.add(MultiGauge.Row.of(t, otherMs / 1000.0));
             m.add(MultiGauge.Row.of(t, otherCalls == 0 ? 0 : otherMs / otherCalls / 1000.0));
-            ro.add(MultiGauge.Row.of(t, otherRows));
+            ro.add(MultiGauge.Row.of(t, Math.max(0, otherRows)));
             b.add(MultiGauge.Row.of(t, otherBlocks));
         }
         calls.register(c, true);

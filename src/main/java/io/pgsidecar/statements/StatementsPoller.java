@@ -53,6 +53,8 @@ public class StatementsPoller {
     private static final Logger LOG = Logger.getLogger(StatementsPoller.class);
     private static final int TYPE_CACHE_SIZE = 200_000;
     private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    /** Statements listed in a snapshot (the API's largest page); totals always cover all of them. */
+    static final int MAX_LISTED = 1000;
 
     private final Database database;
     private final StatementsConfig config;
@@ -391,10 +393,12 @@ public class StatementsPoller {
             StatementType type = types.get(id);
             String label = (type == null ? StatementType.OTHER : type).label();
             Counters cum = d.cumulative();
-            stats.add(new StatementStat(Long.toString(id), d.key().userid(), d.key().toplevel(), text, label,
+            if (stats.size() < MAX_LISTED) {
+                stats.add(new StatementStat(Long.toString(id), d.key().userid(), d.key().toplevel(), text, label,
                     d.calls(), d.totalMs(), d.meanMs(), cum.minMs(), cum.maxMs(), cum.stddevMs(), d.rows(),
                     interval > 0 ? d.calls() / interval : 0, interval > 0 ? d.rows() / interval : 0,
                     d.sharedBlksHit(), d.sharedBlksRead(), d.tempBlksWritten(), d.cacheHitRatio(), d.rebaselined()));
+            }
             long[] tc = typeCounts.get(label);
             tc[0]++;
             tc[1] += d.calls();
@@ -403,10 +407,10 @@ public class StatementsPoller {
             calls += d.calls();
             rows += d.rows();
             total += d.totalMs();
-            if (isSlow(d)) {
+            if (isSlow(d) && slow.size() < MAX_LISTED) {
                 slow.add(new SlowQuery(Long.toString(id), text, d.calls(), d.meanMs(), d.totalMs()));
             }
-            if (NPlusOne.isCandidate(d, text, config)) {
+            if (nPlusOne.size() < MAX_LISTED && NPlusOne.isCandidate(d, text, config)) {
                 nPlusOne.add(new NPlusOneCandidate(Long.toString(id), text, d.calls(), d.rows() / (double) d.calls(),
                         d.meanMs(), interval > 0 ? d.calls() / interval : 0));
             }

@@ -7,6 +7,8 @@ import io.pgsidecar.audit.AuditConfig;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
+import io.pgsidecar.statements.ConnectionsConfig;
+import io.pgsidecar.statements.StatementsConfig;
 import io.smallrye.config.ConfigMapping;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
-            HealthConfig.class, AuditConfig.class);
+            HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {

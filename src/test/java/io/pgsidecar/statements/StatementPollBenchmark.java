@@ -1,0 +1,159 @@
+package io.pgsidecar.statements;
+
+import io.pgsidecar.testing.PgCluster;
+import io.pgsidecar.testing.PgTestResource;
+import io.pgsidecar.testing.Workload;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Cost of one steady-state poll against a bare {@code SELECT * FROM pg_stat_statements(false)} on
+ * the same server in the same run, with 5,000 and 20,000 distinct statements. Prints figures; it
+ * asserts nothing (speed is not a test). Not part of {@code verify}; run it with
+ * <pre>./mvnw -B test -Dtest=StatementPollBenchmark</pre>
+ *
+ * <p>Each round touches 200 statements (so there are deltas to compute and store), then times the
+ * bare read and the agent's poll on this thread: wall time, CPU time and bytes allocated.
+ */
+@QuarkusTest
+@TestProfile(StatementPollBenchmark.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "own", value = "true"),
+        @ResourceArg(name = "settings", value = "pg_stat_statements.max = 25000;pg_stat_statements.track_utility = off")})
+class StatementPollBenchmark {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgsidecar.statements.interval", "1h", "quarkus.log.category.\"io.pgsidecar\".level", "WARN");
+        }
+    }
+
+    static final int ROUNDS = 15;
+    static final int COLUMNS = 150;
+
+    @Inject
+    StatementsPoller poller;
+
+    @Inject
+    io.pgsidecar.db.SchemaMigrator migrator;
+
+    @ConfigProperty(name = "pgsidecar.test.database")
+    String database;
+
+    record Sample(double wallMs, double cpuMs, double allocKb) {
+    }
+
+    @Test
+    void pollCostAgainstABareRead() throws Exception {
+        PgCluster pg = PgTestResource.ownCluster();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!migrator.status().done() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        try (Connection c = pg.connect(database)) {
+            Workload.wideTable(c, "wide", COLUMNS);
+        }
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("%nPostgreSQL %d, pg_stat_statements poll cost (median of %d rounds)%n",
+                pg.majorVersion(), ROUNDS));
+        report.append(String.format("%-10s %-22s %10s %10s %12s%n", "entries", "what", "wall ms", "cpu ms", "alloc KiB"));
+        int filled = 0;
+        for (int target : new int[] {5_000, 20_000}) {
+            try (Connection c = pg.connect(database)) {
+                Workload.distinctStatements(c, "wide", COLUMNS, filled, target - filled);
+            }
+            filled = target;
+            // first poll after the fill reads every new text once; the rounds below are steady state
+            poller.pollOnce();
+            poller.pollOnce();
+            List<Sample> bare = new ArrayList<>();
+            List<Sample> poll = new ArrayList<>();
+            try (Connection reader = pg.connect(database)) {
+                bareRead(reader);
+                for (int r = 0; r < ROUNDS; r++) {
+                    try (Connection c = pg.connect(database)) {
+                        Workload.distinctStatements(c, "wide", COLUMNS, (r * 200) % target, 200);
+                    }
+                    bare.add(measure(() -> bareRead(reader)));
+                    poll.add(measure(() -> poller.pollOnce()));
+                }
+            }
+            int entries = poller.latest().entries();
+            Sample b = median(bare);
+            Sample p = median(poll);
+            report.append(row(entries, "bare SELECT * (false)", b));
+            report.append(row(entries, "agent poll", p));
+            report.append(String.format("%-10d %-22s %10.2f%n", entries, "poll / bare (wall)", p.wallMs() / b.wallMs()));
+        }
+        System.out.println(report);
+    }
+
+    private static String row(int entries, String what, Sample s) {
+        return String.format("%-10d %-22s %10.2f %10.2f %12.0f%n", entries, what, s.wallMs(), s.cpuMs(), s.allocKb());
+    }
+
+    /** Reads every column of every row on an open connection, as a plain exporter would. */
+    private static void bareRead(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.setFetchSize(5000);
+            c.setAutoCommit(false);
+            try (ResultSet rs = s.executeQuery("SELECT * FROM pg_stat_statements(false)")) {
+                ResultSetMetaData md = rs.getMetaData();
+                int cols = md.getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= cols; i++) {
+                        rs.getObject(i);
+                    }
+                }
+            }
+            c.commit();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Wall, CPU and allocation of one run on this thread (both sides use an already open connection). */
+    private static Sample measure(Runnable work) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().getId();
+        long cpu0 = mx.getCurrentThreadCpuTime();
+        long alloc0 = mx.getThreadAllocatedBytes(id);
+        long t0 = System.nanoTime();
+        work.run();
+        long t1 = System.nanoTime();
+        return new Sample((t1 - t0) / 1e6, (mx.getCurrentThreadCpuTime() - cpu0) / 1e6,
+                (mx.getThreadAllocatedBytes(id) - alloc0) / 1024.0);
+    }
+
+    private static Sample median(List<Sample> samples) {
+        List<Double> w = new ArrayList<>();
+        List<Double> c = new ArrayList<>();
+        List<Double> a = new ArrayList<>();
+        for (Sample s : samples) {
+            w.add(s.wallMs());
+            c.add(s.cpuMs());
+            a.add(s.allocKb());
+        }
+        Collections.sort(w);
+        Collections.sort(c);
+        Collections.sort(a);
+        int m = samples.size() / 2;
+        return new Sample(w.get(m), c.get(m), a.get(m));
+    }
+}
