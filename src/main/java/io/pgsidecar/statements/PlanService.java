@@ -103,7 +103,7 @@ public class PlanService {
             String explained;
             if (c.getMetaData().getDatabaseMajorVersion() >= 16) {
                 method = "generic_plan";
-                explained = explain(s, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body);
+                explained = explainSimple(s, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body);
             } else {
                 method = "prepare_force_generic_plan";
                 prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
@@ -162,6 +162,23 @@ public class PlanService {
         }
         return new Plan(plan.queryid(), plan.query(), plan.method(), plan.totalCost(), plan.planRows(), sized,
                 plan.nodes(), plan.plan());
+    }
+
+    /**
+     * Sends the statement over the simple query protocol: over the extended protocol the server
+     * would count the text's $n placeholders as parameters the client must bind, while
+     * GENERIC_PLAN is meant to plan them unbound.
+     */
+    private static String explainSimple(Statement s, String sql) throws SQLException {
+        org.postgresql.core.BaseStatement pg = s.unwrap(org.postgresql.core.BaseStatement.class);
+        pg.executeWithFlags(sql, org.postgresql.core.QueryExecutor.QUERY_EXECUTE_AS_SIMPLE);
+        try (ResultSet rs = pg.getResultSet()) {
+            StringBuilder b = new StringBuilder();
+            while (rs.next()) {
+                b.append(rs.getString(1));
+            }
+            return b.toString();
+        }
     }
 
     private static String explain(Statement s, String sql) throws SQLException {
