@@ -199,30 +199,6 @@ class StatementsIT {
     }
 
     @Test
-    void theSeriesCountDoesNotGrowWithTheNumberOfStatements() throws Exception {
-        try (Connection c = app()) {
-            Workload.wideTable(c, "wide", 50);
-        }
-        poller.pollOnce();
-        try (Connection c = app()) {
-            Workload.distinctStatements(c, "wide", 50, 0, 100);
-        }
-        StatementsSnapshot small = poller.pollOnce();
-        long seriesSmall = series("pgsidecar_statement_calls{");
-        try (Connection c = app()) {
-            Workload.distinctStatements(c, "wide", 50, 100, 2000);
-        }
-        StatementsSnapshot large = poller.pollOnce();
-        long seriesLarge = series("pgsidecar_statement_calls{");
-        assertThat(small.statements().size()).isGreaterThanOrEqualTo(100);
-        assertThat(large.totals().statements()).isGreaterThanOrEqualTo(2000);
-        assertThat(large.statements()).as("listed statements are capped").hasSize(StatementsPoller.MAX_LISTED);
-        assertThat(seriesSmall).isEqualTo(21);
-        assertThat(seriesLarge).isEqualTo(21);
-        assertThat(given().get("/q/metrics").asString()).contains("queryid=\"other\"").doesNotContain("SELECT c");
-    }
-
-    @Test
     void aMissingExtensionIsAClearStateNotAnError() throws Exception {
         try (Connection c = app(); Statement s = c.createStatement()) {
             s.execute("DROP EXTENSION pg_stat_statements");
