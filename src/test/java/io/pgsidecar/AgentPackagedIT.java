@@ -105,6 +105,9 @@ class AgentPackagedIT {
                 "DB_POOL_SIZE", "abc",
                 "DB_POOL_TIMEOUT", "-3",
                 "SLOW_QUERY_THRESHOLD", "soon",
+                "READ_REPLICAS", "[{\"name\":\"a\",\"url\":\"postgresql://u:pw1@h/db\",\"weight\":0},"
+                        + "{\"name\":\"a\",\"url\":\"mysql://u:pw2@h/db\"}]",
+                "REPLICA_LOAD_BALANCING", "fastest",
                 "DATABASE_URL", "postgresql://app:s3cr3t@127.0.0.1:notaport/app"))) {
             int exit = a.awaitExit(Duration.ofSeconds(60));
             String out = a.output();
@@ -112,6 +115,11 @@ class AgentPackagedIT {
             assertThat(out).contains("DB_POOL_SIZE='abc'")
                     .contains("DB_POOL_TIMEOUT='-3'")
                     .contains("SLOW_QUERY_THRESHOLD='soon'")
+                    .contains("weight='0'")
+                    .contains("duplicate replica name")
+                    .contains("scheme must be postgresql")
+                    .contains("REPLICA_LOAD_BALANCING)='fastest'")
+                    .doesNotContain("pw1").doesNotContain("pw2")
                     .contains("DATABASE_URL='postgresql://app:***@127.0.0.1:notaport/app'")
                     .doesNotContain("s3cr3t")
                     .doesNotContain("\tat ")

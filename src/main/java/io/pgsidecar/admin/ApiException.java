@@ -6,7 +6,7 @@ package io.pgsidecar.admin;
  */
 public abstract sealed class ApiException extends RuntimeException
         permits ApiException.InvalidParameter, ApiException.NotFound, ApiException.Unprocessable,
-        ApiException.Conflict {
+        ApiException.Conflict, ApiException.Unavailable {
 
     private final int status;
     private final String code;
@@ -63,6 +63,13 @@ public abstract sealed class ApiException extends RuntimeException
     public static final class Conflict extends ApiException {
         public Conflict(String code, String message) {
             super(409, code, message);
+        }
+    }
+
+    /** Nothing can serve the request right now (503), for example no healthy replica. */
+    public static final class Unavailable extends ApiException {
+        public Unavailable(String code, String message) {
+            super(503, code, message);
         }
     }
 }

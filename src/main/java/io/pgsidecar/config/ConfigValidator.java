@@ -8,7 +8,6 @@ import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,14 +20,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * names each bad key and its value. Type errors (a word where a number belongs) are caught by the
  * configuration system itself, with the same kind of message.
  */
-@Startup
-@Priority(1)
+@Startup(1)
 @ApplicationScoped
 public class ConfigValidator {
 
     public ConfigValidator(DbConfig db, AdminConfig admin, LeaderConfig leader, HealthConfig health, AuditConfig audit,
                            io.pgsidecar.statements.StatementsConfig statements,
                            io.pgsidecar.statements.ConnectionsConfig connections,
+                           io.pgsidecar.replicas.ReplicasConfig replicas,
                            @ConfigProperty(name = EnvironmentConfigSourceFactory.PROBLEMS_KEY) Optional<String> aliasProblems,
                            @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl) {
         List<String> problems = new ArrayList<>();
@@ -92,6 +91,7 @@ public class ConfigValidator {
         positive(problems, "pgsidecar.connections.long-transaction-threshold", connections.longTransactionThreshold());
         positive(problems, "pgsidecar.connections.peak-window", connections.peakWindow());
         atLeast(problems, "pgsidecar.connections.pool-recommendation-buffer", connections.poolRecommendationBuffer(), 0);
+        validateReplicas(problems, replicas);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("pgsidecar cannot start, the configuration is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -102,6 +102,53 @@ public class ConfigValidator {
         if (d.isNegative() || d.isZero()) {
             problems.add(key + "='" + d + "': expected a duration above zero");
         }
+    }
+
+    private static void validateReplicas(List<String> problems, io.pgsidecar.replicas.ReplicasConfig r) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < r.list().size(); i++) {
+            var rep = r.list().get(i);
+            String key = "pgsidecar.replicas.list[" + i + "] (READ_REPLICAS entry " + i + ")";
+            if (!names.add(rep.name())) {
+                problems.add(key + " name='" + rep.name() + "': duplicate replica name");
+            }
+            if (!rep.name().matches("[A-Za-z0-9_.-]{1,63}")) {
+                problems.add(key + " name='" + rep.name() + "': expected letters, digits, '.', '_' or '-'");
+            }
+            try {
+                DatabaseUrl.parse(rep.url());
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " url='" + DatabaseUrl.redact(rep.url()) + "': " + e.getMessage());
+            }
+            rep.passwordFile().ifPresent(f -> {
+                if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(f))) {
+                    problems.add(key + " password_file='" + f + "': cannot be read");
+                }
+            });
+            if (rep.weight() <= 0) {
+                problems.add(key + " weight='" + rep.weight() + "': expected a whole number above 0");
+            }
+            if (!(rep.maxLagSeconds() > 0)) {
+                problems.add(key + " max_lag_seconds='" + rep.maxLagSeconds() + "': expected a number above 0");
+            }
+            if (rep.maxLagBytes().isPresent() && rep.maxLagBytes().getAsLong() <= 0) {
+                problems.add(key + " max_lag_bytes='" + rep.maxLagBytes().getAsLong() + "': expected above 0");
+            }
+        }
+        if (io.pgsidecar.replicas.Router.Strategy.parse(r.loadBalancing()).isEmpty()) {
+            problems.add("pgsidecar.replicas.load-balancing (REPLICA_LOAD_BALANCING)='" + r.loadBalancing()
+                    + "': expected round_robin, weighted_random or least_connections");
+        }
+        if (!r.fallback().equals("primary") && !r.fallback().equals("unavailable")) {
+            problems.add("pgsidecar.replicas.fallback='" + r.fallback() + "': expected primary or unavailable");
+        }
+        atLeast(problems, "pgsidecar.replicas.pool-size (REPLICA_POOL_SIZE)", r.poolSize(), 1);
+        atLeast(problems, "pgsidecar.replicas.failure-threshold", r.failureThreshold(), 1);
+        atLeast(problems, "pgsidecar.replicas.recovery-threshold", r.recoveryThreshold(), 1);
+        atLeast(problems, "pgsidecar.replicas.replay-stall-polls", r.replayStallPolls(), 1);
+        positive(problems, "pgsidecar.replicas.interval", r.interval());
+        positive(problems, "pgsidecar.replicas.pool-timeout (REPLICA_POOL_TIMEOUT)", r.poolTimeout());
+        positive(problems, "pgsidecar.replicas.statement-timeout", r.statementTimeout());
     }
 
     private static void atLeast(List<String> problems, String key, long value, long min) {

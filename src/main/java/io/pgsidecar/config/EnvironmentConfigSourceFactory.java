@@ -42,9 +42,14 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
                 continue;
             }
             try {
-                props.put(alias.key(), LegacyAliases.convert(alias, raw));
+                if (alias.kind() == LegacyAliases.Kind.REPLICAS_JSON) {
+                    props.putAll(ReplicasJson.expand(alias.key(), raw));
+                } else {
+                    props.put(alias.key(), LegacyAliases.convert(alias, raw));
+                }
             } catch (IllegalArgumentException e) {
-                problems.add(alias.env() + "='" + raw + "': " + e.getMessage());
+                problems.add(alias.env() + "='" + (alias.kind() == LegacyAliases.Kind.REPLICAS_JSON
+                        ? DatabaseUrl.redact(raw) : raw) + "': " + e.getMessage());
             }
         }
 

@@ -22,7 +22,9 @@ public final class LegacyAliases {
         /** true/false (also 1/0, yes/no, on/off). */
         BOOLEAN,
         /** Passed through unchanged. */
-        TEXT
+        TEXT,
+        /** A JSON list of replicas, expanded into indexed keys by the config source factory. */
+        REPLICAS_JSON
     }
 
     /** One alias: the environment name, the key it sets, and how its value is read. */
@@ -36,7 +38,13 @@ public final class LegacyAliases {
             new Alias("DB_POOL_PRE_PING", "pgsidecar.db.pool.validate-on-borrow", Kind.BOOLEAN),
             new Alias("DATABASE_PASSWORD_FILE", "pgsidecar.db.password-file", Kind.TEXT),
             new Alias("DB_MONITORING_ENABLED", "pgsidecar.statements.enabled", Kind.BOOLEAN),
-            new Alias("SLOW_QUERY_THRESHOLD", "pgsidecar.statements.slow-query-threshold", Kind.SECONDS));
+            new Alias("SLOW_QUERY_THRESHOLD", "pgsidecar.statements.slow-query-threshold", Kind.SECONDS),
+            new Alias("READ_REPLICAS", "pgsidecar.replicas.list", Kind.REPLICAS_JSON),
+            new Alias("REPLICA_POOL_SIZE", "pgsidecar.replicas.pool-size", Kind.POSITIVE_INT),
+            new Alias("REPLICA_POOL_TIMEOUT", "pgsidecar.replicas.pool-timeout", Kind.SECONDS),
+            new Alias("REPLICA_POOL_RECYCLE", "pgsidecar.replicas.pool-recycle", Kind.SECONDS),
+            new Alias("REPLICA_HEALTH_CHECK_ENABLED", "pgsidecar.replicas.health-check-enabled", Kind.BOOLEAN),
+            new Alias("REPLICA_LOAD_BALANCING", "pgsidecar.replicas.load-balancing", Kind.TEXT));
 
     private LegacyAliases() {
     }

@@ -172,4 +172,17 @@ class AdminApiIT {
         given().auth().oauth2(TOKEN).queryParam("action", "GET " + BASE + "/pool").when().get(BASE + "/audit")
                 .then().statusCode(200).body("data[0]", nullValue());
     }
+
+    @Test
+    void withNoReplicasConfiguredTheStandbyViewStillWorksAndReadsGoToThePrimary() {
+        given().auth().oauth2(TOKEN).when().get(BASE + "/replicas/status")
+                .then().statusCode(200)
+                .body("data.replicas.size()", equalTo(0))
+                .body("data.primary.inRecovery", equalTo(false))
+                .body("data.primary.standbys", notNullValue());
+        given().auth().oauth2(TOKEN).when().get(BASE + "/replicas/route")
+                .then().statusCode(200)
+                .body("data.name", equalTo("primary"))
+                .body("data.fallback", equalTo(true));
+    }
 }

@@ -13,6 +13,9 @@ import java.util.Map;
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile PgCluster own;
+    private static final java.util.List<PgCluster> REPLICAS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int replicas;
+    private String replicaJson = "";
     private boolean useOwn;
     private java.util.List<String> settings = java.util.List.of();
     private PgCluster cluster;
@@ -20,6 +23,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public void init(Map<String, String> initArgs) {
         useOwn = Boolean.parseBoolean(initArgs.getOrDefault("own", "false"));
+        replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
+        replicaJson = initArgs.getOrDefault("replicaJson", "");
         String extra = initArgs.getOrDefault("settings", "");
         if (!extra.isBlank()) {
             settings = java.util.List.of(extra.split(";"));
@@ -33,6 +38,9 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             cluster = PgFixture.newPrimary(settings);
             own = cluster;
             db = cluster.createDatabase("app");
+            for (int i = 0; i < replicas; i++) {
+                REPLICAS.add(cluster.newReplica());
+            }
         } else {
             cluster = PgFixture.shared();
             db = PgFixture.freshDatabase("app");
@@ -44,12 +52,22 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.datasource.password", PgCluster.PASSWORD);
         config.put("pgsidecar.test.database", db);
         config.put("pgsidecar.test.port", Integer.toString(cluster.port()));
+        if (!REPLICAS.isEmpty()) {
+            // READ_REPLICAS as a deployment writes it; {pN} is the port of replica N (1-based)
+            String json = replicaJson;
+            for (int i = 0; i < REPLICAS.size(); i++) {
+                json = json.replace("{p" + (i + 1) + "}", Integer.toString(REPLICAS.get(i).port()));
+            }
+            config.put("READ_REPLICAS", json);
+        }
         return config;
     }
 
     @Override
     public void stop() {
         if (useOwn && cluster != null) {
+            REPLICAS.forEach(PgCluster::close);
+            REPLICAS.clear();
             cluster.close();
             own = null;
         }
@@ -67,6 +85,11 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Replicas of the own cluster, in the order {@code {p1}}, {@code {p2}}, ... */
+    public static java.util.List<PgCluster> replicas() {
+        return REPLICAS;
     }
 
     /** The cluster of the running test when it asked for its own. */

@@ -1,0 +1,60 @@
+package io.pgsidecar.admin;
+
+import io.pgsidecar.replicas.ReadRouting;
+import io.pgsidecar.replicas.ReplicaMonitor;
+import io.pgsidecar.replicas.ReplicaStatus;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read replicas: status from the last poll, a live check on demand, and read routing. */
+@Path("/api/v1/admin/database/replicas")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReplicasResource {
+
+    private final ReplicaMonitor monitor;
+    private final ReadRouting routing;
+    private final AuditContext audit;
+
+    public ReplicasResource(ReplicaMonitor monitor, ReadRouting routing, AuditContext audit) {
+        this.monitor = monitor;
+        this.routing = routing;
+        this.audit = audit;
+    }
+
+    @GET
+    @Path("/status")
+    public ApiResponse<Map<String, Object>> status() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("replicas", monitor.statuses());
+        data.put("primary", monitor.primary());
+        data.put("load_balancing", monitor.config().loadBalancing());
+        return ApiResponse.success(data);
+    }
+
+    /** A live check of one replica, returned in full (it does not move the replica's health state). */
+    @POST
+    @Path("/{replica_name}/health")
+    public ApiResponse<ReplicaStatus> health(@PathParam("replica_name") String name) {
+        audit.action("replicas.health-check").param("replica", name);
+        return ApiResponse.success(monitor.checkNow(name)
+                .orElseThrow(() -> new ApiException.NotFound("replica", name)));
+    }
+
+    @GET
+    @Path("/route")
+    public ApiResponse<ReadRouting.Route> route(@QueryParam("strategy") String strategy) {
+        try {
+            return ApiResponse.success(routing.route(Optional.ofNullable(strategy)));
+        } catch (ReadRouting.NoReplicaAvailable e) {
+            throw new ApiException.Unavailable("no_replica_available", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.pgsidecar.replicas;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import io.pgsidecar.testing.PgCluster;
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real primary with two streaming replicas (r1, r2) and a third entry with a wrong password.
+ * Tests poll explicitly (the schedule is an hour here), so each step is one poll.
+ */
+@QuarkusTest
+@TestProfile(ReplicasIT.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "own", value = "true"),
+        @ResourceArg(name = "replicas", value = "2"),
+        @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\","
+                + "\"weight\":1,\"max_lag_seconds\":1},"
+                + "{\"name\":\"r2\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p2}/app\",\"weight\":1,"
+                + "\"max_lag_seconds\":1},"
+                + "{\"name\":\"bad\",\"url\":\"postgresql://postgres:wrong-secret@127.0.0.1:{p1}/app\"}]")})
+class ReplicasIT {
+
+    static final String BASE = "/api/v1/admin/database/replicas";
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgsidecar.replicas.interval", "1h", "pgsidecar.statements.interval", "1h",
+                    "REPLICA_POOL_TIMEOUT", "2", "REPLICA_LOAD_BALANCING", "round_robin");
+        }
+    }
+
+    @Inject
+    ReplicaMonitor monitor;
+
+    static ReplicaStatus status(List<ReplicaStatus> all, String name) {
+        return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    PgCluster r(int i) {
+        return PgTestResource.replicas().get(i - 1);
+    }
+
+    void writeOnPrimary() throws Exception {
+        try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS churn (id serial, at timestamptz DEFAULT now())");
+            s.execute("INSERT INTO churn DEFAULT VALUES");
+        }
+        // streaming replicas that replay take well under this; a paused one does not
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    }
+
+    void awaitBothHealthy() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            List<ReplicaStatus> all = monitor.pollOnce();
+            return Boolean.TRUE.equals(status(all, "r1").healthy()) && Boolean.TRUE.equals(status(all, "r2").healthy());
+        });
+    }
+
+    @Test
+    void anIdlePrimaryShowsNoLag() throws Exception {
+        awaitBothHealthy();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            ReplicaStatus r1 = status(monitor.pollOnce(), "r1");
+            return r1.lagBytes() != null && r1.lagBytes() == 0;
+        });
+        for (int i = 0; i < 4; i++) {
+            await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> true);
+            List<ReplicaStatus> all = monitor.pollOnce();
+            for (String name : List.of("r1", "r2")) {
+                ReplicaStatus s = status(all, name);
+                assertThat(s.lagSeconds()).as(name + " time lag").isEqualTo(0.0);
+                assertThat(s.lagBytes()).as(name + " byte lag").isZero();
+                assertThat(s.inRecovery()).isTrue();
+                assertThat(s.walReceiverStatus()).isEqualTo("streaming");
+                assertThat(s.problems()).isEmpty();
+            }
+        }
+        given().auth().oauth2("test-token").when().get(BASE + "/status").then().statusCode(200)
+                .body("data.replicas.find { it.name == 'r1' }.lagSeconds", equalTo(0.0f))
+                .body("data.primary.standbys.size()", equalTo(2))
+                .body(not(containsString("wrong-secret")));
+    }
+
+    @Test
+    void pausedReplayTurnsUnhealthyAfterThreePollsAndRecoversAfterTwo() throws Exception {
+        awaitBothHealthy();
+        try (Connection c = r(1).connect("app"); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_wal_replay_pause()");
+        }
+        try {
+            await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() -> true);
+            for (int poll = 1; poll <= 3; poll++) {
+                writeOnPrimary();
+                ReplicaStatus r1 = status(monitor.pollOnce(), "r1");
+                assertThat(r1.replayPaused()).isTrue();
+                assertThat(r1.checkPassed()).isFalse();
+                assertThat(r1.lagBytes()).isPositive();
+                assertThat(r1.healthy()).as("after poll " + poll).isEqualTo(poll < 3);
+            }
+            ReplicaStatus r1 = status(monitor.statuses(), "r1");
+            assertThat(r1.lagSeconds()).isGreaterThan(1.0);
+            assertThat(r1.problems()).anySatisfy(p -> assertThat(p).contains("paused"))
+                    .anySatisfy(p -> assertThat(p).contains("time lag"));
+            for (int i = 0; i < 10; i++) {
+                given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200)
+                        .body("data.name", equalTo("r2"))
+                        .body("data.fallback", equalTo(false));
+            }
+        } finally {
+            try (Connection c = r(1).connect("app"); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_wal_replay_resume()");
+            }
+        }
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        ReplicaStatus first = status(monitor.pollOnce(), "r1");
+        assertThat(first.checkPassed()).isTrue();
+        assertThat(first.healthy()).as("one good poll is not enough").isFalse();
+        assertThat(status(monitor.pollOnce(), "r1").healthy()).isTrue();
+        assertThat(given().get("/q/metrics").asString())
+                .containsPattern("pgsidecar_replica_routed_total\\{[^}]*replica=\"r2\"[^}]*} [1-9]");
+    }
+
+    @Test
+    void aStoppedReplicaIsDownWithTheErrorAndComesBack() throws Exception {
+        awaitBothHealthy();
+        r(2).stop();
+        try {
+            for (int poll = 1; poll <= 3; poll++) {
+                ReplicaStatus r2 = status(monitor.pollOnce(), "r2");
+                assertThat(r2.reachable()).isFalse();
+                assertThat(r2.lastError()).isNotBlank();
+                assertThat(r2.healthy()).as("after poll " + poll).isEqualTo(poll < 3);
+                // r1 is polled as usual meanwhile
+                assertThat(status(monitor.statuses(), "r1").reachable()).isTrue();
+            }
+            given().auth().oauth2("test-token").when().get(BASE + "/status").then().statusCode(200)
+                    .body("data.replicas.find { it.name == 'r2' }.healthy", equalTo(false))
+                    .body("data.replicas.find { it.name == 'r2' }.lastError", not(equalTo(null)));
+            assertThat(given().get("/q/metrics").asString())
+                    .containsPattern("pgsidecar_replica_up\\{[^}]*replica=\"r2\"[^}]*} 0");
+        } finally {
+            r(2).start();
+        }
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Boolean.TRUE.equals(status(monitor.pollOnce(), "r2").healthy()));
+    }
+
+    @Test
+    void aWrongPasswordIsAClearErrorAndTheOthersAreUnaffected() {
+        awaitBothHealthy();
+        ReplicaStatus bad = status(monitor.statuses(), "bad");
+        assertThat(bad.reachable()).isFalse();
+        assertThat(bad.healthy()).isFalse();
+        assertThat(bad.lastError()).contains("password authentication failed");
+        assertThat(bad.toString()).doesNotContain("wrong-secret");
+        given().auth().oauth2("test-token").when().post(BASE + "/r1/health").then().statusCode(200)
+                .body("data.reachable", equalTo(true))
+                .body("data.inRecovery", equalTo(true));
+        given().auth().oauth2("test-token").when().post(BASE + "/nope/health").then().statusCode(404);
+        given().auth().oauth2("test-token").queryParam("strategy", "fastest").when().get(BASE + "/route")
+                .then().statusCode(400).body("error.message", containsString("strategy"));
+    }
+}
