@@ -7,6 +7,7 @@ import io.pgsidecar.audit.AuditConfig;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
+import io.pgsidecar.replicas.ReplicasConfig;
 import io.pgsidecar.statements.ConnectionsConfig;
 import io.pgsidecar.statements.StatementsConfig;
 import io.smallrye.config.ConfigMapping;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
-            HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class);
+            HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
+            ReplicasConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {
