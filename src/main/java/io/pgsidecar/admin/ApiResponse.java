@@ -7,9 +7,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code {"status":"error","error":{"code":"...","message":"..."}}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record ApiResponse<T>(String status, T data, ApiError error) {
 
     /** A machine-readable code and a sentence for people. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record ApiError(String code, String message) {
     }
 

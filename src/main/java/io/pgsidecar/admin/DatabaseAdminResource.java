@@ -62,6 +62,7 @@ public class DatabaseAdminResource {
     }
 
     /** Leadership as this instance sees it. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record LeaderView(boolean leader, boolean electionEnabled, Instant since, String lastError,
                              long transitions, double leaseSeconds) {
     }
@@ -79,6 +80,7 @@ public class DatabaseAdminResource {
     }
 
     /** What a step-down did, or would do with {@code dry_run=true}. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record StepDownResult(boolean dryRun, boolean wasLeader, String message) {
     }
 

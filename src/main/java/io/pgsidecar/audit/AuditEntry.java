@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param outcome {@code success}, or the error code the caller got
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record AuditEntry(Long id, Instant occurredAt, String caller, String clientAddress, String instance,
                          String action, Map<String, Object> parameters, String outcome, Integer httpStatus,
                          String detail, long durationMs) {

@@ -7,6 +7,7 @@ package io.pgsidecar.db;
  * @param maxUsed most connections held at once since start
  * @param leaks connections reported as held longer than the leak-detection interval
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record PoolStats(int max, long active, long idle, long awaiting, long maxUsed, long acquired,
                         long created, long leaks, double acquireAvgSeconds, double acquireMaxSeconds) {
 }

@@ -30,6 +30,7 @@ public class CollectorMetrics {
     }
 
     /** What is known about one collector. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     public record Status(String collector, double lastDurationSeconds, Optional<Instant> lastSuccess,
                          Optional<Instant> lastFailure, Optional<String> lastError, long errors) {
     }

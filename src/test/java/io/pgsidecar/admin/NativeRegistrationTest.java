@@ -1,0 +1,75 @@
+package io.pgsidecar.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.WildcardType;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every class the admin API serialises with Jackson is registered for reflection, so the native
+ * image can serialise it. Walks the return types of every resource method, and of the snapshots
+ * the resources put into maps, through generic arguments and record components.
+ */
+class NativeRegistrationTest {
+
+    static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
+            ReplicasResource.class);
+
+    /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
+    static final List<Class<?>> MAP_VALUES = List.of(io.pgsidecar.statements.StatementsSnapshot.class,
+            io.pgsidecar.statements.ConnectionsSnapshot.class, io.pgsidecar.db.PoolStats.class,
+            io.pgsidecar.replicas.PrimaryView.class, io.pgsidecar.replicas.ReplicaStatus.class,
+            io.pgsidecar.audit.AuditEntry.class);
+
+    @Test
+    void everySerialisedClassIsRegisteredForReflection() {
+        Deque<Type> todo = new ArrayDeque<>();
+        for (Class<?> r : RESOURCES) {
+            for (Method m : r.getDeclaredMethods()) {
+                if (m.isAnnotationPresent(jakarta.ws.rs.GET.class) || m.isAnnotationPresent(jakarta.ws.rs.POST.class)
+                        || m.isAnnotationPresent(jakarta.ws.rs.DELETE.class)) {
+                    todo.add(m.getGenericReturnType());
+                }
+            }
+        }
+        todo.addAll(MAP_VALUES);
+        Set<Class<?>> seen = new LinkedHashSet<>();
+        while (!todo.isEmpty()) {
+            Type t = todo.poll();
+            if (t instanceof ParameterizedType p) {
+                todo.add(p.getRawType());
+                todo.addAll(List.of(p.getActualTypeArguments()));
+            } else if (t instanceof GenericArrayType g) {
+                todo.add(g.getGenericComponentType());
+            } else if (t instanceof WildcardType w) {
+                todo.addAll(List.of(w.getUpperBounds()));
+            } else if (t instanceof Class<?> c && c.getName().startsWith("io.pgsidecar.") && seen.add(c)) {
+                if (c.isRecord()) {
+                    for (RecordComponent rc : c.getRecordComponents()) {
+                        todo.add(rc.getGenericType());
+                    }
+                }
+            }
+        }
+        Set<String> missing = new TreeSet<>();
+        for (Class<?> c : seen) {
+            if (!c.isEnum() && !c.isAnnotationPresent(RegisterForReflection.class)) {
+                missing.add(c.getName());
+            }
+        }
+        assertThat(seen).as("the walk found the API's types").hasSizeGreaterThan(20);
+        assertThat(missing).as("serialised but not registered for reflection").isEmpty();
+    }
+}
