@@ -43,6 +43,7 @@ import org.jboss.logging.Logger;
 public class ReplicaMonitor {
 
     static final String COLLECTOR = "replicas";
+    static final long RECHECK_DELAY_MS = 100;
     private static final Logger LOG = Logger.getLogger(ReplicaMonitor.class);
 
     /** A configured replica with its connection details parsed (password kept only for the pool). */
@@ -160,13 +161,54 @@ public class ReplicaMonitor {
         for (Tracker t : trackers.values()) {
             running.put(t.target.name(), observe(t.target));
         }
+        Map<String, Observation> seen = new LinkedHashMap<>();
+        running.forEach((name, f) -> seen.put(name, await(f)));
+        recheckTheOnesBehind(seen, primaryLsn);
         List<ReplicaStatus> out = new ArrayList<>();
         for (Tracker t : trackers.values()) {
-            Observation o = await(running.get(t.target.name()));
-            t.status = evaluate(t, o, primaryLsn, view.systemIdentifier(), true);
+            t.status = evaluate(t, seen.get(t.target.name()), primaryLsn, view.systemIdentifier(), true);
             out.add(t.status);
         }
         return out;
+    }
+
+    /**
+     * The primary's position is read first, so WAL written in between (including records that are
+     * not transactions: standby snapshots, checkpoints) can leave a streaming replica a few
+     * milliseconds behind at the instant it is read, and its time lag would jump to the age of its
+     * last transaction. A replica that is reachable, not paused and behind is read once more after
+     * {@link #RECHECK_DELAY_MS}; one that has caught up by then has no lag worth the name.
+     */
+    private void recheckTheOnesBehind(Map<String, Observation> seen, Long primaryLsn) {
+        if (primaryLsn == null) {
+            return;
+        }
+        List<String> behind = new ArrayList<>();
+        seen.forEach((name, o) -> {
+            Long replay = Lsn.parse(o.replayLsn());
+            if (o.reachable() && !Boolean.TRUE.equals(o.paused()) && replay != null && replay < primaryLsn) {
+                behind.add(name);
+            }
+        });
+        if (behind.isEmpty()) {
+            return;
+        }
+        try {
+            Thread.sleep(RECHECK_DELAY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Map<String, CompletableFuture<Observation>> again = new LinkedHashMap<>();
+        for (String name : behind) {
+            again.put(name, observe(trackers.get(name).target));
+        }
+        again.forEach((name, f) -> {
+            Observation o = await(f);
+            if (o.reachable()) {
+                seen.put(name, o);
+            }
+        });
     }
 
     /** A check of one replica now, returned in full; it does not count towards hysteresis. */
