@@ -136,10 +136,13 @@ class ReplicasIT {
                 s.execute("SELECT pg_wal_replay_resume()");
             }
         }
-        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
-        ReplicaStatus first = status(monitor.pollOnce(), "r1");
-        assertThat(first.checkPassed()).isTrue();
-        assertThat(first.healthy()).as("one good poll is not enough").isFalse();
+        // replay catches up after the resume; poll until the first good poll, then count from there
+        java.util.concurrent.atomic.AtomicReference<ReplicaStatus> first = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            first.set(status(monitor.pollOnce(), "r1"));
+            return first.get().checkPassed();
+        });
+        assertThat(first.get().healthy()).as("one good poll is not enough").isFalse();
         assertThat(status(monitor.pollOnce(), "r1").healthy()).isTrue();
         assertThat(given().get("/q/metrics").asString())
                 .containsPattern("pgsidecar_replica_routed_total\\{[^}]*replica=\"r[23]\"[^}]*} [1-9]");
