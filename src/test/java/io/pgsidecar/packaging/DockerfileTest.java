@@ -1,0 +1,84 @@
+package io.pgsidecar.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What can be checked of the Dockerfiles without a Docker engine (none runs on the machines this
+ * project is built on): stages, builder image, the runtime user, port and entrypoint.
+ */
+class DockerfileTest {
+
+    record Stage(String from, List<String> lines) {
+    }
+
+    static List<Stage> stages(String file) throws Exception {
+        List<Stage> out = new ArrayList<>();
+        StringBuilder logical = new StringBuilder();
+        for (String raw : Files.readAllLines(Path.of(file))) {
+            String line = raw.strip();
+            if (line.startsWith("#") || line.isEmpty()) {
+                continue;
+            }
+            if (line.endsWith("\\")) {
+                logical.append(line, 0, line.length() - 1).append(' ');
+                continue;
+            }
+            logical.append(line);
+            String instr = logical.toString();
+            logical.setLength(0);
+            if (instr.startsWith("FROM ")) {
+                out.add(new Stage(instr.substring(5).strip(), new ArrayList<>()));
+            } else {
+                out.get(out.size() - 1).lines().add(instr);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void nativeIsMultiStageWithTheMandrelBuilderAndANonRootMicroRuntime() throws Exception {
+        List<Stage> s = stages("Dockerfile.native");
+        assertThat(s).hasSize(2);
+        assertThat(s.get(0).from()).startsWith("quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-25")
+                .endsWith(" AS build");
+        assertThat(s.get(0).lines()).anySatisfy(l -> assertThat(l).startsWith("RUN ./mvnw").contains("-Dnative"));
+        Stage runtime = s.get(1);
+        assertThat(runtime.from()).startsWith("quay.io/quarkus/ubi9-quarkus-micro-image:");
+        assertThat(runtime.lines()).anySatisfy(l -> assertThat(l).startsWith("COPY --from=build"));
+        assertThat(runtime.lines()).contains("EXPOSE 9188");
+        String user = last(runtime, "USER ");
+        assertThat(user).as("numeric, non-root").matches("USER [1-9][0-9]*");
+        assertThat(last(runtime, "ENTRYPOINT ")).contains("-Dquarkus.http.host=0.0.0.0")
+                .contains("-Dvertx.disableFileCPResolving=true");
+        int userAt = runtime.lines().indexOf(user);
+        assertThat(runtime.lines().subList(userAt, runtime.lines().size()))
+                .as("nothing runs as root after USER").noneMatch(l -> l.startsWith("RUN "));
+    }
+
+    @Test
+    void jvmAlternativeRunsAsNonRootOnTheSamePort() throws Exception {
+        List<Stage> s = stages("Dockerfile.jvm");
+        assertThat(s).hasSize(2);
+        Stage runtime = s.get(1);
+        assertThat(runtime.lines()).contains("EXPOSE 9188");
+        assertThat(last(runtime, "USER ")).matches("USER [1-9][0-9]*");
+        assertThat(String.join("\n", runtime.lines())).contains("-Dquarkus.http.host=0.0.0.0");
+    }
+
+    private static String last(Stage s, String prefix) {
+        String found = null;
+        for (String l : s.lines()) {
+            if (l.startsWith(prefix)) {
+                found = l;
+            }
+        }
+        assertThat(found).as(prefix.strip() + " in " + s.from()).isNotNull();
+        return found;
+    }
+}
