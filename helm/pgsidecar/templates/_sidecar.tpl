@@ -1,0 +1,139 @@
+{{/*
+The pgsidecar container, for an application chart's pod spec:
+
+  containers:
+    - name: app
+      ...
+    {{- include "pgsidecar.container" (dict "Values" .Values.pgsidecar "Chart" .Subcharts.pgsidecar.Chart "Release" .Release) | nindent 4 }}
+  volumes:
+    {{- include "pgsidecar.volumes" (...same dict...) | nindent 4 }}
+
+It needs the ConfigMap this chart renders (or one with the same name).
+*/}}
+{{- define "pgsidecar.container" -}}
+{{- include "pgsidecar.validate" . }}
+- name: pgsidecar
+  image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  ports:
+    - name: pgsidecar
+      containerPort: {{ .Values.port }}
+      protocol: TCP
+  envFrom:
+    - configMapRef:
+        name: {{ include "pgsidecar.fullname" . }}
+  env:
+    - name: QUARKUS_HTTP_PORT
+      value: {{ .Values.port | quote }}
+    - name: PGSIDECAR_INSTANCE_NAME
+      valueFrom:
+        fieldRef:
+          fieldPath: metadata.name
+    {{- if .Values.database.existingSecret }}
+    - name: DATABASE_URL
+      valueFrom:
+        secretKeyRef:
+          name: {{ .Values.database.existingSecret }}
+          key: {{ .Values.database.urlKey }}
+    {{- else }}
+    - name: DATABASE_URL
+      value: {{ printf "postgresql://%s@%s:%v/%s%s" .Values.database.user .Values.database.host .Values.database.port .Values.database.name (ternary (printf "?%s" .Values.database.params) "" (ne .Values.database.params "")) | quote }}
+    {{- if .Values.database.passwordSecret.name }}
+    - name: DATABASE_PASSWORD_FILE
+      value: /etc/pgsidecar/database/password
+    {{- else if .Values.database.password }}
+    - name: QUARKUS_DATASOURCE_PASSWORD
+      value: {{ .Values.database.password | quote }}
+    {{- end }}
+    {{- end }}
+    {{- if .Values.admin.tokenSecret.name }}
+    - name: PGSIDECAR_ADMIN_TOKEN_FILE
+      value: /etc/pgsidecar/admin/token
+    {{- end }}
+    {{- if .Values.replicas }}
+    - name: READ_REPLICAS
+      value: {{ include "pgsidecar.replicasJson" . | quote }}
+    {{- end }}
+  livenessProbe:
+    httpGet:
+      path: /q/health/live
+      port: pgsidecar
+    periodSeconds: 10
+    failureThreshold: 3
+  readinessProbe:
+    httpGet:
+      path: /q/health/ready
+      port: pgsidecar
+    periodSeconds: 10
+    failureThreshold: 3
+  startupProbe:
+    httpGet:
+      path: /q/health/started
+      port: pgsidecar
+    periodSeconds: 2
+    failureThreshold: 30
+  resources:
+    {{- toYaml .Values.resources | nindent 4 }}
+  securityContext:
+    {{- toYaml .Values.securityContext | nindent 4 }}
+  volumeMounts:
+    - name: pgsidecar-tmp
+      mountPath: /tmp
+    {{- if and (not .Values.database.existingSecret) .Values.database.passwordSecret.name }}
+    - name: pgsidecar-database
+      mountPath: /etc/pgsidecar/database
+      readOnly: true
+    {{- end }}
+    {{- if .Values.admin.tokenSecret.name }}
+    - name: pgsidecar-admin
+      mountPath: /etc/pgsidecar/admin
+      readOnly: true
+    {{- end }}
+    {{- range .Values.replicas }}
+    - name: pgsidecar-replica-{{ .name }}
+      mountPath: /etc/pgsidecar/replicas/{{ .name }}
+      readOnly: true
+    {{- end }}
+{{- end }}
+
+{{/* Volumes the container mounts: a writable /tmp and each secret as files. */}}
+{{- define "pgsidecar.volumes" -}}
+- name: pgsidecar-tmp
+  emptyDir:
+    medium: Memory
+    sizeLimit: 16Mi
+{{- if and (not .Values.database.existingSecret) .Values.database.passwordSecret.name }}
+- name: pgsidecar-database
+  secret:
+    secretName: {{ .Values.database.passwordSecret.name }}
+    items:
+      - key: {{ .Values.database.passwordSecret.key }}
+        path: password
+{{- end }}
+{{- if .Values.admin.tokenSecret.name }}
+- name: pgsidecar-admin
+  secret:
+    secretName: {{ .Values.admin.tokenSecret.name }}
+    items:
+      - key: {{ .Values.admin.tokenSecret.key }}
+        path: token
+{{- end }}
+{{- range .Values.replicas }}
+- name: pgsidecar-replica-{{ .name }}
+  secret:
+    secretName: {{ .passwordSecret.name }}
+    items:
+      - key: {{ .passwordSecret.key | default "password" }}
+        path: password
+{{- end }}
+{{- end }}
+
+{{/* READ_REPLICAS: passwords are files, never in the JSON. */}}
+{{- define "pgsidecar.replicasJson" -}}
+{{- $out := list }}
+{{- range .Values.replicas }}
+{{- $r := dict "name" .name "url" (printf "postgresql://%s@%s:%v/%s" .user .host (.port | default 5432) .database) "weight" (.weight | default 1) "max_lag_seconds" (.maxLagSeconds | default 30) "password_file" (printf "/etc/pgsidecar/replicas/%s/password" .name) }}
+{{- $out = append $out $r }}
+{{- end }}
+{{- toJson $out }}
+{{- end }}
