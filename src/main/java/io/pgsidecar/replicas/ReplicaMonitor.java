@@ -104,7 +104,8 @@ public class ReplicaMonitor {
             meters.own(Gauge.builder("pgsidecar.replica.lag", this,
                             m -> m.value(rc.name(), s -> s.lagSeconds() == null ? Double.NaN : s.lagSeconds()))
                     .tags(tags).baseUnit("seconds").description("Replication time lag (0 when caught up)").register(r));
-            meters.own(Gauge.builder("pgsidecar.replica.lag", this,
+            // its own name: a second "pgsidecar.replica.lag" with another unit would be the same meter
+            meters.own(Gauge.builder("pgsidecar.replica.lag.bytes", this,
                             m -> m.value(rc.name(), s -> s.lagBytes() == null ? Double.NaN : s.lagBytes()))
                     .tags(tags).baseUnit("bytes").description("Primary WAL position minus the replica's replay position")
                     .register(r));

@@ -52,6 +52,12 @@ class ReplicasIT {
     @Inject
     ReplicaMonitor monitor;
 
+    @Inject
+    io.pgsidecar.statements.StatementsPoller statements;
+
+    @Inject
+    io.pgsidecar.statements.ConnectionsPoller connections;
+
     static ReplicaStatus status(List<ReplicaStatus> all, String name) {
         return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -205,5 +211,31 @@ class ReplicasIT {
             given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200)
                     .body("data.name", not(equalTo("r3")));
         }
+    }
+
+    /** No dashboard panel may query a metric the agent does not export. */
+    @Test
+    void everyMetricTheDashboardQueriesIsExported() throws Exception {
+        awaitBothHealthy();
+        await().atMost(Duration.ofSeconds(30)).until(() -> statements.pollOnce().availability().available());
+        connections.pollOnce();
+        given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200);
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/pgsidecar-dashboard.json"));
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard); // valid JSON
+        java.util.Set<String> queried = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgsidecar_[a-z_]+").matcher(dashboard);
+        while (m.find()) {
+            queried.add(m.group());
+        }
+        queried.remove("pgsidecar_dashboard");
+        String metrics = given().get("/q/metrics").asString();
+        java.util.Set<String> exported = new java.util.TreeSet<>();
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("pgsidecar_")) {
+                exported.add(line.replaceAll("[{ ].*", ""));
+            }
+        }
+        assertThat(queried).as("metrics queried by the dashboard").hasSizeGreaterThan(15);
+        assertThat(exported).containsAll(queried);
     }
 }
