@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.UncheckedIOException;
 
 /**
  * Binds a request body to its record. Resources take the body as a {@link JsonNode} and bind it
@@ -40,7 +39,9 @@ public class Bodies {
         } catch (JsonProcessingException e) {
             throw new BodyException(e);
         } catch (IllegalArgumentException e) {
-            throw new UncheckedIOException(new java.io.IOException(e.getMessage()));
+            // Jackson's other way of saying the tree does not fit the type: bad input, not a 500
+            throw new ApiException.InvalidParameter("body", body.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+                    "expected a JSON object of " + type.getSimpleName());
         }
     }
 }

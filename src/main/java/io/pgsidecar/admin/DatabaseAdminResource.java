@@ -73,12 +73,6 @@ public class DatabaseAdminResource {
         return ApiResponse.success(view(leader.state()));
     }
 
-    /** Optional body of a step-down: a dry run, and why (recorded in the audit log). */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    public record StepDownRequest(@com.fasterxml.jackson.annotation.JsonProperty("dry_run") Boolean dryRun,
-                                  String reason) {
-    }
-
     /** What a step-down did, or would do with {@code dry_run=true}. */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record StepDownResult(boolean dryRun, boolean wasLeader, String message) {
@@ -92,20 +86,8 @@ public class DatabaseAdminResource {
     @Path("/leader/step-down")
     public ApiResponse<StepDownResult> stepDown(@QueryParam("dry_run") String dryRunParam,
                                                 com.fasterxml.jackson.databind.JsonNode json) {
-        auditContext.action("leader.step-down").param("dry_run", dryRunParam);
-        boolean dryRun = Params.bool("dry_run", dryRunParam, false);
-        StepDownRequest body = bodies.read(json, StepDownRequest.class);
-        if (body != null) {
-            dryRun = dryRun || Boolean.TRUE.equals(body.dryRun());
-            auditContext.param("dry_run", dryRun);
-            if (body.reason() != null) {
-                if (body.reason().length() > 500) {
-                    throw new ApiException.InvalidParameter("reason", body.reason().substring(0, 20) + "...",
-                            "at most 500 characters");
-                }
-                auditContext.param("reason", body.reason());
-            }
-        }
+        auditContext.action("leader.step-down");
+        boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, auditContext);
         if (!leader.isLeader()) {
             throw new ApiException.Conflict("not_leader", "this instance is not the leader; nothing to step down from");
         }

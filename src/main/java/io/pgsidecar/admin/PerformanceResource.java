@@ -117,26 +117,12 @@ public class PerformanceResource {
         return ApiResponse.success(connectionPool(connections.latest()));
     }
 
-    /** Optional body of a reset. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    public record ResetRequest(@com.fasterxml.jackson.annotation.JsonProperty("dry_run") Boolean dryRun,
-                               String reason) {
-    }
-
     /** Resets pg_stat_statements for everyone reading it; audited, supports dry_run. */
     @POST
     @Path("/reset")
     public ApiResponse<Map<String, Object>> reset(@QueryParam("dry_run") String dryRunParam, JsonNode json) {
-        audit.action("performance.reset").param("dry_run", dryRunParam);
-        boolean dryRun = Params.bool("dry_run", dryRunParam, false);
-        ResetRequest body = bodies.read(json, ResetRequest.class);
-        if (body != null) {
-            dryRun = dryRun || Boolean.TRUE.equals(body.dryRun());
-            audit.param("dry_run", dryRun);
-            if (body.reason() != null) {
-                audit.param("reason", body.reason());
-            }
-        }
+        audit.action("performance.reset");
+        boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, audit);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dry_run", dryRun);
         if (dryRun) {

@@ -30,7 +30,7 @@ class NativeRegistrationTest {
     /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
     static final List<Class<?>> MAP_VALUES = List.of(io.pgsidecar.statements.StatementsSnapshot.class,
             io.pgsidecar.statements.ConnectionsSnapshot.class, io.pgsidecar.db.PoolStats.class,
-            io.pgsidecar.replicas.PrimaryView.class, io.pgsidecar.replicas.ReplicaStatus.class,
+            io.pgsidecar.replicas.PrimaryView.class, io.pgsidecar.replicas.ReplicaStatus.class, ChangeRequest.class,
             io.pgsidecar.audit.AuditEntry.class);
 
     @Test

@@ -233,6 +233,9 @@ class StatementsIT {
                 given().auth().oauth2("test-token").queryParam("action", "performance.reset")
                         .when().get("/api/v1/admin/database/audit")
                         .then().body("data.size()", equalTo(2)));
+        given().auth().oauth2("test-token").contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"reason\": \"" + "x".repeat(600) + "\"}").when().post(BASE + "/reset")
+                .then().statusCode(400).body("error.message", containsString("reason"));
         given().auth().oauth2("test-token").queryParam("limit", "-1").when().get(BASE + "/stats")
                 .then().statusCode(400).body("error.message", containsString("limit"));
     }

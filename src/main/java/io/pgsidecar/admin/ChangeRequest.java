@@ -1,0 +1,37 @@
+package io.pgsidecar.admin;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The optional body every changing admin call accepts: a dry run, and why (recorded in the audit
+ * log). {@code dry_run} may also be a query parameter; either one asks for a dry run.
+ */
+@RegisterForReflection
+public record ChangeRequest(@JsonProperty("dry_run") Boolean dryRun, String reason) {
+
+    static final int MAX_REASON = 500;
+
+    /**
+     * Reads the query parameter and the body, checks them, records them in the audit context, and
+     * answers whether this is a dry run.
+     */
+    static boolean dryRun(String dryRunParam, JsonNode json, Bodies bodies, AuditContext audit) {
+        audit.param("dry_run", dryRunParam);
+        boolean dryRun = Params.bool("dry_run", dryRunParam, false);
+        ChangeRequest body = bodies.read(json, ChangeRequest.class);
+        if (body != null) {
+            dryRun = dryRun || Boolean.TRUE.equals(body.dryRun());
+            audit.param("dry_run", dryRun);
+            if (body.reason() != null) {
+                if (body.reason().length() > MAX_REASON) {
+                    throw new ApiException.InvalidParameter("reason", body.reason().substring(0, 20) + "...",
+                            "at most " + MAX_REASON + " characters");
+                }
+                audit.param("reason", body.reason());
+            }
+        }
+        return dryRun;
+    }
+}
