@@ -27,20 +27,10 @@ public class ReadRouting {
     private final ReplicaMonitor monitor;
     private final Router router = new Router();
     private final io.pgsidecar.db.DatabaseName databaseName;
-    private final String primaryHost;
-    private final int primaryPort;
 
-    public ReadRouting(ReplicaMonitor monitor, io.pgsidecar.db.DatabaseName databaseName,
-                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
-                       Optional<String> jdbcUrl) {
+    public ReadRouting(ReplicaMonitor monitor, io.pgsidecar.db.DatabaseName databaseName) {
         this.monitor = monitor;
         this.databaseName = databaseName;
-        String rest = jdbcUrl.orElse("").replaceFirst("^jdbc:postgresql://", "");
-        String hostPort = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-        int colon = hostPort.lastIndexOf(':');
-        boolean hasPort = colon > 0 && !hostPort.endsWith("]");
-        this.primaryHost = hasPort ? hostPort.substring(0, colon) : hostPort;
-        this.primaryPort = hasPort ? Integer.parseInt(hostPort.substring(colon + 1)) : 5432;
     }
 
     public Route route(Optional<String> strategyName) {
@@ -65,6 +55,7 @@ public class ReadRouting {
             throw new NoReplicaAvailable("no healthy replica to read from (" + monitor.statuses().size() + " configured)");
         }
         monitor.countRoute("primary");
-        return new Route("primary", primaryHost, primaryPort, databaseName.value(), true, strategy.label(), 0);
+        return new Route("primary", databaseName.host(), databaseName.port(), databaseName.value(), true,
+                strategy.label(), 0);
     }
 }

@@ -183,6 +183,8 @@ class AdminApiIT {
         given().auth().oauth2(TOKEN).when().get(BASE + "/replicas/route")
                 .then().statusCode(200)
                 .body("data.name", equalTo("primary"))
+                .body("data.host", equalTo("127.0.0.1"))
+                .body("data.port", greaterThanOrEqualTo(1024))
                 .body("data.fallback", equalTo(true));
     }
 }

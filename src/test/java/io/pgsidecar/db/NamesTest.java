@@ -11,6 +11,9 @@ class NamesTest {
         assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h:5432/orders?sslmode=require")).isEqualTo("orders");
         assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h/my%20db")).isEqualTo("my db");
         assertThat(DatabaseName.fromJdbcUrl("jdbc:postgresql://h:5432/")).isEqualTo("unknown");
+        assertThat(DatabaseName.parse("jdbc:postgresql://db.example:6432/orders?sslmode=require"))
+                .isEqualTo(new DatabaseName.Target("db.example", 6432, "orders"));
+        assertThat(DatabaseName.parse("jdbc:postgresql://[::1]/app")).isEqualTo(new DatabaseName.Target("[::1]", 5432, "app"));
     }
 
     @Test
