@@ -42,14 +42,9 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
                 continue;
             }
             try {
-                if (alias.kind() == LegacyAliases.Kind.REPLICAS_JSON) {
-                    props.putAll(ReplicasJson.expand(alias.key(), raw));
-                } else {
-                    props.put(alias.key(), LegacyAliases.convert(alias, raw));
-                }
+                props.putAll(LegacyAliases.expand(alias, raw));
             } catch (IllegalArgumentException e) {
-                problems.add(alias.env() + "='" + (alias.kind() == LegacyAliases.Kind.REPLICAS_JSON
-                        ? DatabaseUrl.redact(raw) : raw) + "': " + e.getMessage());
+                problems.add(alias.env() + "='" + LegacyAliases.shown(alias, raw) + "': " + e.getMessage());
             }
         }
 

@@ -50,6 +50,24 @@ public final class LegacyAliases {
     }
 
     /**
+     * The keys and values an alias sets: one key for the scalar kinds, the indexed keys of a list
+     * for {@link Kind#REPLICAS_JSON}.
+     *
+     * @throws IllegalArgumentException with a message that says what was expected
+     */
+    public static java.util.Map<String, String> expand(Alias alias, String raw) {
+        if (alias.kind() == Kind.REPLICAS_JSON) {
+            return ReplicasJson.expand(alias.key(), raw);
+        }
+        return java.util.Map.of(alias.key(), convert(alias, raw));
+    }
+
+    /** The value as it may appear in a message: URLs inside it lose their passwords. */
+    public static String shown(Alias alias, String raw) {
+        return alias.kind() == Kind.REPLICAS_JSON ? DatabaseUrl.redact(raw) : raw;
+    }
+
+    /**
      * Converts an alias value to what the target key accepts.
      *
      * @throws IllegalArgumentException with a message that says what was expected
