@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Rows;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -98,10 +99,9 @@ public class AuditLog {
                 List<AuditEntry> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        int status = rs.getInt(9);
                         out.add(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3),
                                 rs.getString(4), rs.getString(5), rs.getString(6), fromJson(rs.getString(7)),
-                                rs.getString(8), rs.wasNull() ? null : status, rs.getString(10), rs.getLong(11)));
+                                rs.getString(8), Rows.intOrNull(rs, 9), rs.getString(10), rs.getLong(11)));
                     }
                 }
                 return out;

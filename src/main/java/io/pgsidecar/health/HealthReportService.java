@@ -3,6 +3,7 @@ package io.pgsidecar.health;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.PoolMetrics;
 import io.pgsidecar.db.PoolStats;
+import io.pgsidecar.db.Rows;
 import io.pgsidecar.db.SchemaMigrator;
 import io.pgsidecar.leader.LeaderElector;
 import io.pgsidecar.leader.LeaderService;
@@ -42,10 +43,8 @@ public class HealthReportService {
                 int reserved = rs.getInt("reserved_connections");
                 int usable = Math.max(1, max - reserved);
                 long current = rs.getLong("connections");
-                double hit = rs.getDouble("cache_hit_ratio");
-                Double cacheHit = rs.wasNull() ? null : hit;
-                double oldest = rs.getDouble("oldest_xact_seconds");
-                Double oldestXact = rs.wasNull() ? null : oldest;
+                Double cacheHit = Rows.doubleOrNull(rs, "cache_hit_ratio");
+                Double oldestXact = Rows.doubleOrNull(rs, "oldest_xact_seconds");
                 long xidAge = rs.getLong("max_xid_age");
                 String pgssVersion = rs.getString("pgss_version");
                 HealthReport.Server server = new HealthReport.Server(rs.getString("version"),

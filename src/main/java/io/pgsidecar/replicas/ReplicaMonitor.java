@@ -9,6 +9,7 @@ import io.pgsidecar.config.DatabaseUrl;
 import io.pgsidecar.config.EnvironmentConfigSourceFactory;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.ReactivePools;
+import io.pgsidecar.db.Rows;
 import io.pgsidecar.metrics.CollectorMetrics;
 import io.pgsidecar.metrics.OwnedMeters;
 import io.quarkus.runtime.ShutdownEvent;
@@ -395,15 +396,14 @@ public class ReplicaMonitor {
                     while (rs.next()) {
                         standbys.add(new PrimaryView.Standby(rs.getString(1), rs.getString(2), rs.getString(3),
                                 rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                                num(rs, 9), num(rs, 10), num(rs, 11)));
+                                Rows.doubleOrNull(rs, 9), Rows.doubleOrNull(rs, 10), Rows.doubleOrNull(rs, 11)));
                     }
                 }
                 List<PrimaryView.Slot> slots = new ArrayList<>();
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ReplicasQueries.SLOTS)) {
                     while (rs.next()) {
-                        long retained = rs.getLong(5);
                         slots.add(new PrimaryView.Slot(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-                                rs.wasNull() ? null : retained));
+                                Rows.longOrNull(rs, 5)));
                     }
                 }
                 return new PrimaryView(lsn, recovery, sysid, List.copyOf(standbys), List.copyOf(slots), null);
@@ -411,11 +411,6 @@ public class ReplicaMonitor {
         } catch (RuntimeException e) {
             return new PrimaryView(null, false, null, List.of(), List.of(), e.getMessage());
         }
-    }
-
-    private static Double num(ResultSet rs, int col) throws SQLException {
-        double v = rs.getDouble(col);
-        return rs.wasNull() ? null : v;
     }
 
     private void updatePrimaryMetrics(PrimaryView view) {

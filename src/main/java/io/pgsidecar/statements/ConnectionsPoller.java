@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.pgsidecar.db.Database;
+import io.pgsidecar.db.Rows;
 import io.pgsidecar.db.SnapshotStore;
 import io.pgsidecar.leader.LeaderService;
 import io.pgsidecar.metrics.CollectorMetrics;
@@ -147,8 +148,8 @@ public class ConnectionsPoller {
                 while (rs.next()) {
                     sessions.add(new Session(rs.getInt("pid"), rs.getString("datname"), rs.getString("usename"),
                             rs.getString("application_name"), rs.getString("client_addr"), rs.getString("state"),
-                            rs.getString("wait_event_type"), rs.getString("wait_event"), num(rs, "xact_age"),
-                            num(rs, "query_age"), num(rs, "state_age"), rs.getString("query")));
+                            rs.getString("wait_event_type"), rs.getString("wait_event"), Rows.doubleOrNull(rs, "xact_age"),
+                            Rows.doubleOrNull(rs, "query_age"), Rows.doubleOrNull(rs, "state_age"), rs.getString("query")));
                     self.add(rs.getBoolean("is_self"));
                 }
             }
@@ -231,11 +232,6 @@ public class ConnectionsPoller {
                     || e.getValue().peekLast()[0] < now.minus(Duration.ofHours(1)).toEpochMilli());
         }
         return (int) peak;
-    }
-
-    private static Double num(ResultSet rs, String col) throws SQLException {
-        double v = rs.getDouble(col);
-        return rs.wasNull() ? null : v;
     }
 
     void stop(@Observes ShutdownEvent ev) {
