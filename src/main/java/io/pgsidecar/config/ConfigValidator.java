@@ -7,6 +7,7 @@ import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
 import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Checks the configuration before anything else starts and stops start-up with one message that
  * names each bad key and its value. Type errors (a word where a number belongs) are caught by the
- * configuration system itself, with the same kind of message.
+ * configuration system itself, with the same kind of message. Only then are scheduled jobs
+ * released.
  */
 @Startup(1)
 @ApplicationScoped
@@ -29,7 +31,8 @@ public class ConfigValidator {
                            io.pgsidecar.statements.ConnectionsConfig connections,
                            io.pgsidecar.replicas.ReplicasConfig replicas,
                            @ConfigProperty(name = EnvironmentConfigSourceFactory.PROBLEMS_KEY) Optional<String> aliasProblems,
-                           @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl) {
+                           @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl,
+                           Scheduler scheduler) {
         List<String> problems = new ArrayList<>();
         aliasProblems.ifPresent(p -> problems.addAll(List.of(p.split("\n"))));
         boolean urlProblem = problems.stream().anyMatch(p -> p.startsWith("DATABASE_URL="));
@@ -96,6 +99,10 @@ public class ConfigValidator {
             throw new ConfigurationException("pgsidecar cannot start, the configuration is invalid:\n  - "
                     + String.join("\n  - ", problems));
         }
+        // The scheduler starts halted (quarkus.scheduler.start-mode): no job may run before the
+        // configuration is known to be good, or a failing start-up races its own shutdown and
+        // buries the one message above under stack traces from half-started collectors.
+        scheduler.resume();
     }
 
     private static void positive(List<String> problems, String key, Duration d) {
