@@ -100,6 +100,60 @@ class AgentPackagedIT {
     }
 
     @Test
+    void twoAgentsAgainstOneDatabaseDeliverOneNotification() throws Exception {
+        PgCluster pg = PgFixture.shared();
+        String db = PgFixture.freshDatabase("two_agents_alerts");
+        List<AgentProcess> agents = new ArrayList<>();
+        try (io.pgsidecar.testing.WebhookReceiver hook =
+                     new io.pgsidecar.testing.WebhookReceiver(io.pgsidecar.testing.Alertmanager.freePort())) {
+            Map<String, String> env = new java.util.HashMap<>();
+            env.put("DATABASE_URL", pg.databaseUrl(db));
+            env.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");
+            env.put("PGSIDECAR_CONNECTIONS_IDLE_IN_TRANSACTION_THRESHOLD", "1s");
+            // rule overrides in the upper-case form an environment variable forces
+            env.put("PGSIDECAR_ALERTS_RULES_IDLEINTRANSACTION_WARNING", "1");
+            env.put("PGSIDECAR_ALERTS_RULES_LONGRUNNINGTRANSACTION_ENABLED", "false");
+            env.put("PGSIDECAR_ALERTS_NOTIFICATIONS_WEBHOOK_URLS", hook.url());
+            for (int i = 0; i < 2; i++) {
+                agents.add(AgentProcess.start("alerting-" + i, env));
+            }
+            for (AgentProcess a : agents) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> a.status("/q/health/ready") == 200 || !a.process().isAlive());
+                assertThat(a.status("/q/health/ready")).as(a.output()).isEqualTo(200);
+            }
+            HttpResponse<String> rules = agents.get(1).get("/api/v1/admin/database/alerts/rules", true);
+            assertThat(rules.body()).contains("\"name\":\"LongRunningTransaction\"")
+                    .containsPattern("\"name\":\"IdleInTransaction\"[^}]*\"warning\":1\\.0")
+                    .containsPattern("\"name\":\"LongRunningTransaction\"[^}]*\"enabled\":false");
+            java.util.Properties p = new java.util.Properties();
+            p.setProperty("user", PgCluster.USER);
+            p.setProperty("password", PgCluster.PASSWORD);
+            p.setProperty("ApplicationName", "dup-app");
+            try (Connection leaky = java.sql.DriverManager.getConnection(pg.jdbcUrl(db), p)) {
+                leaky.setAutoCommit(false);
+                try (Statement s = leaky.createStatement()) {
+                    s.executeQuery("SELECT 1").close();
+                }
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> hook.deliveries().stream().anyMatch(d -> d.body().contains("dup-app")));
+                // several polls and evaluations later there is still exactly one delivery
+                Thread.sleep(4000);
+                long firing = hook.deliveries().stream()
+                        .filter(d -> d.body().contains("dup-app") && d.body().contains("\"status\":\"firing\"")).count();
+                assertThat(firing).as(hook.deliveries().toString()).isEqualTo(1);
+                // both instances serve the same alert from the stored state
+                for (AgentProcess a : agents) {
+                    HttpResponse<String> r = a.get("/api/v1/admin/database/alerts?state=firing", true);
+                    assertThat(r.body()).contains("dup-app");
+                }
+            }
+        } finally {
+            agents.forEach(AgentProcess::close);
+        }
+    }
+
+    @Test
     void badConfigurationStopsStartUpWithOneMessageNamingEachKey() {
         try (AgentProcess a = AgentProcess.start("bad-config", Map.of(
                 "DB_POOL_SIZE", "abc",

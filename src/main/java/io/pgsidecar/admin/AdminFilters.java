@@ -67,6 +67,7 @@ public class AdminFilters {
                     .substring(0, Math.min(64, named.strip().length())) + ")";
         }
         ctx.setProperty(CALLER, caller);
+        auditContext.caller(caller);
         // the admin API speaks JSON: a request without a body or a Content-Type (curl -X POST ...)
         // is read as JSON, so it reaches the resource instead of failing with 415
         String length = ctx.getHeaderString(HttpHeaders.CONTENT_LENGTH);

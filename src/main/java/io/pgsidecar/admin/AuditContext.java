@@ -14,6 +14,16 @@ public class AuditContext {
     private String action;
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private String detail;
+    private String caller = "unknown";
+
+    /** Who called: the token's fingerprint, plus the X-Pgsidecar-Caller name when given. */
+    public String caller() {
+        return caller;
+    }
+
+    void caller(String who) {
+        this.caller = who;
+    }
 
     public AuditContext action(String name) {
         this.action = name;

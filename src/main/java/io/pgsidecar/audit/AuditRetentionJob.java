@@ -22,7 +22,7 @@ public class AuditRetentionJob {
         this.config = config;
         this.leader = leader;
         this.collectors = collectors;
-        collectors.register(COLLECTOR);
+        collectors.register(COLLECTOR, config.pruneInterval());
     }
 
     @Scheduled(every = "${pgsidecar.audit.prune-interval:1h}", delayed = "1m", identity = COLLECTOR,

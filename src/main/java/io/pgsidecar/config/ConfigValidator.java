@@ -30,6 +30,8 @@ public class ConfigValidator {
                            io.pgsidecar.statements.StatementsConfig statements,
                            io.pgsidecar.statements.ConnectionsConfig connections,
                            io.pgsidecar.replicas.ReplicasConfig replicas,
+                           io.pgsidecar.alerts.AlertsConfig alerts,
+                           jakarta.enterprise.inject.Instance<io.pgsidecar.alerts.AlertRuleProvider> ruleProviders,
                            @ConfigProperty(name = EnvironmentConfigSourceFactory.PROBLEMS_KEY) Optional<String> aliasProblems,
                            @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> jdbcUrl,
                            Scheduler scheduler) {
@@ -95,6 +97,7 @@ public class ConfigValidator {
         positive(problems, "pgsidecar.connections.peak-window", connections.peakWindow());
         atLeast(problems, "pgsidecar.connections.pool-recommendation-buffer", connections.poolRecommendationBuffer(), 0);
         validateReplicas(problems, replicas);
+        validateAlerts(problems, alerts, ruleProviders);
         if (!problems.isEmpty()) {
             throw new ConfigurationException("pgsidecar cannot start, the configuration is invalid:\n  - "
                     + String.join("\n  - ", problems));
@@ -156,6 +159,61 @@ public class ConfigValidator {
         positive(problems, "pgsidecar.replicas.interval", r.interval());
         positive(problems, "pgsidecar.replicas.pool-timeout (REPLICA_POOL_TIMEOUT)", r.poolTimeout());
         positive(problems, "pgsidecar.replicas.statement-timeout", r.statementTimeout());
+    }
+
+    private static void validateAlerts(List<String> problems, io.pgsidecar.alerts.AlertsConfig a,
+                                       Iterable<io.pgsidecar.alerts.AlertRuleProvider> providers) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (io.pgsidecar.alerts.AlertRuleProvider p : providers) {
+            p.rules().forEach(r -> known.add(r.name()));
+        }
+        java.util.Set<String> knownNormalized = new java.util.HashSet<>();
+        for (String k : known) {
+            knownNormalized.add(io.pgsidecar.alerts.AlertEngine.normalize(k));
+        }
+        a.rules().forEach((name, rule) -> {
+            String key = "pgsidecar.alerts.rules." + name;
+            if (!knownNormalized.contains(io.pgsidecar.alerts.AlertEngine.normalize(name))) {
+                problems.add(key + ": no such rule; known rules: " + String.join(", ", known));
+            }
+            rule.forDuration().ifPresent(d -> notNegative(problems, key + ".for", d));
+            rule.warning().filter(v -> v.isNaN() || v.isInfinite())
+                    .ifPresent(v -> problems.add(key + ".warning='" + v + "': expected a number"));
+            rule.critical().filter(v -> v.isNaN() || v.isInfinite())
+                    .ifPresent(v -> problems.add(key + ".critical='" + v + "': expected a number"));
+        });
+        positive(problems, "pgsidecar.alerts.evaluation-interval", a.evaluationInterval());
+        positive(problems, "pgsidecar.alerts.history-retention", a.historyRetention());
+        atLeast(problems, "pgsidecar.alerts.max-alerts-per-rule", a.maxAlertsPerRule(), 1);
+        var n = a.notifications();
+        for (String u : n.alertmanagerUrls().orElse(List.of())) {
+            httpUrl(problems, "pgsidecar.alerts.notifications.alertmanager-urls", u);
+        }
+        for (String u : n.webhookUrls().orElse(List.of())) {
+            httpUrl(problems, "pgsidecar.alerts.notifications.webhook-urls", u);
+        }
+        n.webhookSecretFile().ifPresent(f -> {
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(f))) {
+                problems.add("pgsidecar.alerts.notifications.webhook-secret-file='" + f + "': cannot be read");
+            }
+        });
+        n.generatorUrl().ifPresent(u -> httpUrl(problems, "pgsidecar.alerts.notifications.generator-url", u));
+        positive(problems, "pgsidecar.alerts.notifications.resend-interval", n.resendInterval());
+        positive(problems, "pgsidecar.alerts.notifications.retry-backoff", n.retryBackoff());
+        positive(problems, "pgsidecar.alerts.notifications.timeout", n.timeout());
+        atLeast(problems, "pgsidecar.alerts.notifications.queue-size", n.queueSize(), 1);
+        atLeast(problems, "pgsidecar.alerts.notifications.max-attempts", n.maxAttempts(), 1);
+    }
+
+    private static void httpUrl(List<String> problems, String key, String url) {
+        try {
+            java.net.URI u = new java.net.URI(url.trim());
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                problems.add(key + "='" + DatabaseUrl.redact(url) + "': expected an http:// or https:// URL with a host");
+            }
+        } catch (java.net.URISyntaxException e) {
+            problems.add(key + "='" + DatabaseUrl.redact(url) + "': not a URL (" + e.getReason() + ")");
+        }
     }
 
     private static void atLeast(List<String> problems, String key, long value, long min) {

@@ -30,6 +30,8 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
     /** Key under which the problems found here are handed to the start-up validation. */
     public static final String PROBLEMS_KEY = "pgsidecar.internal.config-problems";
     static final int ORDINAL = 275;
+    static final java.util.regex.Pattern RULE_ENV =
+            java.util.regex.Pattern.compile("PGSIDECAR_ALERTS_RULES_([A-Z0-9_]+?)_(ENABLED|FOR|WARNING|CRITICAL)");
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -45,6 +47,20 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
                 props.putAll(LegacyAliases.expand(alias, raw));
             } catch (IllegalArgumentException e) {
                 problems.add(alias.env() + "='" + LegacyAliases.shown(alias, raw) + "': " + e.getMessage());
+            }
+        }
+
+        // Alert rule overrides from the environment: PGSIDECAR_ALERTS_RULES_SLOWQUERY_ENABLED=false.
+        // Rule names are matched without case, '-' or '_' (AlertEngine.normalize), so the upper-case
+        // form an environment variable forces still finds the rule.
+        for (java.util.Iterator<String> it = context.iterateNames(); it.hasNext(); ) {
+            java.util.regex.Matcher m = RULE_ENV.matcher(it.next());
+            if (m.matches()) {
+                String raw = value(context, m.group());
+                if (raw != null) {
+                    props.put("pgsidecar.alerts.rules." + m.group(1).toLowerCase(java.util.Locale.ROOT).replace("_", "")
+                            + "." + m.group(2).toLowerCase(java.util.Locale.ROOT), raw);
+                }
             }
         }
 

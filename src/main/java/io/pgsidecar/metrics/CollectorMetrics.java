@@ -32,13 +32,15 @@ public class CollectorMetrics {
     /** What is known about one collector. */
     @io.quarkus.runtime.annotations.RegisterForReflection
     public record Status(String collector, double lastDurationSeconds, Optional<Instant> lastSuccess,
-                         Optional<Instant> lastFailure, Optional<String> lastError, long errors) {
+                         Optional<Instant> lastFailure, Optional<String> lastError, long errors,
+                         Optional<java.time.Duration> interval, Instant registeredAt) {
     }
 
     private final MeterRegistry registry;
     private final OwnedMeters meters;
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public CollectorMetrics(OwnedMeters meters) {
         this.meters = meters;
@@ -51,6 +53,8 @@ public class CollectorMetrics {
         final AtomicLong lastDurationNanos = new AtomicLong();
         final AtomicLong lastSuccessMillis = new AtomicLong();
         volatile Instant lastFailure;
+        volatile java.time.Duration interval;
+        final Instant registeredAt = clock.instant();
         volatile String lastError;
         final Counter errors;
 
@@ -70,13 +74,46 @@ public class CollectorMetrics {
             long ok = lastSuccessMillis.get();
             return new Status(name, lastDurationNanos.get() / 1e9,
                     ok == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ok)),
-                    Optional.ofNullable(lastFailure), Optional.ofNullable(lastError), (long) errors.count());
+                    Optional.ofNullable(lastFailure), Optional.ofNullable(lastError), (long) errors.count(),
+                    Optional.ofNullable(interval), registeredAt);
         }
     }
 
     /** Registers a collector's series before its first run, so they exist from start-up. */
     public void register(String collector) {
         entries.computeIfAbsent(collector, Entry::new);
+    }
+
+    /**
+     * Registers a collector that is meant to run every {@code interval}; the interval is exported
+     * ({@code pgsidecar_collector_interval_seconds}) so "has not succeeded for N runs" can be told.
+     */
+    public void register(String collector, java.time.Duration interval) {
+        Entry e = entries.computeIfAbsent(collector, Entry::new);
+        if (e.interval == null) {
+            e.interval = interval;
+            meters.own(Gauge.builder("pgsidecar.collector.interval", e, x -> x.interval.toNanos() / 1e9)
+                    .baseUnit("seconds").tag("collector", collector)
+                    .description("How often the collector is meant to run").register(registry));
+        }
+    }
+
+    /**
+     * Called after every run, successful or not, on the collector's thread: a listener must only
+     * hand work off (the alert engine schedules an evaluation).
+     */
+    public void onRunFinished(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    private void finished(String collector) {
+        for (java.util.function.Consumer<String> l : listeners) {
+            try {
+                l.accept(collector);
+            } catch (RuntimeException e) {
+                LOG.debugf("collector listener failed: %s", e.getMessage());
+            }
+        }
     }
 
     /**
@@ -94,6 +131,7 @@ public class CollectorMetrics {
                 LOG.infof("collector %s recovered", collector);
                 e.lastError = null;
             }
+            finished(collector);
             return Optional.ofNullable(result);
         } catch (Exception ex) {
             e.lastDurationNanos.set(System.nanoTime() - start);
@@ -104,6 +142,7 @@ public class CollectorMetrics {
             }
             e.lastError = msg;
             e.lastFailure = clock.instant();
+            finished(collector);
             return Optional.empty();
         }
     }

@@ -130,7 +130,7 @@ public class ReplicaMonitor {
                 .description("WAL a replication slot holds back").register(r);
         slotActive = MultiGauge.builder("pgsidecar.replication.slot.active")
                 .description("1 when the replication slot has a consumer").register(r);
-        collectors.register(COLLECTOR);
+        collectors.register(COLLECTOR, config.interval());
     }
 
     private double value(String name, java.util.function.ToDoubleFunction<ReplicaStatus> f) {

@@ -85,9 +85,12 @@ public class ConnectionsPoller {
         meters.own(Gauge.builder("pgsidecar.transaction.oldest", latest, s -> s.get().longTransactions().stream()
                         .mapToDouble(x -> x.transactionAgeSeconds() == null ? 0 : x.transactionAgeSeconds()).max().orElse(0))
                 .baseUnit("seconds").description("Age of the oldest transaction over the threshold").register(r));
+        meters.own(Gauge.builder("pgsidecar.database.xid.age", latest,
+                        s -> s.get().xidAge() == null ? Double.NaN : s.get().xidAge())
+                .description("Age of the database's oldest unfrozen transaction id (wraparound at 2^31)").register(r));
         meters.own(Gauge.builder("pgsidecar.running.slow.queries", latest, s -> s.get().runningSlow().size())
                 .description("Statements running longer than the slow-query threshold right now").register(r));
-        collectors.register(COLLECTOR);
+        collectors.register(COLLECTOR, statements.interval());
     }
 
     public ConnectionsSnapshot latest() {
@@ -135,10 +138,12 @@ public class ConnectionsPoller {
     private ConnectionsSnapshot read(Connection c, Instant now) throws SQLException {
         int max;
         int reserved;
+        Long xidAge;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(StatementsQueries.CONNECTION_LIMITS)) {
             rs.next();
             max = rs.getInt(1);
             reserved = rs.getInt(2);
+            xidAge = Rows.longOrNull(rs, 3);
         }
         List<Session> sessions = new ArrayList<>();
         List<Boolean> self = new ArrayList<>();
@@ -209,7 +214,7 @@ public class ConnectionsPoller {
         apps.sort(Comparator.comparingInt(Application::total).reversed());
         int total = sessions.size();
         return new ConnectionsSnapshot(now, max, reserved, usable, total, total / (double) usable, byStateCounts,
-                List.copyOf(apps), agent, List.copyOf(idleTx), List.copyOf(longTx), List.copyOf(slow));
+                List.copyOf(apps), agent, List.copyOf(idleTx), List.copyOf(longTx), List.copyOf(slow), xidAge);
     }
 
     /** Remembers this poll's active count and returns the highest within the peak window. */

@@ -10,12 +10,18 @@ import java.util.Map;
  *
  * @param usable max_connections minus the reserved slots
  * @param agent this agent's own sessions (application_name pgsidecar*), counted apart
+ * @param xidAge age of this database's oldest unfrozen transaction id (wraparound comes at 2^31)
  */
 @RegisterForReflection
 public record ConnectionsSnapshot(Instant capturedAt, int maxConnections, int reserved, int usable, int total,
                                   double usageRatio, Map<String, Integer> byState, List<Application> byApplication,
                                   int agent, List<Session> idleInTransaction, List<Session> longTransactions,
-                                  List<Session> runningSlow) {
+                                  List<Session> runningSlow, Long xidAge) {
+
+    /** XID age as a share of the 2^31 transactions after which PostgreSQL stops accepting writes. */
+    public Double xidAgeRatio() {
+        return xidAge == null ? null : xidAge / 2147483648.0;
+    }
 
     /**
      * Sessions of one application_name, with its peak of concurrently active sessions over the
@@ -33,6 +39,6 @@ public record ConnectionsSnapshot(Instant capturedAt, int maxConnections, int re
     }
 
     static ConnectionsSnapshot pending() {
-        return new ConnectionsSnapshot(null, 0, 0, 0, 0, 0, Map.of(), List.of(), 0, List.of(), List.of(), List.of());
+        return new ConnectionsSnapshot(null, 0, 0, 0, 0, 0, Map.of(), List.of(), 0, List.of(), List.of(), List.of(), null);
     }
 }

@@ -41,6 +41,7 @@ public class StatementMetrics {
     private final Counter restarts;
     private final Counter rollbacks;
     private final Counter deadlocks;
+    private final Counter transactions;
     private final Counter conflicts;
     private final Counter tempFiles;
     private final Counter tempBytes;
@@ -85,6 +86,12 @@ public class StatementMetrics {
                 .description("Server restarts seen between polls").register(r));
         rollbacks = meters.own(Counter.builder("pgsidecar.database.rollbacks").description("Rolled back transactions").register(r));
         deadlocks = meters.own(Counter.builder("pgsidecar.database.deadlocks").description("Deadlocks detected").register(r));
+        transactions = meters.own(Counter.builder("pgsidecar.database.transactions")
+                .description("Committed and rolled back transactions").register(r));
+        meters.own(Gauge.builder("pgsidecar.database.cache.hit.ratio", last, x -> x.get().databaseRates() == null
+                        || x.get().databaseRates().cacheHitRatio() == null ? Double.NaN
+                        : x.get().databaseRates().cacheHitRatio())
+                .description("Share of block reads served from shared buffers in the last interval").register(r));
         conflicts = meters.own(Counter.builder("pgsidecar.database.conflicts")
                 .description("Queries cancelled by recovery conflicts").register(r));
         tempFiles = meters.own(Counter.builder("pgsidecar.database.temp.files").description("Temporary files written").register(r));
@@ -156,6 +163,7 @@ public class StatementMetrics {
         if (s.databaseRates() != null) {
             rollbacks.increment(s.databaseRates().xactRollback());
             deadlocks.increment(s.databaseRates().deadlocks());
+            transactions.increment(s.databaseRates().xactCommit() + s.databaseRates().xactRollback());
             conflicts.increment(s.databaseRates().conflicts());
             tempFiles.increment(s.databaseRates().tempFiles());
             tempBytes.increment(s.databaseRates().tempBytes());

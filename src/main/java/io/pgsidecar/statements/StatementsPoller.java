@@ -99,7 +99,7 @@ public class StatementsPoller {
         this.databaseName = databaseName.value();
         this.texts = new LruCache<>(config.textCacheSize());
         if (config.enabled()) {
-            collectors.register(COLLECTOR);
+            collectors.register(COLLECTOR, config.interval());
         }
     }
 

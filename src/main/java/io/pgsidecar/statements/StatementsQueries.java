@@ -91,7 +91,9 @@ final class StatementsQueries {
             /* pgsidecar */
             SELECT pg_catalog.current_setting('max_connections')::int AS max_connections,
                    pg_catalog.current_setting('superuser_reserved_connections')::int
-                     + coalesce(pg_catalog.current_setting('reserved_connections', true)::int, 0) AS reserved
+                     + coalesce(pg_catalog.current_setting('reserved_connections', true)::int, 0) AS reserved,
+                   (SELECT pg_catalog.age(d.datfrozenxid) FROM pg_catalog.pg_database d
+                     WHERE d.datname = pg_catalog.current_database()) AS xid_age
             """;
 
     // ---- the agent's history ----------------------------------------------------------------

@@ -23,7 +23,7 @@ class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
             HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
-            ReplicasConfig.class);
+            ReplicasConfig.class, io.pgsidecar.alerts.AlertsConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {

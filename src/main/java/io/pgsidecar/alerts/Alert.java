@@ -1,0 +1,31 @@
+package io.pgsidecar.alerts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One alert lifecycle as the API shows it.
+ *
+ * @param labels the alert's identity beyond its name, severity included
+ * @param value the observed value at the latest evaluation (while open) or the last one (resolved)
+ * @param silencedBy ids of active silences that match it: it is not notified while any do
+ */
+@RegisterForReflection
+public record Alert(long id, String alertname, String severity, Map<String, String> labels, String summary,
+                    String description, Double value, Double threshold, String state,
+                    @JsonProperty("pending_since") Instant pendingSince,
+                    @JsonProperty("firing_since") Instant firingSince,
+                    @JsonProperty("resolved_at") Instant resolvedAt,
+                    @JsonProperty("updated_at") Instant updatedAt,
+                    @JsonProperty("silenced_by") List<Long> silencedBy) {
+
+    /** Labels as Alertmanager sees them: alertname and severity plus the rule's labels. */
+    Map<String, String> allLabels() {
+        Map<String, String> all = new java.util.TreeMap<>(labels);
+        all.put("alertname", alertname);
+        return all;
+    }
+}

@@ -1,0 +1,26 @@
+package io.pgsidecar.alerts;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A silence: alerts matching all its matchers are not notified until it ends. */
+@RegisterForReflection
+public record Silence(long id, List<Matcher> matchers, @JsonProperty("starts_at") Instant startsAt,
+                      @JsonProperty("ends_at") Instant endsAt, String comment,
+                      @JsonProperty("created_by") String createdBy) {
+
+    boolean matches(Map<String, String> labels, Instant now) {
+        if (now.isBefore(startsAt) || !now.isBefore(endsAt)) {
+            return false;
+        }
+        for (Matcher m : matchers) {
+            if (!m.matches(labels)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
