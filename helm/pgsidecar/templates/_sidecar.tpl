@@ -50,6 +50,33 @@ It needs the ConfigMap this chart renders (or one with the same name).
     - name: PGSIDECAR_ADMIN_TOKEN_FILE
       value: /etc/pgsidecar/admin/token
     {{- end }}
+    - name: DB_ALERTS_ENABLED
+      value: {{ .Values.alerts.enabled | quote }}
+    {{- with .Values.alerts.alertmanagerUrls }}
+    - name: PGSIDECAR_ALERTS_NOTIFICATIONS_ALERTMANAGER_URLS
+      value: {{ join "," . | quote }}
+    {{- end }}
+    {{- with .Values.alerts.webhookUrls }}
+    - name: PGSIDECAR_ALERTS_NOTIFICATIONS_WEBHOOK_URLS
+      value: {{ join "," . | quote }}
+    {{- end }}
+    {{- if .Values.alerts.webhookSecret.name }}
+    - name: PGSIDECAR_ALERTS_NOTIFICATIONS_WEBHOOK_SECRET
+      valueFrom:
+        secretKeyRef:
+          name: {{ .Values.alerts.webhookSecret.name }}
+          key: {{ .Values.alerts.webhookSecret.key }}
+    {{- end }}
+    - name: PGSIDECAR_ALERTS_NOTIFICATIONS_RESEND_INTERVAL
+      value: {{ .Values.alerts.resendInterval | quote }}
+    {{- range $rule, $o := .Values.alerts.rules }}
+    {{- range $field := list "enabled" "for" "warning" "critical" }}
+    {{- if hasKey $o $field }}
+    - name: {{ printf "PGSIDECAR_ALERTS_RULES_%s_%s" (upper $rule) (upper $field) }}
+      value: {{ index $o $field | toString | quote }}
+    {{- end }}
+    {{- end }}
+    {{- end }}
     {{- if .Values.replicas }}
     - name: READ_REPLICAS
       value: {{ include "pgsidecar.replicasJson" . | quote }}

@@ -110,6 +110,8 @@ public class ReplicaMonitor {
                             m -> m.value(rc.name(), s -> s.lagBytes() == null ? Double.NaN : s.lagBytes()))
                     .tags(tags).baseUnit("bytes").description("Primary WAL position minus the replica's replay position")
                     .register(r));
+            meters.own(Gauge.builder("pgsidecar.replica.max.lag", rc, x -> x.maxLagSeconds())
+                    .tags(tags).baseUnit("seconds").description("The replica's configured max_lag_seconds").register(r));
             meters.own(Gauge.builder("pgsidecar.replica.replay.paused", this,
                             m -> m.value(rc.name(), s -> Boolean.TRUE.equals(s.replayPaused()) ? 1.0 : 0.0))
                     .tags(tags).description("1 when WAL replay is paused on the replica").register(r));

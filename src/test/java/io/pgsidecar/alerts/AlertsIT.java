@@ -352,6 +352,25 @@ class AlertsIT {
     }
 
     @Test
+    void theChartsPrometheusRulesHaveTheSameAlertsAndSeverities() throws Exception {
+        Map<String, java.util.TreeSet<String>> inAgent = new java.util.TreeMap<>();
+        for (AlertRule r : engine.rules()) {
+            java.util.TreeSet<String> levels = new java.util.TreeSet<>();
+            if (r.defaultWarning() != null) {
+                levels.add("warning");
+            }
+            if (r.defaultCritical() != null) {
+                levels.add("critical");
+            }
+            if (levels.isEmpty()) {
+                levels.add("warning"); // per-subject limits (ReplicaLagHigh) raise warnings
+            }
+            inAgent.put(r.name(), levels);
+        }
+        assertThat(PromtoolRulesTest.alertsInRuleFiles()).isEqualTo(inAgent);
+    }
+
+    @Test
     void firingAlertsAreAMetricWithAFixedLabelSet() throws Exception {
         try (Connection leaky = idleInTransaction("metric-app")) {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {

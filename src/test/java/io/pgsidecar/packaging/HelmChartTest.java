@@ -58,7 +58,8 @@ class HelmChartTest {
     @Test
     void rendersForTheDefaultsAndEveryCiValuesFile() throws Exception {
         assertThat(render(null)).extracting(d -> d.path("kind").asText())
-                .contains("ConfigMap", "Deployment", "Service").doesNotContain("ServiceMonitor", "PodMonitor");
+                .contains("ConfigMap", "Deployment", "Service")
+                .doesNotContain("ServiceMonitor", "PodMonitor", "PrometheusRule");
         try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
             for (Path f : files.filter(p -> p.toString().endsWith("-values.yaml")).toList()) {
                 assertThat(render(f)).as(f.toString()).isNotEmpty();
@@ -136,6 +137,46 @@ class HelmChartTest {
     }
 
     @Test
+    void thePrometheusRuleAssemblesTheOneFilePerAlertRules() throws Exception {
+        List<JsonNode> docs = render(CHART.resolve("ci/prometheusrule-values.yaml"));
+        JsonNode rule = kind(docs, "PrometheusRule");
+        assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
+        List<String> files;
+        try (Stream<Path> s = Files.list(CHART.resolve("prometheus_rules"))) {
+            files = s.map(f -> f.getFileName().toString().replace(".yaml", "")).sorted().toList();
+        }
+        List<String> alerts = new ArrayList<>();
+        for (JsonNode g : rule.path("spec").path("groups")) {
+            for (JsonNode r : g.path("rules")) {
+                String name = r.path("alert").asText();
+                if (!alerts.contains(name)) {
+                    alerts.add(name);
+                }
+                JsonNode file = YAML.readTree(CHART.resolve("prometheus_rules/" + name + ".yaml").toFile());
+                List<String> exprs = new ArrayList<>();
+                file.path("groups").get(0).path("rules").forEach(x -> exprs.add(x.path("expr").asText()));
+                assertThat(r.path("expr").asText()).as(name).isIn(exprs);
+                assertThat(r.path("annotations").path("runbook_url").asText())
+                        .isEqualTo("https://github.com/pgsidecar/pgsidecar/blob/main/docs/runbooks/" + name + ".md");
+                assertThat(r.path("labels").path("severity").asText()).isIn("warning", "critical");
+            }
+        }
+        List<String> expected = new ArrayList<>(files);
+        expected.remove("CacheHitRatioLow");
+        assertThat(alerts).containsExactlyInAnyOrderElementsOf(expected);
+
+        JsonNode env = kind(docs, "Deployment").path("spec").path("template").path("spec").path("containers").get(0)
+                .path("env");
+        String e = env.toString();
+        assertThat(e).contains("PGSIDECAR_ALERTS_NOTIFICATIONS_ALERTMANAGER_URLS")
+                .contains("http://alertmanager-operated.monitoring:9093")
+                .contains("\"name\":\"PGSIDECAR_ALERTS_RULES_SLOWQUERY_WARNING\",\"value\":\"2\"")
+                .contains("\"name\":\"PGSIDECAR_ALERTS_RULES_LONGRUNNINGTRANSACTION_ENABLED\",\"value\":\"false\"")
+                .contains("\"name\":\"PGSIDECAR_ALERTS_RULES_LONGRUNNINGTRANSACTION_FOR\",\"value\":\"10m\"")
+                .contains("\"secretKeyRef\":{\"name\":\"pgsidecar-webhook\",\"key\":\"hmac\"}");
+    }
+
+    @Test
     void conflictingValuesFailWithAClearMessage() {
         assertThatThrownBy(() -> render(CHART.resolve("ci/standalone-values.yaml"), "database.password", "inline"))
                 .hasMessageContaining("database.password conflicts with database.passwordSecret");
@@ -148,5 +189,8 @@ class HelmChartTest {
     void theSchemaRejectsWrongTypes() {
         assertThatThrownBy(() -> render(null, "port", "lots")).hasMessageContaining("port");
         assertThatThrownBy(() -> render(null, "standalone.enabled", "maybe")).hasMessageContaining("enabled");
+        assertThatThrownBy(() -> render(null, "alerts.alertmanagerUrls[0]", "alertmanager:9093"))
+                .hasMessageContaining("alertmanagerUrls");
+        assertThatThrownBy(() -> render(null, "alerts.rules.SlowQuery.warning", "high")).hasMessageContaining("warning");
     }
 }
