@@ -11,7 +11,7 @@ The pgsidecar container, for an application chart's pod spec:
 It needs the ConfigMap this chart renders (or one with the same name).
 */}}
 {{- define "pgsidecar.container" -}}
-{{- include "pgsidecar.validate" . }}
+{{- include "pgsidecar.validate" . -}}
 - name: pgsidecar
   image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
   imagePullPolicy: {{ .Values.image.pullPolicy }}

@@ -137,6 +137,15 @@ class HelmChartTest {
     }
 
     @Test
+    void asADependencyForASidecarItRendersNoDeploymentButWhatTheSidecarNeeds() throws Exception {
+        List<JsonNode> docs = render(CHART.resolve("ci/sidecar-values.yaml"));
+        assertThat(docs).extracting(d -> d.path("kind").asText())
+                .containsExactlyInAnyOrder("ConfigMap", "Service", "ServiceMonitor", "PrometheusRule");
+        assertThat(kind(docs, "Service").path("spec").path("selector").path("app.kubernetes.io/name").asText())
+                .isEqualTo("orders-app");
+    }
+
+    @Test
     void thePrometheusRuleAssemblesTheOneFilePerAlertRules() throws Exception {
         List<JsonNode> docs = render(CHART.resolve("ci/prometheusrule-values.yaml"));
         JsonNode rule = kind(docs, "PrometheusRule");
@@ -174,6 +183,51 @@ class HelmChartTest {
                 .contains("\"name\":\"PGSIDECAR_ALERTS_RULES_LONGRUNNINGTRANSACTION_ENABLED\",\"value\":\"false\"")
                 .contains("\"name\":\"PGSIDECAR_ALERTS_RULES_LONGRUNNINGTRANSACTION_FOR\",\"value\":\"10m\"")
                 .contains("\"secretKeyRef\":{\"name\":\"pgsidecar-webhook\",\"key\":\"hmac\"}");
+    }
+
+    /** Keys of values.yaml that carry a "# --" comment, as dotted paths. */
+    static List<String> documentedValues() throws Exception {
+        List<String> keys = new ArrayList<>();
+        List<int[]> indents = new ArrayList<>();
+        List<String> path = new ArrayList<>();
+        boolean documented = false;
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("^(\\s*)([A-Za-z0-9_]+):.*");
+        for (String line : Files.readAllLines(CHART.resolve("values.yaml"))) {
+            if (line.strip().startsWith("# --")) {
+                documented = true;
+                continue;
+            }
+            if (line.strip().startsWith("#")) {
+                continue;
+            }
+            java.util.regex.Matcher m = key.matcher(line);
+            if (!m.matches()) {
+                documented = false;
+                continue;
+            }
+            int indent = m.group(1).length();
+            while (!indents.isEmpty() && indents.get(indents.size() - 1)[0] >= indent) {
+                indents.remove(indents.size() - 1);
+                path.remove(path.size() - 1);
+            }
+            indents.add(new int[] {indent});
+            path.add(m.group(2));
+            if (documented) {
+                keys.add(String.join(".", path));
+            }
+            documented = false;
+        }
+        return keys;
+    }
+
+    @Test
+    void theChartReadmeListsEveryDocumentedValueAndThePortForwardRecipe() throws Exception {
+        String readme = Files.readString(CHART.resolve("README.md"));
+        List<String> keys = documentedValues();
+        assertThat(keys).contains("alerts.alertmanagerUrls", "prometheusRule.enabled", "database.passwordSecret");
+        assertThat(keys.stream().filter(k -> !readme.contains("`" + k + "`")).toList())
+                .as("values missing from helm/pgsidecar/README.md").isEmpty();
+        assertThat(readme).contains("kubectl port-forward").contains("Authorization: Bearer");
     }
 
     @Test

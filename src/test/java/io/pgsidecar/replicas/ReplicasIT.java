@@ -58,6 +58,9 @@ class ReplicasIT {
     @Inject
     io.pgsidecar.statements.ConnectionsPoller connections;
 
+    @Inject
+    io.pgsidecar.alerts.AlertEngine alerts;
+
     static ReplicaStatus status(List<ReplicaStatus> all, String name) {
         return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
     }
@@ -220,6 +223,9 @@ class ReplicasIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> statements.pollOnce().availability().available());
         connections.pollOnce();
         given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200);
+        // the replica with the wrong password is down by now: an alert fires, so its series exists
+        await().atMost(Duration.ofSeconds(30)).until(() -> alerts.evaluate().stream()
+                .anyMatch(a -> a.alertname().equals("ReplicaDown") && "firing".equals(a.state())));
         String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/pgsidecar-dashboard.json"));
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard); // valid JSON
         java.util.Set<String> queried = new java.util.TreeSet<>();
