@@ -109,6 +109,7 @@ class AgentPackagedIT {
             Map<String, String> env = new java.util.HashMap<>();
             env.put("DATABASE_URL", pg.databaseUrl(db));
             env.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");
+            env.put("PGSIDECAR_LEADER_LEASE", "6s");
             env.put("PGSIDECAR_CONNECTIONS_IDLE_IN_TRANSACTION_THRESHOLD", "1s");
             // rule overrides in the upper-case form an environment variable forces
             env.put("PGSIDECAR_ALERTS_RULES_IDLEINTRANSACTION_WARNING", "1");
@@ -147,7 +148,23 @@ class AgentPackagedIT {
                     HttpResponse<String> r = a.get("/api/v1/admin/database/alerts?state=firing", true);
                     assertThat(r.body()).contains("dup-app");
                 }
+                // the leader goes away: the follower takes over and continues the alert, no second firing
+                await().atMost(Duration.ofSeconds(15)).until(() -> leaders(agents).size() == 1);
+                AgentProcess leader = leaders(agents).get(0);
+                leader.kill();
+                List<AgentProcess> rest = new ArrayList<>(agents);
+                rest.remove(leader);
+                await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+                        .until(() -> leaders(rest).size() == 1);
+                Thread.sleep(4000);
+                assertThat(hook.deliveries().stream()
+                        .filter(d -> d.body().contains("dup-app") && d.body().contains("\"status\":\"firing\"")).count())
+                        .as("firing deliveries after a failover").isEqualTo(1);
+                assertThat(rest.get(0).get("/api/v1/admin/database/alerts?state=firing", true).body()).contains("dup-app");
             }
+            // the session ends: the new leader resolves the alert it inherited
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() -> hook.deliveries()
+                    .stream().anyMatch(d -> d.body().contains("dup-app") && d.body().contains("\"status\":\"resolved\"")));
         } finally {
             agents.forEach(AgentProcess::close);
         }

@@ -351,6 +351,35 @@ class AlertsIT {
                 .body("data.rules.find { it.name == 'SlowQuery' }.lastEvaluation", not(equalTo(null)));
     }
 
+    static double notifications(String outcome) {
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgsidecar_alerts_notifications_total\\{[^}]*outcome=\""
+                + outcome + "\"[^}]*receiver=\"webhook:[^}]*} ([0-9.]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    void aFailingReceiverIsRetriedWithBackoffAndCountedNotThrown() throws Exception {
+        double retriedBefore = notifications("retried");
+        webhook.respondWith(503);
+        try (Connection leaky = idleInTransaction("retry-app")) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                connections.pollOnce();
+                assertThat(open("IdleInTransaction")).anySatisfy(a ->
+                        assertThat(a.labels()).containsEntry("application_name", "retry-app"));
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> notifications("retried") > retriedBefore);
+            webhook.respondWith(200);
+            // a later attempt of the same delivery gets through
+            await().atMost(Duration.ofSeconds(10)).until(() -> webhook.deliveries().stream()
+                    .anyMatch(d -> d.body().contains("retry-app")) && notifications("sent") > 0);
+        } finally {
+            webhook.respondWith(200);
+        }
+        connections.pollOnce();
+        engine.evaluate();
+    }
+
     @Test
     void theChartsPrometheusRulesHaveTheSameAlertsAndSeverities() throws Exception {
         Map<String, java.util.TreeSet<String>> inAgent = new java.util.TreeMap<>();

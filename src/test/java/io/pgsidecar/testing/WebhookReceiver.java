@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A local HTTP endpoint that records every POST it gets (body and headers). */
+/** A local HTTP endpoint that records every POST it accepts (body and headers). */
 public final class WebhookReceiver implements AutoCloseable {
 
     public record Delivery(String body, Map<String, List<String>> headers) {
@@ -26,8 +26,12 @@ public final class WebhookReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            deliveries.add(new Delivery(new String(body, StandardCharsets.UTF_8), Map.copyOf(exchange.getRequestHeaders())));
-            exchange.sendResponseHeaders(status, -1);
+            int answer = status;
+            if (answer >= 200 && answer < 300) {
+                deliveries.add(new Delivery(new String(body, StandardCharsets.UTF_8),
+                        Map.copyOf(exchange.getRequestHeaders())));
+            }
+            exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
         server.start();
