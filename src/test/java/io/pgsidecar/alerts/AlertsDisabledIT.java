@@ -1,0 +1,68 @@
+package io.pgsidecar.alerts;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.pgsidecar.statements.ConnectionsPoller;
+import io.pgsidecar.testing.PgCluster;
+import io.pgsidecar.testing.PgFixture;
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** DB_ALERTS_ENABLED=false: nothing is evaluated, stored or sent, and the API says so. */
+@QuarkusTest
+@TestProfile(AlertsDisabledIT.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+class AlertsDisabledIT {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("DB_ALERTS_ENABLED", "false", "pgsidecar.statements.interval", "1h",
+                    "pgsidecar.connections.idle-in-transaction-threshold", "1s",
+                    "pgsidecar.alerts.rules.IdleInTransaction.warning", "0.5");
+        }
+    }
+
+    @Inject
+    AlertEngine engine;
+    @Inject
+    ConnectionsPoller connections;
+
+    @ConfigProperty(name = "pgsidecar.test.database")
+    String database;
+
+    @Test
+    void theEngineIsOffAndSaysSo() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", PgCluster.USER);
+        p.setProperty("password", PgCluster.PASSWORD);
+        p.setProperty("ApplicationName", "ignored-app");
+        try (Connection c = DriverManager.getConnection(PgFixture.shared().jdbcUrl(database), p)) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT 1").close();
+            }
+            Thread.sleep(Duration.ofMillis(1200).toMillis());
+            assertThat(connections.pollOnce().idleInTransaction()).isNotEmpty();
+            assertThat(engine.evaluate()).isEmpty();
+        }
+        given().auth().oauth2("test-token").when().get("/api/v1/admin/database/alerts").then().statusCode(200)
+                .body("data.size()", org.hamcrest.Matchers.equalTo(0));
+        given().auth().oauth2("test-token").when().get("/api/v1/admin/database/alerts/rules").then().statusCode(200)
+                .body("data.evaluatedBy", startsWith("nobody: alerts are disabled"));
+    }
+}
