@@ -235,7 +235,8 @@ public class AlertEngine {
         }
         List<AlertRule.Observation> observations;
         try {
-            observations = rule.evaluator().evaluate(now, new AlertRule.Thresholds(s.warning(), s.critical()));
+            observations = rule.evaluator().evaluate(now, new AlertRule.Thresholds(s.warning(), s.critical(),
+                    config.maxAlertsPerRule()));
         } catch (RuntimeException e) {
             LOG.debugf(e, "rule %s failed", rule.name());
             observations = null;

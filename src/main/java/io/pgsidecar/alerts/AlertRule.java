@@ -37,8 +37,21 @@ public record AlertRule(String name, String description, String unit, Comparison
         }
     }
 
-    /** Thresholds in effect for one evaluation, after config overrides. */
-    public record Thresholds(Double warning, Double critical) {
+    /**
+     * Thresholds in effect for one evaluation, after config overrides.
+     *
+     * @param limit most alerts the engine keeps from this rule: a rule with many candidates may sort
+     *              and cut before it builds texts
+     */
+    public record Thresholds(Double warning, Double critical, int limit) {
+
+        /** The lower of the two thresholds that are set, or null. */
+        public Double lowest() {
+            if (warning == null) {
+                return critical;
+            }
+            return critical == null ? warning : Math.min(warning, critical);
+        }
     }
 
     /**

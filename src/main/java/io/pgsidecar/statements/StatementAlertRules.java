@@ -37,7 +37,7 @@ public class StatementAlertRules implements AlertRuleProvider {
         return List.of(
                 new AlertRule("SlowQuery", "A statement's mean execution time over the last interval reached the "
                         + "slow-query threshold (SLOW_QUERY_THRESHOLD)", "seconds", Comparison.AT_LEAST, Duration.ZERO,
-                        slow, null, (now, t) -> slowQueries()),
+                        slow, null, (now, t) -> slowQueries(t)),
                 new AlertRule("QueryRegression", "A statement's recent mean is at least the regression factor above "
                         + "its stored baseline (and above it by the minimum increase)", "factor", Comparison.AT_LEAST,
                         Duration.ZERO, config.regressionFactor(), null, (now, t) -> regressions()),
@@ -65,15 +65,18 @@ public class StatementAlertRules implements AlertRuleProvider {
         return s.capturedAt() == null || !s.availability().available() ? null : s;
     }
 
-    private List<Observation> slowQueries() {
+    private List<Observation> slowQueries(AlertRule.Thresholds t) {
         StatementsSnapshot s = fresh();
         if (s == null) {
             return null;
         }
+        double lowestMs = t.lowest() == null ? Double.MAX_VALUE : t.lowest() * 1000.0;
         List<Observation> out = new ArrayList<>();
+        // only breaching statements, worst first, as many as the engine keeps: texts are built for those alone
         s.statements().stream()
-                .filter(st -> st.calls() >= config.slowQueryMinCalls())
+                .filter(st -> st.calls() >= config.slowQueryMinCalls() && st.meanMs() >= lowestMs)
                 .sorted(Comparator.comparingDouble(StatementsSnapshot.StatementStat::meanMs).reversed())
+                .limit(t.limit())
                 .forEach(st -> out.add(Observation.graded(Map.of("queryid", st.queryid()), st.meanMs() / 1000.0,
                         String.format("Statement %s averaged %.3f s over %d calls", st.queryid(), st.meanMs() / 1000.0,
                                 st.calls()),

@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import io.pgsidecar.testing.Sample;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
@@ -9,13 +10,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -56,9 +55,6 @@ class StatementPollBenchmark {
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
 
-    record Sample(double wallMs, double cpuMs, double allocKb) {
-    }
-
     @Test
     void pollCostAgainstABareRead() throws Exception {
         PgCluster pg = PgTestResource.ownCluster();
@@ -90,13 +86,13 @@ class StatementPollBenchmark {
                     try (Connection c = pg.connect(database)) {
                         Workload.distinctStatements(c, "wide", COLUMNS, (r * 200) % target, 200);
                     }
-                    bare.add(measure(() -> bareRead(reader)));
-                    poll.add(measure(() -> poller.pollOnce()));
+                    bare.add(Sample.measure(() -> bareRead(reader)));
+                    poll.add(Sample.measure(() -> poller.pollOnce()));
                 }
             }
             int entries = poller.latest().entries();
-            Sample b = median(bare);
-            Sample p = median(poll);
+            Sample b = Sample.median(bare);
+            Sample p = Sample.median(poll);
             report.append(row(entries, "bare SELECT * (false)", b));
             report.append(row(entries, "agent poll", p));
             report.append(String.format("%-10d %-22s %10.2f%n", entries, "poll / bare (wall)", p.wallMs() / b.wallMs()));
@@ -126,34 +122,5 @@ class StatementPollBenchmark {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Wall, CPU and allocation of one run on this thread (both sides use an already open connection). */
-    private static Sample measure(Runnable work) {
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long id = Thread.currentThread().getId();
-        long cpu0 = mx.getCurrentThreadCpuTime();
-        long alloc0 = mx.getThreadAllocatedBytes(id);
-        long t0 = System.nanoTime();
-        work.run();
-        long t1 = System.nanoTime();
-        return new Sample((t1 - t0) / 1e6, (mx.getCurrentThreadCpuTime() - cpu0) / 1e6,
-                (mx.getThreadAllocatedBytes(id) - alloc0) / 1024.0);
-    }
-
-    private static Sample median(List<Sample> samples) {
-        List<Double> w = new ArrayList<>();
-        List<Double> c = new ArrayList<>();
-        List<Double> a = new ArrayList<>();
-        for (Sample s : samples) {
-            w.add(s.wallMs());
-            c.add(s.cpuMs());
-            a.add(s.allocKb());
-        }
-        Collections.sort(w);
-        Collections.sort(c);
-        Collections.sort(a);
-        int m = samples.size() / 2;
-        return new Sample(w.get(m), c.get(m), a.get(m));
     }
 }
