@@ -46,6 +46,8 @@ public class AlertEngine {
     static final List<String> METRIC_LABELS = List.of("queryid", "replica", "slot", "application_name", "collector");
     private static final Duration STORE_VALUES_EVERY = Duration.ofMinutes(1);
     private static final Duration SILENCES_REFRESH = Duration.ofSeconds(10);
+    /** While the database refuses writes, at most this many finished lifecycles wait to be stored. */
+    private static final int MAX_UNSAVED = 1000;
 
     /** One rule as the rules API shows it. */
     @RegisterForReflection
@@ -81,6 +83,9 @@ public class AlertEngine {
     private Instant rulesStoredAt = Instant.EPOCH;
     private Instant prunedAt = Instant.EPOCH;
     private volatile boolean silencesDirty;
+    /** Resolved alerts and deleted pending ones whose write failed: written with the next evaluation. */
+    private final List<OpenAlert> unsavedResolved = new ArrayList<>();
+    private final List<Long> unsavedDeletes = new ArrayList<>();
 
     public AlertEngine(AlertsConfig config, Instance<AlertRuleProvider> providers, AlertStore store, Notifier notifier,
                        LeaderService leader, SchemaMigrator migrator, SnapshotStore snapshots,
@@ -154,6 +159,8 @@ public class AlertEngine {
         if (!leader.isLeader()) {
             if (loaded) {
                 open.clear();
+                unsavedResolved.clear();
+                unsavedDeletes.clear();
                 loaded = false;
                 firingGauge.register(List.of(), true);
             }
@@ -203,15 +210,30 @@ public class AlertEngine {
                 resolved.add(a);
             }
         }
+        changed.addAll(unsavedResolved);
+        deleted.addAll(unsavedDeletes);
+        unsavedResolved.clear();
+        unsavedDeletes.clear();
         try {
             store.write(changed, deleted);
             for (OpenAlert a : changed) {
                 a.storedAt = now;
             }
         } catch (RuntimeException e) {
-            // Kept in memory; the next evaluation writes them again (state changes are re-marked below).
+            // Open alerts are written again next time (storedAt null); resolved and deleted ones
+            // have left the open set, so they are remembered until a write succeeds.
             for (OpenAlert a : changed) {
                 a.storedAt = null;
+                if ("resolved".equals(a.state)) {
+                    unsavedResolved.add(a);
+                }
+            }
+            unsavedDeletes.addAll(deleted);
+            while (unsavedResolved.size() > MAX_UNSAVED) {
+                unsavedResolved.remove(0);
+            }
+            while (unsavedDeletes.size() > MAX_UNSAVED) {
+                unsavedDeletes.remove(0);
             }
             LOG.warnf("alerts not stored: %s", e.getMessage());
         }

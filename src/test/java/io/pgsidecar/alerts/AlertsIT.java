@@ -381,6 +381,36 @@ class AlertsIT {
     }
 
     @Test
+    void aResolveThatCannotBeStoredIsStoredByTheNextEvaluation() throws Exception {
+        try (Connection leaky = idleInTransaction("lock-app")) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+                connections.pollOnce();
+                assertThat(open("IdleInTransaction")).anySatisfy(a ->
+                        assertThat(a.labels()).containsEntry("application_name", "lock-app"));
+            });
+        }
+        try (Connection locker = PgTestResource.ownCluster().connect("app"); Statement s = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE pgsidecar.alerts IN ACCESS EXCLUSIVE MODE");
+            connections.pollOnce();
+            long t0 = System.nanoTime();
+            // the write waits at most lock_timeout (2 s), then gives up without throwing
+            assertThat(open("IdleInTransaction")).noneMatch(a -> "lock-app".equals(a.labels().get("application_name")));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(6));
+            locker.rollback();
+        }
+        engine.evaluate();
+        try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT state, resolved_at IS NOT NULL FROM pgsidecar.alerts "
+                     + "WHERE labels->>'application_name' = 'lock-app'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("resolved");
+            assertThat(rs.getBoolean(2)).isTrue();
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
     void theChartsPrometheusRulesHaveTheSameAlertsAndSeverities() throws Exception {
         Map<String, java.util.TreeSet<String>> inAgent = new java.util.TreeMap<>();
         for (AlertRule r : engine.rules()) {
