@@ -138,11 +138,9 @@ class AgentPackagedIT {
                 }
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                         .until(() -> hook.deliveries().stream().anyMatch(d -> d.body().contains("dup-app")));
-                // several polls and evaluations later there is still exactly one delivery
-                Thread.sleep(4000);
-                long firing = hook.deliveries().stream()
-                        .filter(d -> d.body().contains("dup-app") && d.body().contains("\"status\":\"firing\"")).count();
-                assertThat(firing).as(hook.deliveries().toString()).isEqualTo(1);
+                // over several polls and evaluations (1 s each) there stays exactly one delivery
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> firingDeliveries(hook, "dup-app") == 1);
                 // both instances serve the same alert from the stored state
                 for (AgentProcess a : agents) {
                     HttpResponse<String> r = a.get("/api/v1/admin/database/alerts?state=firing", true);
@@ -156,10 +154,8 @@ class AgentPackagedIT {
                 rest.remove(leader);
                 await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                         .until(() -> leaders(rest).size() == 1);
-                Thread.sleep(4000);
-                assertThat(hook.deliveries().stream()
-                        .filter(d -> d.body().contains("dup-app") && d.body().contains("\"status\":\"firing\"")).count())
-                        .as("firing deliveries after a failover").isEqualTo(1);
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> firingDeliveries(hook, "dup-app") == 1);
                 assertThat(rest.get(0).get("/api/v1/admin/database/alerts?state=firing", true).body()).contains("dup-app");
             }
             // the session ends: the new leader resolves the alert it inherited
@@ -223,6 +219,11 @@ class AgentPackagedIT {
             assertThat(r.statusCode()).isEqualTo(503);
             assertThat(r.body()).contains("admin_token_not_configured").contains("admin token not configured");
         }
+    }
+
+    private static long firingDeliveries(io.pgsidecar.testing.WebhookReceiver hook, String app) {
+        return hook.deliveries().stream()
+                .filter(d -> d.body().contains(app) && d.body().contains("\"status\":\"firing\"")).count();
     }
 
     private static List<AgentProcess> leaders(List<AgentProcess> agents) {

@@ -56,8 +56,8 @@ class AlertsDisabledIT {
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();
             }
-            Thread.sleep(Duration.ofMillis(1200).toMillis());
-            assertThat(connections.pollOnce().idleInTransaction()).isNotEmpty();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> !connections.pollOnce().idleInTransaction().isEmpty());
             assertThat(engine.evaluate()).isEmpty();
         }
         given().auth().oauth2("test-token").when().get("/api/v1/admin/database/alerts").then().statusCode(200)
