@@ -236,8 +236,12 @@ public class Notifier {
         }
     }
 
+    /**
+     * Starts one attempt without waiting for it: a receiver that is slow to answer delays neither
+     * the other receivers nor the other deliveries. The outcome is handled on the sender thread.
+     */
     private void attempt(Receiver r, byte[] body, int attempt) {
-        String error;
+        HttpRequest request;
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(r.uri()).timeout(config.timeout())
                     .header("Content-Type", "application/json")
@@ -246,7 +250,27 @@ public class Notifier {
             if ("webhook".equals(r.kind()) && secret != null) {
                 b.header(SIGNATURE_HEADER, "sha256=" + sign(secret, body));
             }
-            HttpResponse<Void> resp = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+            request = b.build();
+        } catch (RuntimeException e) {
+            fail(r, e.toString());
+            return;
+        }
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, ex) -> {
+            try {
+                executor.execute(() -> outcome(r, body, attempt, resp, ex));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    private void outcome(Receiver r, byte[] body, int attempt, HttpResponse<Void> resp, Throwable ex) {
+        String error;
+        if (ex != null) {
+            Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
+                    ? ex.getCause() : ex;
+            error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        } else {
             int status = resp.statusCode();
             if (status >= 200 && status < 300) {
                 counter(r, "sent").increment();
@@ -262,14 +286,6 @@ public class Notifier {
                 fail(r, error);
                 return;
             }
-        } catch (IOException e) {
-            error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            inFlight.decrementAndGet();
-            return;
-        } catch (RuntimeException e) {
-            error = e.toString();
         }
         if (attempt >= config.maxAttempts()) {
             fail(r, error + " after " + attempt + " attempts");

@@ -81,7 +81,9 @@ class AlertsIT {
             m.put("pgsidecar.alerts.rules.ConnectionUsageHigh.for", "0s");
             m.put("pgsidecar.alerts.rules.ReplicaLagHigh.for", "0s");
             m.put("pgsidecar.alerts.notifications.alertmanager-urls", "http://127.0.0.1:" + port("am"));
-            m.put("pgsidecar.alerts.notifications.webhook-urls", "http://127.0.0.1:" + port("hook") + "/hook");
+            // a receiver that accepts and never answers comes first: it must not hold up the others
+            m.put("pgsidecar.alerts.notifications.webhook-urls", "http://127.0.0.1:" + port("hang") + "/hang,"
+                    + "http://127.0.0.1:" + port("hook") + "/hook");
             m.put("pgsidecar.alerts.notifications.webhook-secret", SECRET);
             m.put("pgsidecar.alerts.notifications.resend-interval", "1h");
             m.put("pgsidecar.alerts.notifications.retry-backoff", "100ms");
@@ -91,6 +93,7 @@ class AlertsIT {
 
     static Alertmanager alertmanager;
     static WebhookReceiver webhook;
+    static io.pgsidecar.testing.HangingReceiver hanging;
 
     @Inject
     AlertEngine engine;
@@ -107,6 +110,7 @@ class AlertsIT {
     static void receivers() throws Exception {
         alertmanager = Alertmanager.start(port("am"));
         webhook = new WebhookReceiver(port("hook"));
+        hanging = new io.pgsidecar.testing.HangingReceiver(port("hang"));
     }
 
     @AfterAll
@@ -116,6 +120,13 @@ class AlertsIT {
         }
         if (webhook != null) {
             webhook.close();
+        }
+        if (hanging != null) {
+            try {
+                hanging.close();
+            } catch (java.io.IOException e) {
+                // test teardown
+            }
         }
     }
 
@@ -168,6 +179,11 @@ class AlertsIT {
             assertThat(a.threshold()).isEqualTo(0.2);
         });
         String queryid = slow.get(0).labels().get("queryid");
+        // the webhook gets the change while the hanging receiver, listed before it, still holds its
+        // request (its timeout is 5 s: a sender that waited for it would deliver later than this)
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !webhookBodies(queryid).isEmpty());
+        assertThat(hanging.accepted()).isPositive();
         given().auth().oauth2("test-token").when().get(BASE + "?state=firing").then().statusCode(200)
                 .body("data.labels.queryid", hasItem(queryid));
 
@@ -177,8 +193,6 @@ class AlertsIT {
         String am = alertmanager.activeAlerts();
         assertThat(am).contains("\"alertname\":\"SlowQuery\"").contains("\"severity\":\"warning\"")
                 .contains("runbook_url").contains("SlowQuery.md");
-        // the webhook got the change, signed
-        await().atMost(Duration.ofSeconds(10)).until(() -> !webhookBodies(queryid).isEmpty());
         WebhookReceiver.Delivery d = webhook.deliveries().stream().filter(x -> x.body().contains(queryid)).findFirst()
                 .orElseThrow();
         assertThat(d.body()).contains("\"status\":\"firing\"");
@@ -210,8 +224,11 @@ class AlertsIT {
                 });
             });
         }
-        connections.pollOnce();
-        assertThat(open("IdleInTransaction")).noneMatch(a -> "leaky-app".equals(a.labels().get("application_name")));
+        // a closed session leaves pg_stat_activity shortly after, not at once
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            connections.pollOnce();
+            assertThat(open("IdleInTransaction")).noneMatch(a -> "leaky-app".equals(a.labels().get("application_name")));
+        });
     }
 
     @Test
@@ -233,8 +250,10 @@ class AlertsIT {
                 c.close();
             }
         }
-        connections.pollOnce();
-        assertThat(open("ConnectionUsageHigh")).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            connections.pollOnce();
+            assertThat(open("ConnectionUsageHigh")).isEmpty();
+        });
     }
 
     @Test
@@ -354,7 +373,7 @@ class AlertsIT {
     static double notifications(String outcome) {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgsidecar_alerts_notifications_total\\{[^}]*outcome=\""
-                + outcome + "\"[^}]*receiver=\"webhook:[^}]*} ([0-9.]+)").matcher(metrics);
+                + outcome + "\"[^}]*receiver=\"webhook:127.0.0.1:" + port("hook") + "\"[^}]*} ([0-9.]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
@@ -389,10 +408,11 @@ class AlertsIT {
                         assertThat(a.labels()).containsEntry("application_name", "lock-app"));
             });
         }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> connections.pollOnce()
+                .idleInTransaction().stream().noneMatch(x -> "lock-app".equals(x.applicationName())));
         try (Connection locker = PgTestResource.ownCluster().connect("app"); Statement s = locker.createStatement()) {
             locker.setAutoCommit(false);
             s.execute("LOCK TABLE pgsidecar.alerts IN ACCESS EXCLUSIVE MODE");
-            connections.pollOnce();
             long t0 = System.nanoTime();
             // the write waits at most lock_timeout (2 s), then gives up without throwing
             assertThat(open("IdleInTransaction")).noneMatch(a -> "lock-app".equals(a.labels().get("application_name")));
