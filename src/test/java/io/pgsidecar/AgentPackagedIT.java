@@ -175,6 +175,8 @@ class AgentPackagedIT {
                 "READ_REPLICAS", "[{\"name\":\"a\",\"url\":\"postgresql://u:pw1@h/db\",\"weight\":0},"
                         + "{\"name\":\"a\",\"url\":\"mysql://u:pw2@h/db\"}]",
                 "REPLICA_LOAD_BALANCING", "fastest",
+                "PGSIDECAR_ALERTS_RULES_NOSUCHRULE_ENABLED", "false",
+                "PGSIDECAR_ALERTS_NOTIFICATIONS_ALERTMANAGER_URLS", "alertmanager:9093",
                 "DATABASE_URL", "postgresql://app:s3cr3t@127.0.0.1:notaport/app"))) {
             int exit = a.awaitExit(Duration.ofSeconds(60));
             String out = a.output();
@@ -186,6 +188,8 @@ class AgentPackagedIT {
                     .contains("duplicate replica name")
                     .contains("scheme must be postgresql")
                     .contains("REPLICA_LOAD_BALANCING)='fastest'")
+                    .contains("pgsidecar.alerts.rules.nosuchrule: no such rule")
+                    .contains("alertmanager-urls='alertmanager:9093': expected an http:// or https:// URL")
                     .doesNotContain("pw1").doesNotContain("pw2")
                     .contains("DATABASE_URL='postgresql://app:***@127.0.0.1:notaport/app'")
                     .doesNotContain("s3cr3t")
