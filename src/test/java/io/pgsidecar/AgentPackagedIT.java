@@ -127,11 +127,7 @@ class AgentPackagedIT {
             assertThat(rules.body()).contains("\"name\":\"LongRunningTransaction\"")
                     .containsPattern("\"name\":\"IdleInTransaction\"[^}]*\"warning\":1\\.0")
                     .containsPattern("\"name\":\"LongRunningTransaction\"[^}]*\"enabled\":false");
-            java.util.Properties p = new java.util.Properties();
-            p.setProperty("user", PgCluster.USER);
-            p.setProperty("password", PgCluster.PASSWORD);
-            p.setProperty("ApplicationName", "dup-app");
-            try (Connection leaky = java.sql.DriverManager.getConnection(pg.jdbcUrl(db), p)) {
+            try (Connection leaky = pg.connect(db, "dup-app")) {
                 leaky.setAutoCommit(false);
                 try (Statement s = leaky.createStatement()) {
                     s.executeQuery("SELECT 1").close();

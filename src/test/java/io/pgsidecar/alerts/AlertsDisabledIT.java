@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pgsidecar.statements.ConnectionsPoller;
-import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -14,11 +13,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +44,7 @@ class AlertsDisabledIT {
 
     @Test
     void theEngineIsOffAndSaysSo() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", PgCluster.USER);
-        p.setProperty("password", PgCluster.PASSWORD);
-        p.setProperty("ApplicationName", "ignored-app");
-        try (Connection c = DriverManager.getConnection(PgFixture.shared().jdbcUrl(database), p)) {
+        try (Connection c = PgFixture.shared().connect(database, "ignored-app")) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.executeQuery("SELECT 1").close();

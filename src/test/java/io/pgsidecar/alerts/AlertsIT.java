@@ -24,14 +24,12 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,12 +134,7 @@ class AlertsIT {
     }
 
     Connection as(String app) throws Exception {
-        PgCluster pg = PgTestResource.ownCluster();
-        Properties p = new Properties();
-        p.setProperty("user", PgCluster.USER);
-        p.setProperty("password", PgCluster.PASSWORD);
-        p.setProperty("ApplicationName", app);
-        return DriverManager.getConnection(pg.jdbcUrl("app"), p);
+        return PgTestResource.ownCluster().connect("app", app);
     }
 
     /** A session of {@code app} that opened a transaction and then does nothing. */

@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,12 +97,6 @@ class LeaderElectorIT {
     }
 
     private static LeaderElector elector(PgCluster pg, String db, String appName) {
-        return new LeaderElector(() -> {
-            Properties p = new Properties();
-            p.setProperty("user", PgCluster.USER);
-            p.setProperty("password", PgCluster.PASSWORD);
-            p.setProperty("ApplicationName", appName);
-            return DriverManager.getConnection(pg.jdbcUrl(db), p);
-        }, KEY, Clock.systemUTC(), x -> { });
+        return new LeaderElector(() -> pg.connect(db, appName), KEY, Clock.systemUTC(), x -> { });
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -14,13 +13,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,12 +45,7 @@ class ConnectionsIT {
     String database;
 
     Connection as(String app) throws Exception {
-        PgCluster pg = PgFixture.shared();
-        Properties p = new Properties();
-        p.setProperty("user", PgCluster.USER);
-        p.setProperty("password", PgCluster.PASSWORD);
-        p.setProperty("ApplicationName", app);
-        return DriverManager.getConnection(pg.jdbcUrl(database), p);
+        return PgFixture.shared().connect(database, app);
     }
 
     @Test

@@ -38,6 +38,15 @@ public interface PgCluster extends AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(database), USER, PASSWORD);
     }
 
+    /** A session that shows up in pg_stat_activity under {@code applicationName}, as a client would. */
+    default Connection connect(String database, String applicationName) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", PASSWORD);
+        p.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(jdbcUrl(database), p);
+    }
+
     default Connection connect() throws SQLException {
         return connect("postgres");
     }
