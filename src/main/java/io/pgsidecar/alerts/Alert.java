@@ -22,8 +22,12 @@ public record Alert(long id, String alertname, String severity, Map<String, Stri
                     @JsonProperty("updated_at") Instant updatedAt,
                     @JsonProperty("silenced_by") List<Long> silencedBy) {
 
-    /** Labels as Alertmanager sees them: alertname and severity plus the rule's labels. */
+    /** Labels as silences and Alertmanager see them: alertname and severity plus the rule's labels. */
     Map<String, String> allLabels() {
+        return withName(alertname, labels);
+    }
+
+    static Map<String, String> withName(String alertname, Map<String, String> labels) {
         Map<String, String> all = new java.util.TreeMap<>(labels);
         all.put("alertname", alertname);
         return all;

@@ -113,6 +113,7 @@ public class AlertEngine {
             return t;
         });
         if (config.enabled()) {
+            collectors.register(COLLECTOR, config.evaluationInterval());
             collectors.onRunFinished(name -> {
                 if (!COLLECTOR.equals(name)) {
                     requestEvaluation();
@@ -345,10 +346,15 @@ public class AlertEngine {
             }
         }
         synchronized (ruleStatus) {
-            ruleStatus.put(rule.name(), new RuleStatus(rule.name(), rule.description(), s.enabled(), rule.unit(),
-                    rule.comparison().name().toLowerCase(), s.warning(), s.critical(), s.forDuration().toString(),
-                    now, outcome, pending, firing));
+            ruleStatus.put(rule.name(), ruleStatus(rule, s, now, outcome, pending, firing));
         }
+    }
+
+    private static RuleStatus ruleStatus(AlertRule rule, RuleSettings s, Instant evaluated, String outcome,
+                                         int pending, int firing) {
+        return new RuleStatus(rule.name(), rule.description(), s.enabled(), rule.unit(),
+                rule.comparison().name().toLowerCase(), s.warning(), s.critical(), s.forDuration().toString(),
+                evaluated, outcome, pending, firing);
     }
 
     private void notify(Instant now, List<OpenAlert> fired, List<OpenAlert> resolved) {
@@ -378,14 +384,7 @@ public class AlertEngine {
     }
 
     private List<Long> silencedBy(OpenAlert a, Instant now) {
-        List<Long> ids = new ArrayList<>();
-        Map<String, String> labels = a.allLabels();
-        for (Silence s : silences) {
-            if (s.matches(labels, now)) {
-                ids.add(s.id());
-            }
-        }
-        return ids;
+        return Silence.matching(silences, a.allLabels(), now);
     }
 
     private void refreshSilences(Instant now) {
@@ -461,10 +460,8 @@ public class AlertEngine {
         for (AlertRule rule : rules) {
             RuleSettings s = settings(rule);
             RuleStatus e = evaluated.get(rule.name());
-            out.add(new RuleStatus(rule.name(), rule.description(), s.enabled(), rule.unit(),
-                    rule.comparison().name().toLowerCase(), s.warning(), s.critical(), s.forDuration().toString(),
-                    e == null ? null : e.lastEvaluation(), e == null ? "not evaluated yet" : e.lastOutcome(),
-                    e == null ? 0 : e.pending(), e == null ? 0 : e.firing()));
+            out.add(e == null ? ruleStatus(rule, s, null, "not evaluated yet", 0, 0)
+                    : ruleStatus(rule, s, e.lastEvaluation(), e.lastOutcome(), e.pending(), e.firing()));
         }
         return new RulesView(config.enabled() ? by : "nobody: alerts are disabled (DB_ALERTS_ENABLED=false)", at, out);
     }

@@ -151,21 +151,14 @@ public class AlertStore {
                     while (rs.next()) {
                         Map<String, String> labels = labels(rs.getString("labels"));
                         String st = rs.getString("state");
-                        List<Long> silencedBy = new ArrayList<>();
-                        if (!"resolved".equals(st)) {
-                            Map<String, String> all = new java.util.TreeMap<>(labels);
-                            all.put("alertname", rs.getString("alertname"));
-                            for (Silence s : silences) {
-                                if (s.matches(all, now)) {
-                                    silencedBy.add(s.id());
-                                }
-                            }
-                        }
-                        out.add(new Alert(rs.getLong("id"), rs.getString("alertname"), rs.getString("severity"), labels,
+                        String alertname = rs.getString("alertname");
+                        List<Long> silencedBy = "resolved".equals(st) ? List.of()
+                                : Silence.matching(silences, Alert.withName(alertname, labels), now);
+                        out.add(new Alert(rs.getLong("id"), alertname, rs.getString("severity"), labels,
                                 rs.getString("summary"), rs.getString("description"), Rows.doubleOrNull(rs, "value"),
                                 Rows.doubleOrNull(rs, "threshold"), st, instant(rs, "pending_since"),
                                 instant(rs, "firing_since"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
-                                List.copyOf(silencedBy)));
+                                silencedBy));
                     }
                 }
             }

@@ -21,7 +21,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,9 +111,6 @@ public class Notifier {
         return c.webhookSecret().filter(s -> !s.isBlank());
     }
 
-    List<Receiver> receivers() {
-        return receivers;
-    }
 
     /**
      * Queues the changes of one evaluation: newly firing alerts and resolved ones go to every
@@ -164,9 +160,7 @@ public class Notifier {
 
     private Map<String, Object> alertmanagerAlert(Alert a, Instant now, boolean resolved) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, String> labels = new LinkedHashMap<>(a.allLabels());
-        labels.put("database", database);
-        m.put("labels", labels);
+        m.put("labels", labels(a));
         m.put("annotations", annotations(a));
         m.put("startsAt", (a.firingSince() != null ? a.firingSince() : a.pendingSince()).toString());
         // While firing, endsAt lies a few resends ahead: if the agent goes away, Alertmanager
@@ -176,6 +170,13 @@ public class Notifier {
         m.put("endsAt", ends.toString());
         m.put("generatorURL", generatorUrl);
         return m;
+    }
+
+    /** The alert's labels as receivers get them: with the database, which tells sidecars' databases apart. */
+    private Map<String, String> labels(Alert a) {
+        Map<String, String> labels = new LinkedHashMap<>(a.allLabels());
+        labels.put("database", database);
+        return labels;
     }
 
     private Map<String, String> annotations(Alert a) {
@@ -198,9 +199,7 @@ public class Notifier {
         m.put("status", status);
         m.put("alertname", a.alertname());
         m.put("severity", a.severity());
-        Map<String, String> labels = new LinkedHashMap<>(a.allLabels());
-        labels.put("database", database);
-        m.put("labels", labels);
+        m.put("labels", labels(a));
         m.put("annotations", annotations(a));
         m.put("value", a.value());
         m.put("threshold", a.threshold());
@@ -332,16 +331,7 @@ public class Notifier {
                         .register(registry)));
     }
 
-    /** Deliveries queued or waiting for a retry. */
-    public int backlog() {
-        return inFlight.get();
-    }
 
-    Map<String, Double> counts() {
-        Map<String, Double> out = new HashMap<>();
-        outcomes.forEach((k, c) -> out.put(k, c.count()));
-        return out;
-    }
 
     void stop(@Observes ShutdownEvent ev) {
         executor.shutdownNow();

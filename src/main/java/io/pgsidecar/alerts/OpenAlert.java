@@ -62,9 +62,7 @@ final class OpenAlert {
     }
 
     Map<String, String> allLabels() {
-        Map<String, String> all = new TreeMap<>(labels);
-        all.put("alertname", alertname);
-        return all;
+        return Alert.withName(alertname, labels);
     }
 
     Alert view(List<Long> silencedBy) {

@@ -12,6 +12,17 @@ public record Silence(long id, List<Matcher> matchers, @JsonProperty("starts_at"
                       @JsonProperty("ends_at") Instant endsAt, String comment,
                       @JsonProperty("created_by") String createdBy) {
 
+    /** Ids of the silences among {@code silences} that match {@code labels} at {@code now}. */
+    static List<Long> matching(List<Silence> silences, Map<String, String> labels, Instant now) {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (Silence s : silences) {
+            if (s.matches(labels, now)) {
+                ids.add(s.id());
+            }
+        }
+        return List.copyOf(ids);
+    }
+
     boolean matches(Map<String, String> labels, Instant now) {
         if (now.isBefore(startsAt) || !now.isBefore(endsAt)) {
             return false;

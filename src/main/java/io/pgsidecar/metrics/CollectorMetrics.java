@@ -79,13 +79,10 @@ public class CollectorMetrics {
         }
     }
 
-    /** Registers a collector's series before its first run, so they exist from start-up. */
-    public void register(String collector) {
-        entries.computeIfAbsent(collector, Entry::new);
-    }
 
     /**
-     * Registers a collector that is meant to run every {@code interval}; the interval is exported
+     * Registers a collector before its first run, so its series exist from start-up, with how often it
+     * is meant to run; the interval is exported
      * ({@code pgsidecar_collector_interval_seconds}) so "has not succeeded for N runs" can be told.
      */
     public void register(String collector, java.time.Duration interval) {

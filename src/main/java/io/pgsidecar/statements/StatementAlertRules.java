@@ -19,7 +19,6 @@ public class StatementAlertRules implements AlertRuleProvider {
 
     /** CacheHitRatioLow only looks at intervals with at least this many transactions. */
     static final long BUSY_TRANSACTIONS = 100;
-    private static final double WRAPAROUND = 2147483648.0;
 
     private final StatementsPoller statements;
     private final ConnectionsPoller connections;
@@ -188,7 +187,7 @@ public class StatementAlertRules implements AlertRuleProvider {
         if (c == null || c.xidAge() == null) {
             return null;
         }
-        double ratio = c.xidAge() / WRAPAROUND;
+        double ratio = c.xidAgeRatio();
         return List.of(Observation.graded(Map.of(), ratio,
                 String.format("Transaction ID age is %.0f %% of the way to wraparound", ratio * 100),
                 "age(datfrozenxid) is " + c.xidAge() + "; at 2^31 PostgreSQL stops accepting writes. "
