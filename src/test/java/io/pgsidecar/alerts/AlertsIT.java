@@ -324,6 +324,9 @@ class AlertsIT {
             "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"SlowQuery\"}],\"duration\":\"100d\",\"comment\":\"x\"}",
             "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"SlowQuery\"}],\"duration\":\"1h\"}",
             "{\"matchers\":\"alertname=SlowQuery\",\"duration\":\"1h\",\"comment\":\"x\"}",
+            "{\"matchers\": [{\"name\": \"alertname\"",
+            "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"x'; DROP TABLE pgsidecar.alerts; --\"}],"
+                    + "\"duration\":\"1h\",\"comment\":\"\"}",
         };
         for (String body : bad) {
             given().auth().oauth2("test-token").contentType(ContentType.JSON).body(body)
