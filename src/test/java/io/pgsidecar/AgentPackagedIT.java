@@ -104,8 +104,8 @@ class AgentPackagedIT {
         PgCluster pg = PgFixture.shared();
         String db = PgFixture.freshDatabase("two_agents_alerts");
         List<AgentProcess> agents = new ArrayList<>();
-        try (io.pgsidecar.testing.WebhookReceiver hook =
-                     new io.pgsidecar.testing.WebhookReceiver(io.pgsidecar.testing.Alertmanager.freePort())) {
+        try (io.pgsidecar.testing.WebhookSink hook =
+                     new io.pgsidecar.testing.WebhookSink(io.pgsidecar.testing.Alertmanager.freePort())) {
             Map<String, String> env = new java.util.HashMap<>();
             env.put("DATABASE_URL", pg.databaseUrl(db));
             env.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");
@@ -221,7 +221,7 @@ class AgentPackagedIT {
         }
     }
 
-    private static long firingDeliveries(io.pgsidecar.testing.WebhookReceiver hook, String app) {
+    private static long firingDeliveries(io.pgsidecar.testing.WebhookSink hook, String app) {
         return hook.deliveries().stream()
                 .filter(d -> d.body().contains(app) && d.body().contains("\"status\":\"firing\"")).count();
     }

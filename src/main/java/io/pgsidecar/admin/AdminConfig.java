@@ -8,6 +8,9 @@ import java.util.Optional;
 @ConfigMapping(prefix = "pgsidecar.admin")
 public interface AdminConfig {
 
+    /** The HTTP server's own limit on a request line (quarkus.http.limits.max-initial-line-length). */
+    int HTTP_LINE_LIMIT = 65536;
+
     /** Bearer token the admin API accepts (env PGSIDECAR_ADMIN_TOKEN). */
     Optional<String> token();
 
@@ -17,6 +20,13 @@ public interface AdminConfig {
     /** Largest request body accepted, in bytes; larger ones get 413. */
     @WithDefault("65536")
     int maxBodyBytes();
+
+    /**
+     * Longest request line (path and query) the admin API accepts; longer ones get 414 in the
+     * envelope. The HTTP server itself refuses lines over 64 KiB before the agent sees them.
+     */
+    @WithDefault("4096")
+    int maxUriLength();
 
     /** Most rows one audit-log page returns. */
     @WithDefault("500")

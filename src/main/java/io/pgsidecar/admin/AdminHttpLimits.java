@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * HTTP-level rules of the admin API that apply before any resource runs: bodies over the limit
- * get 413, and paths that match no resource get 404, both in the envelope.
+ * HTTP-level rules of the admin API that apply before any resource runs: request lines over the
+ * limit get 414, bodies over the limit 413, and paths that match no resource 404, all in the
+ * envelope.
  */
 @ApplicationScoped
 public class AdminHttpLimits {
@@ -33,6 +34,11 @@ public class AdminHttpLimits {
     }
 
     private void checkLength(RoutingContext ctx) {
+        if (ctx.request().uri().length() > config.maxUriLength()) {
+            envelope(ctx, 414, "uri_too_long", "request path and query longer than " + config.maxUriLength()
+                    + " characters");
+            return;
+        }
         String length = ctx.request().getHeader("Content-Length");
         if (length != null) {
             try {

@@ -1,6 +1,6 @@
 package io.pgsidecar.admin;
 
-import io.pgsidecar.config.EnvironmentConfigSourceFactory;
+import io.pgsidecar.config.SecretFiles;
 import io.quarkus.runtime.LaunchMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,12 +28,11 @@ public class AdminToken {
     private final Optional<String> generated;
 
     public AdminToken(AdminConfig config,
-                      @org.eclipse.microprofile.config.inject.ConfigProperty(name = "pgsidecar.dev.embedded",
-                              defaultValue = "false") boolean embedded) {
+                      @ConfigProperty(name = "pgsidecar.dev.embedded", defaultValue = "false") boolean embedded) {
         Optional<String> token = config.token().filter(t -> !t.isBlank());
         if (token.isEmpty() && config.tokenFile().isPresent()) {
             try {
-                token = Optional.of(EnvironmentConfigSourceFactory.readSecretFile(config.tokenFile().get()))
+                token = Optional.of(SecretFiles.read(config.tokenFile().get()))
                         .filter(t -> !t.isBlank());
             } catch (IOException e) {
                 throw new IllegalStateException("pgsidecar.admin.token-file='" + config.tokenFile().get()

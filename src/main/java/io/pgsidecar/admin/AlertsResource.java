@@ -1,10 +1,12 @@
 package io.pgsidecar.admin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsidecar.alerts.Alert;
 import io.pgsidecar.alerts.AlertEngine;
+import io.pgsidecar.alerts.AlertState;
 import io.pgsidecar.alerts.AlertStore;
+import io.pgsidecar.alerts.Matcher;
+import io.pgsidecar.alerts.RuleStatuses.RulesView;
 import io.pgsidecar.alerts.Silence;
 import io.pgsidecar.alerts.Silences;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -20,7 +22,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Alerts: the current and past ones, the rules, and silences. */
@@ -33,8 +37,7 @@ public class AlertsResource {
 
     /** Body of {@code POST .../alerts/silences}. */
     @RegisterForReflection
-    public record SilenceRequest(List<io.pgsidecar.alerts.Matcher> matchers, String duration, String comment,
-                                 @JsonProperty("dry_run") Boolean dryRun) {
+    public record SilenceRequest(List<Matcher> matchers, String duration, String comment, Boolean dryRun) {
     }
 
     private final AlertStore store;
@@ -51,18 +54,18 @@ public class AlertsResource {
 
     @GET
     public ApiResponse<List<Alert>> alerts(@QueryParam("state") String stateParam, @QueryParam("limit") String limitParam) {
-        String state = stateParam == null || stateParam.isBlank() ? "all" : stateParam.trim().toLowerCase();
+        String state = stateParam == null || stateParam.isBlank() ? "all" : stateParam.trim().toLowerCase(Locale.ROOT);
         if (!STATES.contains(state)) {
             throw new ApiException.InvalidParameter("state", stateParam, "expected firing, pending, resolved or all");
         }
         int limit = Params.intInRange("limit", limitParam, 100, 1, MAX_LIMIT);
-        Instant now = Instant.now();
-        return ApiResponse.success(store.list(state, limit, store.activeSilences(), now));
+        Optional<AlertState> wanted = state.equals("all") ? Optional.empty() : Optional.of(AlertState.of(state));
+        return ApiResponse.success(store.list(wanted, limit, store.activeSilences(), Instant.now()));
     }
 
     @GET
     @Path("/rules")
-    public ApiResponse<AlertEngine.RulesView> rules() {
+    public ApiResponse<RulesView> rules() {
         return ApiResponse.success(engine.rulesView());
     }
 
@@ -87,7 +90,7 @@ public class AlertsResource {
         }
         boolean dryRun = Params.bool("dry_run", dryRunParam, false) || Boolean.TRUE.equals(req.dryRun());
         audit.param("dry_run", dryRun);
-        List<io.pgsidecar.alerts.Matcher> matchers;
+        List<Matcher> matchers;
         try {
             matchers = Silences.validateMatchers(req.matchers());
         } catch (IllegalArgumentException e) {
@@ -113,8 +116,8 @@ public class AlertsResource {
                 ? new Silence(0, matchers, now, now.plus(duration), req.comment(), audit.caller())
                 : store.insertSilence(matchers, now, now.plus(duration), req.comment(), audit.caller());
         data.put("silence", silence);
-        List<Alert> open = store.list("all", MAX_LIMIT, List.of(silence), now).stream()
-                .filter(a -> !"resolved".equals(a.state()) && !a.silencedBy().isEmpty()).toList();
+        List<Alert> open = store.list(Optional.empty(), MAX_LIMIT, List.of(silence), now).stream()
+                .filter(a -> a.state().open() && !a.silencedBy().isEmpty()).toList();
         data.put("matching_alerts", open);
         if (!dryRun) {
             audit.param("silence_id", silence.id());

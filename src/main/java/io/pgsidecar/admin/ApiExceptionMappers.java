@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.pgsidecar.db.DatabaseException;
-import io.pgsidecar.db.DatabaseUnavailableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -23,11 +22,6 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return AdminFilters.error(e.status(), e.code(), e.getMessage());
-    }
-
-    @ServerExceptionMapper
-    public Response unavailable(DatabaseUnavailableException e) {
-        return AdminFilters.error(503, "database_unavailable", e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -117,6 +111,13 @@ public class ApiExceptionMappers {
             LOG.error("request failed", e);
         }
         return AdminFilters.error(status, code, message);
+    }
+
+    /** A feature's exception: its status and code come from the {@link ErrorTable}. */
+    @ServerExceptionMapper
+    public Response feature(RuntimeException e) {
+        return ErrorTable.of(e).map(m -> AdminFilters.error(m.status(), m.code(), e.getMessage()))
+                .orElseGet(() -> unexpected(e));
     }
 
     @ServerExceptionMapper

@@ -1,17 +1,18 @@
 package io.pgsidecar.admin;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The envelope of every admin API response: {@code {"status":"success","data":...}} or
  * {@code {"status":"error","error":{"code":"...","message":"..."}}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record ApiResponse<T>(String status, T data, ApiError error) {
 
     /** A machine-readable code and a sentence for people. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record ApiError(String code, String message) {
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 
 /**
  * Binds a request body to its record. Resources take the body as a {@link JsonNode} and bind it
@@ -40,7 +41,7 @@ public class Bodies {
             throw new BodyException(e);
         } catch (IllegalArgumentException e) {
             // Jackson's other way of saying the tree does not fit the type: bad input, not a 500
-            throw new ApiException.InvalidParameter("body", body.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+            throw new ApiException.InvalidParameter("body", body.getNodeType().name().toLowerCase(Locale.ROOT),
                     "expected a JSON object of " + type.getSimpleName());
         }
     }

@@ -1,6 +1,5 @@
 package io.pgsidecar.admin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -9,7 +8,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * log). {@code dry_run} may also be a query parameter; either one asks for a dry run.
  */
 @RegisterForReflection
-public record ChangeRequest(@JsonProperty("dry_run") Boolean dryRun, String reason) {
+public record ChangeRequest(Boolean dryRun, String reason) {
 
     static final int MAX_REASON = 500;
 

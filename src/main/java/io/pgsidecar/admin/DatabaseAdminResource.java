@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.db.PoolMetrics;
@@ -9,6 +10,7 @@ import io.pgsidecar.health.HealthReportService;
 import io.pgsidecar.leader.LeaderElector;
 import io.pgsidecar.leader.LeaderService;
 import io.pgsidecar.metrics.CollectorMetrics;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -62,7 +64,7 @@ public class DatabaseAdminResource {
     }
 
     /** Leadership as this instance sees it. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record LeaderView(boolean leader, boolean electionEnabled, Instant since, String lastError,
                              long transitions, double leaseSeconds) {
     }
@@ -74,7 +76,7 @@ public class DatabaseAdminResource {
     }
 
     /** What a step-down did, or would do with {@code dry_run=true}. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record StepDownResult(boolean dryRun, boolean wasLeader, String message) {
     }
 
@@ -85,7 +87,7 @@ public class DatabaseAdminResource {
     @POST
     @Path("/leader/step-down")
     public ApiResponse<StepDownResult> stepDown(@QueryParam("dry_run") String dryRunParam,
-                                                com.fasterxml.jackson.databind.JsonNode json) {
+                                                JsonNode json) {
         auditContext.action("leader.step-down");
         boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, auditContext);
         if (!leader.isLeader()) {

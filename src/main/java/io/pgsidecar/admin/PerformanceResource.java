@@ -1,13 +1,15 @@
 package io.pgsidecar.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgsidecar.connections.ConnectionsPoller;
+import io.pgsidecar.connections.ConnectionsSnapshot;
 import io.pgsidecar.db.PoolMetrics;
-import io.pgsidecar.statements.ConnectionsPoller;
-import io.pgsidecar.statements.ConnectionsSnapshot;
 import io.pgsidecar.statements.PlanService;
+import io.pgsidecar.statements.StatementHistory;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.statements.StatementsSnapshot;
 import io.pgsidecar.statements.StatementsSnapshot.StatementStat;
+import io.pgsidecar.statements.UnknownQueryException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -35,15 +37,17 @@ public class PerformanceResource {
     private static final int TOP_LIST = 10;
 
     private final StatementsPoller statements;
+    private final StatementHistory history;
     private final ConnectionsPoller connections;
     private final PlanService plans;
     private final PoolMetrics pool;
     private final AuditContext audit;
     private final Bodies bodies;
 
-    public PerformanceResource(StatementsPoller statements, ConnectionsPoller connections, PlanService plans,
-                               PoolMetrics pool, AuditContext audit, Bodies bodies) {
+    public PerformanceResource(StatementsPoller statements, StatementHistory history, ConnectionsPoller connections,
+                               PlanService plans, PoolMetrics pool, AuditContext audit, Bodies bodies) {
         this.statements = statements;
+        this.history = history;
         this.connections = connections;
         this.plans = plans;
         this.pool = pool;
@@ -92,16 +96,16 @@ public class PerformanceResource {
         int limit = Params.intInRange("limit", limitParam, 500, 1, 10_000);
         StatementStat current = statements.latest().statements().stream()
                 .filter(st -> st.queryid().equals(Long.toString(queryid))).findFirst().orElse(null);
-        List<Map<String, Object>> history = statements.history(queryid, Duration.ofHours(hours), limit);
+        List<StatementHistory.Point> points = history.of(queryid, Duration.ofHours(hours), limit);
         String text = statements.textOf(queryid);
-        if (current == null && history.isEmpty() && text == null) {
-            throw new ApiException.NotFound("query id", id);
+        if (current == null && points.isEmpty() && text == null) {
+            throw new UnknownQueryException(queryid);
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("queryid", Long.toString(queryid));
         data.put("query", text);
         data.put("last_interval", current);
-        data.put("history", history);
+        data.put("history", points);
         return ApiResponse.success(data);
     }
 

@@ -3,6 +3,7 @@ package io.pgsidecar.admin;
 import io.pgsidecar.replicas.ReadRouting;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.replicas.ReplicaStatus;
+import io.pgsidecar.replicas.ReplicasSnapshot;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,9 +33,11 @@ public class ReplicasResource {
     @GET
     @Path("/status")
     public ApiResponse<Map<String, Object>> status() {
+        ReplicasSnapshot snap = monitor.latest();
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("replicas", monitor.statuses());
-        data.put("primary", monitor.primary());
+        data.put("captured_at", snap.capturedAt());
+        data.put("replicas", snap.replicas());
+        data.put("primary", snap.primary());
         data.put("load_balancing", monitor.config().loadBalancing());
         return ApiResponse.success(data);
     }
@@ -44,17 +47,12 @@ public class ReplicasResource {
     @Path("/{replica_name}/health")
     public ApiResponse<ReplicaStatus> health(@PathParam("replica_name") String name) {
         audit.action("replicas.health-check").param("replica", name);
-        return ApiResponse.success(monitor.checkNow(name)
-                .orElseThrow(() -> new ApiException.NotFound("replica", name)));
+        return ApiResponse.success(monitor.checkNow(name));
     }
 
     @GET
     @Path("/route")
     public ApiResponse<ReadRouting.Route> route(@QueryParam("strategy") String strategy) {
-        try {
-            return ApiResponse.success(routing.route(Optional.ofNullable(strategy)));
-        } catch (ReadRouting.NoReplicaAvailable e) {
-            throw new ApiException.Unavailable("no_replica_available", e.getMessage());
-        }
+        return ApiResponse.success(routing.route(Optional.ofNullable(strategy)));
     }
 }

@@ -1,10 +1,10 @@
 package io.pgsidecar.alerts;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One alert lifecycle as the API shows it.
@@ -15,12 +15,12 @@ import java.util.Map;
  */
 @RegisterForReflection
 public record Alert(long id, String alertname, String severity, Map<String, String> labels, String summary,
-                    String description, Double value, Double threshold, String state,
-                    @JsonProperty("pending_since") Instant pendingSince,
-                    @JsonProperty("firing_since") Instant firingSince,
-                    @JsonProperty("resolved_at") Instant resolvedAt,
-                    @JsonProperty("updated_at") Instant updatedAt,
-                    @JsonProperty("silenced_by") List<Long> silencedBy) {
+                    String description, Double value, Double threshold, AlertState state,
+                    Instant pendingSince,
+                    Instant firingSince,
+                    Instant resolvedAt,
+                    Instant updatedAt,
+                    List<Long> silencedBy) {
 
     /** Labels as silences and Alertmanager see them: alertname and severity plus the rule's labels. */
     Map<String, String> allLabels() {
@@ -28,7 +28,7 @@ public record Alert(long id, String alertname, String severity, Map<String, Stri
     }
 
     static Map<String, String> withName(String alertname, Map<String, String> labels) {
-        Map<String, String> all = new java.util.TreeMap<>(labels);
+        Map<String, String> all = new TreeMap<>(labels);
         all.put("alertname", alertname);
         return all;
     }

@@ -2,6 +2,8 @@ package io.pgsidecar.alerts;
 
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.pgsidecar.alerts.RuleStatuses.RuleStatus;
+import io.pgsidecar.alerts.RuleStatuses.RulesView;
 import io.pgsidecar.db.SchemaMigrator;
 import io.pgsidecar.db.SnapshotStore;
 import io.pgsidecar.leader.LeaderService;
@@ -9,7 +11,6 @@ import io.pgsidecar.metrics.CollectorMetrics;
 import io.pgsidecar.metrics.OwnedMeters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,22 +19,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Evaluates the alert rules on the leader after each collection (and at least every evaluation
- * interval), keeps each alert's lifecycle pending → firing → resolved, stores it, and hands changes
- * to the {@link Notifier}. Followers evaluate nothing; a new leader loads the open alerts first and
- * continues them.
+ * Runs the alert rules on the leader after each collection (and at least every evaluation
+ * interval): each rule's observations go through the {@link AlertLifecycle}, the changes are
+ * stored ({@link AlertStore}) and handed to the {@link Notifier}. Followers evaluate nothing; a new
+ * leader loads the open alerts first and continues them.
  */
 @Startup
 @ApplicationScoped
@@ -41,24 +41,11 @@ public class AlertEngine {
 
     private static final Logger LOG = Logger.getLogger(AlertEngine.class);
     static final String COLLECTOR = "alerts";
-    static final String RULES_SNAPSHOT = "alert_rules";
     /** Tag keys of pgsidecar_alert_firing: Prometheus needs one key set per metric name. */
     static final List<String> METRIC_LABELS = List.of("queryid", "replica", "slot", "application_name", "collector");
     private static final Duration STORE_VALUES_EVERY = Duration.ofMinutes(1);
     private static final Duration SILENCES_REFRESH = Duration.ofSeconds(10);
-    /** While the database refuses writes, at most this many finished lifecycles wait to be stored. */
-    private static final int MAX_UNSAVED = 1000;
-
-    /** One rule as the rules API shows it. */
-    @RegisterForReflection
-    public record RuleStatus(String name, String description, boolean enabled, String unit, String comparison,
-                             Double warning, Double critical, String forDuration, Instant lastEvaluation,
-                             String lastOutcome, int pending, int firing) {
-    }
-
-    @RegisterForReflection
-    public record RulesView(String evaluatedBy, Instant evaluatedAt, List<RuleStatus> rules) {
-    }
+    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final AlertsConfig config;
     private final List<AlertRule> rules;
@@ -66,26 +53,19 @@ public class AlertEngine {
     private final Notifier notifier;
     private final LeaderService leader;
     private final SchemaMigrator migrator;
-    private final SnapshotStore snapshots;
     private final CollectorMetrics collectors;
     private final MultiGauge firingGauge;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private final ExecutorService worker;
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final AtomicReference<RulesView> rulesView = new AtomicReference<>();
-    private final Map<String, RuleStatus> ruleStatus = new LinkedHashMap<>();
+    private final RuleStatuses statuses;
+    private final SilenceCache silences;
 
     // Owned by the evaluating thread (evaluate() is synchronized).
-    private final Map<String, OpenAlert> open = new HashMap<>();
+    private final AlertLifecycle lifecycle = new AlertLifecycle(STORE_VALUES_EVERY);
+    private final UnsavedWrites unsaved = new UnsavedWrites();
     private boolean loaded;
-    private List<Silence> silences = List.of();
-    private Instant silencesAt = Instant.EPOCH;
-    private Instant rulesStoredAt = Instant.EPOCH;
     private Instant prunedAt = Instant.EPOCH;
-    private volatile boolean silencesDirty;
-    /** Resolved alerts and deleted pending ones whose write failed: written with the next evaluation. */
-    private final List<OpenAlert> unsavedResolved = new ArrayList<>();
-    private final List<Long> unsavedDeletes = new ArrayList<>();
 
     public AlertEngine(AlertsConfig config, Instance<AlertRuleProvider> providers, AlertStore store, Notifier notifier,
                        LeaderService leader, SchemaMigrator migrator, SnapshotStore snapshots,
@@ -95,15 +75,15 @@ public class AlertEngine {
         for (AlertRuleProvider p : providers) {
             all.addAll(p.rules());
         }
-        all.sort(java.util.Comparator.comparing(AlertRule::name));
+        all.sort(Comparator.comparing(AlertRule::name));
         this.rules = List.copyOf(all);
         this.store = store;
         this.notifier = notifier;
         this.leader = leader;
         this.migrator = migrator;
-        this.snapshots = snapshots;
         this.collectors = collectors;
-        this.clock = Clock.systemUTC();
+        this.statuses = new RuleStatuses(snapshots);
+        this.silences = new SilenceCache(store::activeSilences, SILENCES_REFRESH);
         this.firingGauge = MultiGauge.builder("pgsidecar.alert.firing")
                 .description("1 for each alert firing (evaluated by the leader; silenced alerts included)")
                 .register(meters.registry());
@@ -134,13 +114,13 @@ public class AlertEngine {
                     queued.set(false);
                     collectors.run(COLLECTOR, this::evaluate);
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 queued.set(false);
             }
         }
     }
 
-    @Scheduled(every = "${pgsidecar.alerts.evaluation-interval:15s}", identity = "alerts-evaluate",
+    @Scheduled(every = "${pgsidecar.alerts.evaluation-interval}", identity = "alerts-evaluate",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         requestEvaluation();
@@ -148,7 +128,7 @@ public class AlertEngine {
 
     /** Tells the engine to re-read silences at its next evaluation. */
     public void silencesChanged() {
-        silencesDirty = true;
+        silences.markDirty();
         requestEvaluation();
     }
 
@@ -159,9 +139,9 @@ public class AlertEngine {
         }
         if (!leader.isLeader()) {
             if (loaded) {
-                open.clear();
-                unsavedResolved.clear();
-                unsavedDeletes.clear();
+                lifecycle.clear();
+                unsaved.clear();
+                statuses.forget();
                 loaded = false;
                 firingGauge.register(List.of(), true);
             }
@@ -169,88 +149,32 @@ public class AlertEngine {
         }
         Instant now = clock.instant();
         if (!loaded) {
-            open.clear();
-            for (OpenAlert a : store.loadOpen()) {
-                open.put(a.fingerprint, a);
-                // A new leader re-sends what fires at the next resend, not at once.
-                a.sentAt = now;
-            }
+            List<OpenAlert> stored = store.loadOpen();
+            // A new leader re-sends what fires at the next resend, not at once.
+            stored.forEach(a -> a.sentAt = now);
+            lifecycle.load(stored);
             loaded = true;
-            LOG.debugf("alert engine took over %d open alerts", open.size());
+            LOG.debugf("alert engine took over %d open alerts", stored.size());
         }
-        refreshSilences(now);
-        Map<String, Boolean> seen = new HashMap<>();
-        List<OpenAlert> fired = new ArrayList<>();
-        List<OpenAlert> resolved = new ArrayList<>();
+        silences.refresh(now);
+        lifecycle.begin();
         for (AlertRule rule : rules) {
-            evaluateRule(rule, now, seen, fired, resolved);
+            evaluateRule(rule, now);
         }
-        List<OpenAlert> changed = new ArrayList<>();
-        List<Long> deleted = new ArrayList<>();
-        for (Iterator<OpenAlert> it = open.values().iterator(); it.hasNext(); ) {
-            OpenAlert a = it.next();
-            if (seen.containsKey(a.fingerprint)) {
-                if (Boolean.TRUE.equals(seen.get(a.fingerprint))) {
-                    changed.add(a);
-                } else if (a.storedAt == null || Duration.between(a.storedAt, now).compareTo(STORE_VALUES_EVERY) >= 0) {
-                    changed.add(a);
-                }
-                continue;
-            }
-            // Condition gone (or the rule was disabled).
-            it.remove();
-            if ("pending".equals(a.state)) {
-                if (a.id != 0) {
-                    deleted.add(a.id);
-                }
-            } else {
-                a.state = "resolved";
-                a.resolvedAt = now;
-                a.updatedAt = now;
-                changed.add(a);
-                resolved.add(a);
-            }
-        }
-        changed.addAll(unsavedResolved);
-        deleted.addAll(unsavedDeletes);
-        unsavedResolved.clear();
-        unsavedDeletes.clear();
-        try {
-            store.write(changed, deleted);
-            for (OpenAlert a : changed) {
-                a.storedAt = now;
-            }
-        } catch (RuntimeException e) {
-            // Open alerts are written again next time (storedAt null); resolved and deleted ones
-            // have left the open set, so they are remembered until a write succeeds.
-            for (OpenAlert a : changed) {
-                a.storedAt = null;
-                if ("resolved".equals(a.state)) {
-                    unsavedResolved.add(a);
-                }
-            }
-            unsavedDeletes.addAll(deleted);
-            while (unsavedResolved.size() > MAX_UNSAVED) {
-                unsavedResolved.remove(0);
-            }
-            while (unsavedDeletes.size() > MAX_UNSAVED) {
-                unsavedDeletes.remove(0);
-            }
-            LOG.warnf("alerts not stored: %s", e.getMessage());
-        }
-        notify(now, fired, resolved);
+        AlertLifecycle.Round round = lifecycle.end(now);
+        write(round, now);
+        notify(now, round);
         publishMetrics();
-        publishRules(now);
+        statuses.publish(now);
         prune(now);
         List<Alert> out = new ArrayList<>();
-        for (OpenAlert a : open.values()) {
-            out.add(a.view(silencedBy(a, now)));
+        for (OpenAlert a : lifecycle.open()) {
+            out.add(a.view(silences.matching(a.allLabels(), now)));
         }
         return out;
     }
 
-    private void evaluateRule(AlertRule rule, Instant now, Map<String, Boolean> seen, List<OpenAlert> fired,
-                              List<OpenAlert> resolved) {
+    private void evaluateRule(AlertRule rule, Instant now) {
         RuleSettings s = settings(rule);
         if (!s.enabled()) {
             status(rule, s, now, "disabled");
@@ -262,14 +186,13 @@ public class AlertEngine {
                     config.maxAlertsPerRule()));
         } catch (RuntimeException e) {
             LOG.debugf(e, "rule %s failed", rule.name());
-            observations = null;
+            lifecycle.keep(rule.name());
             status(rule, s, now, "error: " + e.getMessage());
-            keepRule(rule, seen);
             return;
         }
         if (observations == null) {
+            lifecycle.keep(rule.name());
             status(rule, s, now, "no data: its collector has not produced a snapshot here yet");
-            keepRule(rule, seen);
             return;
         }
         int raised = 0;
@@ -281,28 +204,8 @@ public class AlertEngine {
                 raised++;
                 Map<String, String> labels = new HashMap<>(o.labels());
                 labels.put("severity", level.severity());
-                String fp = OpenAlert.fingerprint(rule.name(), labels);
-                OpenAlert a = open.get(fp);
-                boolean stateChanged = false;
-                if (a == null) {
-                    a = new OpenAlert(fp, rule.name(), level.severity(), labels);
-                    a.state = "pending";
-                    a.pendingSince = now;
-                    open.put(fp, a);
-                    stateChanged = true;
-                }
-                a.summary = o.summary();
-                a.description = o.description();
-                a.value = o.value();
-                a.threshold = level.threshold();
-                a.updatedAt = now;
-                if ("pending".equals(a.state) && !a.pendingSince.plus(s.forDuration()).isAfter(now)) {
-                    a.state = "firing";
-                    a.firingSince = now;
-                    stateChanged = true;
-                    fired.add(a);
-                }
-                seen.merge(fp, stateChanged || a.storedAt == null, Boolean::logicalOr);
+                lifecycle.observe(rule.name(), level.severity(), labels, o.summary(), o.description(), o.value(),
+                        level.threshold(), s.forDuration(), now);
             }
         }
         status(rule, s, now, observations.isEmpty() ? "ok" : "ok: " + observations.size() + " breaching");
@@ -325,84 +228,61 @@ public class AlertEngine {
         return out;
     }
 
-    private void keepRule(AlertRule rule, Map<String, Boolean> seen) {
-        for (OpenAlert a : open.values()) {
-            if (a.alertname.equals(rule.name())) {
-                seen.putIfAbsent(a.fingerprint, a.storedAt == null);
-            }
-        }
-    }
-
     private void status(AlertRule rule, RuleSettings s, Instant now, String outcome) {
-        int pending = 0;
-        int firing = 0;
-        for (OpenAlert a : open.values()) {
-            if (a.alertname.equals(rule.name())) {
-                if ("firing".equals(a.state)) {
-                    firing++;
-                } else {
-                    pending++;
-                }
-            }
-        }
-        synchronized (ruleStatus) {
-            ruleStatus.put(rule.name(), ruleStatus(rule, s, now, outcome, pending, firing));
+        AlertLifecycle.Counts n = lifecycle.counts(rule.name());
+        statuses.put(RuleStatus.of(rule, s, now, outcome, n.pending(), n.firing()));
+    }
+
+    /**
+     * Stores the round's changes. Open alerts that fail to write are written again next round
+     * (their stored time is cleared); resolved and dropped ones have left the open set, so they
+     * wait in {@link UnsavedWrites}.
+     */
+    private void write(AlertLifecycle.Round round, Instant now) {
+        List<OpenAlert> toWrite = new ArrayList<>(round.toWrite());
+        List<Long> toDelete = new ArrayList<>(round.toDelete());
+        unsaved.drainInto(toWrite, toDelete);
+        try {
+            store.write(toWrite, toDelete);
+            toWrite.forEach(a -> a.storedAt = now);
+        } catch (RuntimeException e) {
+            toWrite.forEach(a -> a.storedAt = null);
+            unsaved.failed(toWrite, toDelete);
+            LOG.warnf("alerts not stored: %s", e.getMessage());
         }
     }
 
-    private static RuleStatus ruleStatus(AlertRule rule, RuleSettings s, Instant evaluated, String outcome,
-                                         int pending, int firing) {
-        return new RuleStatus(rule.name(), rule.description(), s.enabled(), rule.unit(),
-                rule.comparison().name().toLowerCase(), s.warning(), s.critical(), s.forDuration().toString(),
-                evaluated, outcome, pending, firing);
-    }
-
-    private void notify(Instant now, List<OpenAlert> fired, List<OpenAlert> resolved) {
+    private void notify(Instant now, AlertLifecycle.Round round) {
         List<Alert> firing = new ArrayList<>();
         List<Alert> resend = new ArrayList<>();
         List<Alert> done = new ArrayList<>();
         Duration every = config.notifications().resendInterval();
-        for (OpenAlert a : fired) {
-            if (silencedBy(a, now).isEmpty()) {
+        for (OpenAlert a : round.fired()) {
+            if (silences.matching(a.allLabels(), now).isEmpty()) {
                 firing.add(a.view(List.of()));
                 a.sentAt = now;
             }
         }
-        for (OpenAlert a : open.values()) {
-            if ("firing".equals(a.state) && !fired.contains(a)
-                    && (a.sentAt == null || !a.sentAt.plus(every).isAfter(now)) && silencedBy(a, now).isEmpty()) {
+        for (OpenAlert a : lifecycle.open()) {
+            if (a.state == AlertState.FIRING && !round.fired().contains(a)
+                    && (a.sentAt == null || !a.sentAt.plus(every).isAfter(now))
+                    && silences.matching(a.allLabels(), now).isEmpty()) {
                 resend.add(a.view(List.of()));
                 a.sentAt = now;
             }
         }
-        for (OpenAlert a : resolved) {
-            if (silencedBy(a, now).isEmpty()) {
+        for (OpenAlert a : round.resolved()) {
+            if (silences.matching(a.allLabels(), now).isEmpty()) {
                 done.add(a.view(List.of()));
             }
         }
         notifier.send(firing, resend, done);
     }
 
-    private List<Long> silencedBy(OpenAlert a, Instant now) {
-        return Silence.matching(silences, a.allLabels(), now);
-    }
-
-    private void refreshSilences(Instant now) {
-        if (silencesDirty || Duration.between(silencesAt, now).compareTo(SILENCES_REFRESH) >= 0) {
-            try {
-                silencesDirty = false;
-                silences = store.activeSilences();
-                silencesAt = now;
-            } catch (RuntimeException e) {
-                LOG.debugf("silences not read: %s", e.getMessage());
-            }
-        }
-    }
-
     private void publishMetrics() {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (OpenAlert a : open.values()) {
-            if ("firing".equals(a.state)) {
+        for (OpenAlert a : lifecycle.open()) {
+            if (a.state == AlertState.FIRING) {
                 Tags tags = Tags.of("alertname", a.alertname, "severity", a.severity);
                 for (String k : METRIC_LABELS) {
                     tags = tags.and(k, a.labels.getOrDefault(k, ""));
@@ -413,20 +293,8 @@ public class AlertEngine {
         firingGauge.register(rows, true);
     }
 
-    private void publishRules(Instant now) {
-        RulesView view;
-        synchronized (ruleStatus) {
-            view = new RulesView("leader", now, List.copyOf(ruleStatus.values()));
-        }
-        rulesView.set(view);
-        if (Duration.between(rulesStoredAt, now).compareTo(Duration.ofSeconds(15)) >= 0) {
-            rulesStoredAt = now;
-            snapshots.save(RULES_SNAPSHOT, view);
-        }
-    }
-
     private void prune(Instant now) {
-        if (Duration.between(prunedAt, now).compareTo(Duration.ofHours(1)) >= 0) {
+        if (Duration.between(prunedAt, now).compareTo(PRUNE_EVERY) >= 0) {
             prunedAt = now;
             try {
                 int n = store.prune(now.minus(config.historyRetention()));
@@ -439,54 +307,13 @@ public class AlertEngine {
         }
     }
 
-    /**
-     * The rules with their settings and last evaluation: this leader's own view, or on a follower
-     * the leader's stored one (settings shown are this instance's configuration).
-     */
+    /** Every rule with its settings and last evaluation (the leader's, wherever it is asked). */
     public RulesView rulesView() {
-        RulesView mine = leader.isLeader() ? rulesView.get() : null;
-        Map<String, RuleStatus> evaluated = new HashMap<>();
-        String by = "none yet";
-        Instant at = null;
-        RulesView source = mine != null ? mine : snapshots.load(RULES_SNAPSHOT, RulesView.class).orElse(null);
-        if (source != null) {
-            for (RuleStatus r : source.rules()) {
-                evaluated.put(r.name(), r);
-            }
-            by = mine != null ? "this instance (leader)" : "the leader";
-            at = source.evaluatedAt();
-        }
-        List<RuleStatus> out = new ArrayList<>();
-        for (AlertRule rule : rules) {
-            RuleSettings s = settings(rule);
-            RuleStatus e = evaluated.get(rule.name());
-            out.add(e == null ? ruleStatus(rule, s, null, "not evaluated yet", 0, 0)
-                    : ruleStatus(rule, s, e.lastEvaluation(), e.lastOutcome(), e.pending(), e.firing()));
-        }
-        return new RulesView(config.enabled() ? by : "nobody: alerts are disabled (DB_ALERTS_ENABLED=false)", at, out);
-    }
-
-    /** A rule's settings after config overrides. */
-    public record RuleSettings(boolean enabled, Duration forDuration, Double warning, Double critical) {
-    }
-
-    /** Rule names as config keys match: without case, '-' or '_' (env variables are upper case). */
-    public static String normalize(String ruleName) {
-        return ruleName.toLowerCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        return statuses.view(rules, this::settings, leader.isLeader(), config.enabled());
     }
 
     public RuleSettings settings(AlertRule rule) {
-        AlertsConfig.Rule o = null;
-        for (Map.Entry<String, AlertsConfig.Rule> e : config.rules().entrySet()) {
-            if (normalize(e.getKey()).equals(normalize(rule.name()))) {
-                o = e.getValue();
-            }
-        }
-        if (o == null) {
-            return new RuleSettings(true, rule.defaultFor(), rule.defaultWarning(), rule.defaultCritical());
-        }
-        return new RuleSettings(o.enabled().orElse(true), o.forDuration().orElse(rule.defaultFor()),
-                o.warning().orElse(rule.defaultWarning()), o.critical().orElse(rule.defaultCritical()));
+        return RuleSettings.of(rule, config);
     }
 
     void stop(@Observes ShutdownEvent ev) {

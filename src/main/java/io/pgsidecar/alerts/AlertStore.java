@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Alerts and silences in the agent's schema. */
 @ApplicationScoped
@@ -50,7 +51,7 @@ public class AlertStore {
                     a.description = rs.getString("description");
                     a.value = Rows.doubleOrNull(rs, "value");
                     a.threshold = Rows.doubleOrNull(rs, "threshold");
-                    a.state = rs.getString("state");
+                    a.state = AlertState.of(rs.getString("state"));
                     a.pendingSince = instant(rs, "pending_since");
                     a.firingSince = instant(rs, "firing_since");
                     a.updatedAt = instant(rs, "updated_at");
@@ -112,7 +113,7 @@ public class AlertStore {
             ps.setString(6, a.description);
             setDouble(ps, 7, a.value);
             setDouble(ps, 8, a.threshold);
-            ps.setString(9, a.state);
+            ps.setString(9, a.state.label());
             ps.setTimestamp(10, ts(a.pendingSince));
             ps.setTimestamp(11, ts(a.firingSince));
             ps.setTimestamp(12, ts(a.resolvedAt));
@@ -130,7 +131,7 @@ public class AlertStore {
             ps.setString(2, a.description);
             setDouble(ps, 3, a.value);
             setDouble(ps, 4, a.threshold);
-            ps.setString(5, a.state);
+            ps.setString(5, a.state.label());
             ps.setTimestamp(6, ts(a.firingSince));
             ps.setTimestamp(7, ts(a.resolvedAt));
             ps.setTimestamp(8, ts(a.updatedAt));
@@ -139,20 +140,21 @@ public class AlertStore {
         }
     }
 
-    /** Alerts for the API, open ones first. */
-    public List<Alert> list(String state, int limit, List<Silence> silences, Instant now) {
+    /** Alerts for the API, open ones first; all states when {@code state} is empty. */
+    public List<Alert> list(Optional<AlertState> state, int limit, List<Silence> silences, Instant now) {
+        String wanted = state.map(AlertState::label).orElse("all");
         return database.withConnection(c -> {
             List<Alert> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.LIST.formatted(schema))) {
-                ps.setString(1, state);
-                ps.setString(2, state);
+                ps.setString(1, wanted);
+                ps.setString(2, wanted);
                 ps.setInt(3, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, String> labels = labels(rs.getString("labels"));
-                        String st = rs.getString("state");
+                        AlertState st = AlertState.of(rs.getString("state"));
                         String alertname = rs.getString("alertname");
-                        List<Long> silencedBy = "resolved".equals(st) ? List.of()
+                        List<Long> silencedBy = !st.open() ? List.of()
                                 : Silence.matching(silences, Alert.withName(alertname, labels), now);
                         out.add(new Alert(rs.getLong("id"), alertname, rs.getString("severity"), labels,
                                 rs.getString("summary"), rs.getString("description"), Rows.doubleOrNull(rs, "value"),

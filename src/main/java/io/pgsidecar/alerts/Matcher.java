@@ -1,7 +1,6 @@
 package io.pgsidecar.alerts;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -13,8 +12,8 @@ import java.util.regex.PatternSyntaxException;
  * alert does not have counts as the empty string.
  */
 @RegisterForReflection
-public record Matcher(String name, String value, @JsonProperty("is_regex") Boolean isRegex,
-                      @JsonProperty("is_equal") Boolean isEqual) {
+public record Matcher(String name, String value, Boolean isRegex,
+                      Boolean isEqual) {
 
     static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,62}");
     static final int MAX_VALUE = 1000;

@@ -1,43 +1,35 @@
 package io.pgsidecar.alerts;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.pgsidecar.db.DatabaseName;
+import io.pgsidecar.config.SecretFiles;
+import io.pgsidecar.config.DatabaseName;
 import io.pgsidecar.metrics.OwnedMeters;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers alert changes to Alertmanager (v2 API) and JSON webhooks from the leader. Deliveries go
+ * Delivers alert changes from the leader to every configured {@link Receiver}. Deliveries go
  * through a bounded queue served by one thread, with retries and exponential backoff; the engine
  * never waits for a receiver. Outcomes are counted in {@code pgsidecar_alerts_notifications_total}.
  */
@@ -45,54 +37,38 @@ import org.jboss.logging.Logger;
 public class Notifier {
 
     private static final Logger LOG = Logger.getLogger(Notifier.class);
-    static final String SIGNATURE_HEADER = "X-Pgsidecar-Signature";
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
 
-    /** One configured destination. */
-    record Receiver(String name, String kind, URI uri) {
-    }
-
     private final AlertsConfig.Notifications config;
-    private final ObjectMapper json;
-    private final String database;
-    private final String generatorUrl;
     private final List<Receiver> receivers = new ArrayList<>();
-    private final byte[] secret;
     private final HttpClient http;
-    private final ScheduledExecutorService executor;
+    private final ScheduledThreadPoolExecutor executor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Map<String, String> lastError = new ConcurrentHashMap<>();
-    private final MeterRegistry registry;
     private final OwnedMeters meters;
 
     public Notifier(AlertsConfig config, ObjectMapper json, DatabaseName databaseName, OwnedMeters meters,
                     @ConfigProperty(name = "quarkus.http.port", defaultValue = "9188") int port) {
         this.config = config.notifications();
-        this.json = json;
-        this.database = databaseName.value();
         this.meters = meters;
-        this.registry = meters.registry();
-        this.generatorUrl = this.config.generatorUrl()
+        AlertPayloads payloads = new AlertPayloads(json, databaseName.value(), this.config.runbookBaseUrl());
+        String generatorUrl = this.config.generatorUrl()
                 .orElse("http://localhost:" + port + "/api/v1/admin/database/alerts");
         for (String u : this.config.alertmanagerUrls().orElse(List.of())) {
-            String base = u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-            URI uri = URI.create(base + "/api/v2/alerts");
-            receivers.add(new Receiver("alertmanager:" + uri.getHost() + ":" + uri.getPort(), "alertmanager", uri));
+            receivers.add(AlertmanagerReceiver.of(u, payloads, generatorUrl, this.config.resendInterval()));
         }
+        byte[] secret = readSecret(this.config).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         for (String u : this.config.webhookUrls().orElse(List.of())) {
-            URI uri = URI.create(u);
-            receivers.add(new Receiver("webhook:" + uri.getHost() + ":" + uri.getPort(), "webhook", uri));
+            receivers.add(WebhookReceiver.of(u, payloads, secret));
         }
-        this.secret = readSecret(this.config).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pgsidecar-notify");
             t.setDaemon(true);
             return t;
         });
-        ex.setRemoveOnCancelPolicy(true);
-        this.executor = ex;
+        executor.setRemoveOnCancelPolicy(true);
         for (Receiver r : receivers) {
             for (String outcome : List.of("sent", "retried", "failed", "dropped")) {
                 counter(r, outcome);
@@ -103,7 +79,7 @@ public class Notifier {
     static Optional<String> readSecret(AlertsConfig.Notifications c) {
         if (c.webhookSecretFile().isPresent()) {
             try {
-                return Optional.of(Files.readString(Path.of(c.webhookSecretFile().get())).strip());
+                return Optional.of(SecretFiles.read(c.webhookSecretFile().get()).strip());
             } catch (IOException e) {
                 throw new IllegalStateException("webhook secret file cannot be read: " + e.getMessage());
             }
@@ -111,113 +87,11 @@ public class Notifier {
         return c.webhookSecret().filter(s -> !s.isBlank());
     }
 
-
-    /**
-     * Queues the changes of one evaluation: newly firing alerts and resolved ones go to every
-     * receiver; re-sends of alerts still firing go to Alertmanager only (webhooks get changes).
-     */
+    /** Queues the changes of one evaluation to every receiver that takes any of them. */
     void send(List<Alert> fired, List<Alert> resend, List<Alert> resolved) {
-        if (receivers.isEmpty() || (fired.isEmpty() && resend.isEmpty() && resolved.isEmpty())) {
-            return;
-        }
         Instant now = Instant.now();
         for (Receiver r : receivers) {
-            byte[] body;
-            if ("alertmanager".equals(r.kind())) {
-                List<Map<String, Object>> alerts = new ArrayList<>();
-                for (Alert a : fired) {
-                    alerts.add(alertmanagerAlert(a, now, false));
-                }
-                for (Alert a : resend) {
-                    alerts.add(alertmanagerAlert(a, now, false));
-                }
-                for (Alert a : resolved) {
-                    alerts.add(alertmanagerAlert(a, now, true));
-                }
-                body = bytes(alerts);
-            } else {
-                if (fired.isEmpty() && resolved.isEmpty()) {
-                    continue;
-                }
-                List<Map<String, Object>> alerts = new ArrayList<>();
-                for (Alert a : fired) {
-                    alerts.add(webhookAlert(a, "firing"));
-                }
-                for (Alert a : resolved) {
-                    alerts.add(webhookAlert(a, "resolved"));
-                }
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("version", "1");
-                payload.put("source", "pgsidecar");
-                payload.put("database", database);
-                payload.put("sent_at", now.toString());
-                payload.put("alerts", alerts);
-                body = bytes(payload);
-            }
-            enqueue(r, body);
-        }
-    }
-
-    private Map<String, Object> alertmanagerAlert(Alert a, Instant now, boolean resolved) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("labels", labels(a));
-        m.put("annotations", annotations(a));
-        m.put("startsAt", (a.firingSince() != null ? a.firingSince() : a.pendingSince()).toString());
-        // While firing, endsAt lies a few resends ahead: if the agent goes away, Alertmanager
-        // resolves the alert by itself (what Prometheus does too).
-        Instant ends = resolved ? (a.resolvedAt() != null ? a.resolvedAt() : now)
-                : now.plus(config.resendInterval().multipliedBy(4));
-        m.put("endsAt", ends.toString());
-        m.put("generatorURL", generatorUrl);
-        return m;
-    }
-
-    /** The alert's labels as receivers get them: with the database, which tells sidecars' databases apart. */
-    private Map<String, String> labels(Alert a) {
-        Map<String, String> labels = new LinkedHashMap<>(a.allLabels());
-        labels.put("database", database);
-        return labels;
-    }
-
-    private Map<String, String> annotations(Alert a) {
-        Map<String, String> ann = new LinkedHashMap<>();
-        ann.put("summary", a.summary());
-        ann.put("description", a.description());
-        if (a.value() != null) {
-            ann.put("value", format(a.value()));
-        }
-        if (a.threshold() != null) {
-            ann.put("threshold", format(a.threshold()));
-        }
-        String base = config.runbookBaseUrl();
-        ann.put("runbook_url", (base.endsWith("/") ? base : base + "/") + a.alertname() + ".md");
-        return ann;
-    }
-
-    private Map<String, Object> webhookAlert(Alert a, String status) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("status", status);
-        m.put("alertname", a.alertname());
-        m.put("severity", a.severity());
-        m.put("labels", labels(a));
-        m.put("annotations", annotations(a));
-        m.put("value", a.value());
-        m.put("threshold", a.threshold());
-        m.put("starts_at", a.firingSince() == null ? null : a.firingSince().toString());
-        m.put("ends_at", a.resolvedAt() == null ? null : a.resolvedAt().toString());
-        m.put("id", a.id());
-        return m;
-    }
-
-    private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format("%.3f", v);
-    }
-
-    private byte[] bytes(Object o) {
-        try {
-            return json.writeValueAsBytes(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            r.body(fired, resend, resolved, now).ifPresent(body -> enqueue(r, body));
         }
     }
 
@@ -230,7 +104,7 @@ public class Notifier {
         }
         try {
             executor.execute(() -> attempt(r, body, 1));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
         }
     }
@@ -246,9 +120,7 @@ public class Notifier {
                     .header("Content-Type", "application/json")
                     .header("User-Agent", "pgsidecar")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if ("webhook".equals(r.kind()) && secret != null) {
-                b.header(SIGNATURE_HEADER, "sha256=" + sign(secret, body));
-            }
+            r.headers(body).forEach(b::header);
             request = b.build();
         } catch (RuntimeException e) {
             fail(r, e.toString());
@@ -257,7 +129,7 @@ public class Notifier {
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, ex) -> {
             try {
                 executor.execute(() -> outcome(r, body, attempt, resp, ex));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 inFlight.decrementAndGet();
             }
         });
@@ -266,8 +138,7 @@ public class Notifier {
     private void outcome(Receiver r, byte[] body, int attempt, HttpResponse<Void> resp, Throwable ex) {
         String error;
         if (ex != null) {
-            Throwable cause = ex instanceof java.util.concurrent.CompletionException && ex.getCause() != null
-                    ? ex.getCause() : ex;
+            Throwable cause = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
             error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         } else {
             int status = resp.statusCode();
@@ -297,7 +168,7 @@ public class Notifier {
         }
         try {
             executor.schedule(() -> attempt(r, body, attempt + 1), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             inFlight.decrementAndGet();
         }
     }
@@ -314,24 +185,12 @@ public class Notifier {
         }
     }
 
-    static String sign(byte[] secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
     private Counter counter(Receiver r, String outcome) {
         return outcomes.computeIfAbsent(r.name() + "|" + outcome, k -> meters.own(
                 Counter.builder("pgsidecar.alerts.notifications").tag("receiver", r.name()).tag("outcome", outcome)
                         .description("Alert deliveries by receiver and outcome (sent, retried, failed, dropped)")
-                        .register(registry)));
+                        .register(meters.registry())));
     }
-
-
 
     void stop(@Observes ShutdownEvent ev) {
         executor.shutdownNow();

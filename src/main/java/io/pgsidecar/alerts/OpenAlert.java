@@ -18,7 +18,7 @@ final class OpenAlert {
     String description;
     Double value;
     Double threshold;
-    String state;
+    AlertState state;
     Instant pendingSince;
     Instant firingSince;
     Instant resolvedAt;

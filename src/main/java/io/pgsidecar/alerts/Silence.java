@@ -1,20 +1,20 @@
 package io.pgsidecar.alerts;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** A silence: alerts matching all its matchers are not notified until it ends. */
 @RegisterForReflection
-public record Silence(long id, List<Matcher> matchers, @JsonProperty("starts_at") Instant startsAt,
-                      @JsonProperty("ends_at") Instant endsAt, String comment,
-                      @JsonProperty("created_by") String createdBy) {
+public record Silence(long id, List<Matcher> matchers, Instant startsAt,
+                      Instant endsAt, String comment,
+                      String createdBy) {
 
     /** Ids of the silences among {@code silences} that match {@code labels} at {@code now}. */
     static List<Long> matching(List<Silence> silences, Map<String, String> labels, Instant now) {
-        List<Long> ids = new java.util.ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (Silence s : silences) {
             if (s.matches(labels, now)) {
                 ids.add(s.id());

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Checks silence input; every message is meant for a 400. */
@@ -18,20 +17,20 @@ public final class Silences {
     private Silences() {
     }
 
-    public static List<io.pgsidecar.alerts.Matcher> validateMatchers(List<io.pgsidecar.alerts.Matcher> matchers) {
+    public static List<Matcher> validateMatchers(List<Matcher> matchers) {
         if (matchers == null || matchers.isEmpty()) {
             throw new IllegalArgumentException("at least one matcher, e.g. {\"name\": \"alertname\", \"value\": \"SlowQuery\"}");
         }
         if (matchers.size() > MAX_MATCHERS) {
             throw new IllegalArgumentException("at most " + MAX_MATCHERS + " matchers");
         }
-        List<io.pgsidecar.alerts.Matcher> out = new ArrayList<>();
+        List<Matcher> out = new ArrayList<>();
         boolean selective = false;
-        for (io.pgsidecar.alerts.Matcher m : matchers) {
+        for (Matcher m : matchers) {
             if (m == null) {
                 throw new IllegalArgumentException("a matcher is null");
             }
-            io.pgsidecar.alerts.Matcher v = m.validated();
+            Matcher v = m.validated();
             selective |= !v.matchesEmpty();
             out.add(v);
         }
@@ -50,7 +49,7 @@ public final class Silences {
         }
         String s = raw.trim();
         Duration d;
-        Matcher m = SIMPLE.matcher(s);
+        var m = SIMPLE.matcher(s);
         if (m.matches() && !s.isEmpty()) {
             d = Duration.ZERO;
             long[] unitsSeconds = {86400, 3600, 60, 1};

@@ -1,5 +1,6 @@
 package io.pgsidecar.audit;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import java.util.Map;
  *
  * @param outcome {@code success}, or the error code the caller got
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record AuditEntry(Long id, Instant occurredAt, String caller, String clientAddress, String instance,
                          String action, Map<String, Object> parameters, String outcome, Integer httpStatus,
                          String detail, long durationMs) {

@@ -2,11 +2,12 @@ package io.pgsidecar.audit;
 
 import io.pgsidecar.leader.LeaderService;
 import io.pgsidecar.metrics.CollectorMetrics;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** The leader deletes audit rows older than the retention period. */
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class AuditRetentionJob {
 
@@ -25,7 +26,7 @@ public class AuditRetentionJob {
         collectors.register(COLLECTOR, config.pruneInterval());
     }
 
-    @Scheduled(every = "${pgsidecar.audit.prune-interval:1h}", delayed = "1m", identity = COLLECTOR,
+    @Scheduled(every = "${pgsidecar.audit.prune-interval}", delayed = "1m", identity = COLLECTOR,
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void prune() {
         if (leader.isLeader()) {

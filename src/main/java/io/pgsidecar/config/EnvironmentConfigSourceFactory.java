@@ -5,14 +5,15 @@ import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.common.MapBackedConfigSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
@@ -30,8 +31,7 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
     /** Key under which the problems found here are handed to the start-up validation. */
     public static final String PROBLEMS_KEY = "pgsidecar.internal.config-problems";
     static final int ORDINAL = 275;
-    static final java.util.regex.Pattern RULE_ENV =
-            java.util.regex.Pattern.compile("PGSIDECAR_ALERTS_RULES_([A-Z0-9_]+?)_(ENABLED|FOR|WARNING|CRITICAL)");
+    static final Pattern RULE_ENV = Pattern.compile("PGSIDECAR_ALERTS_RULES_([A-Z0-9_]+?)_(ENABLED|FOR|WARNING|CRITICAL)");
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -51,15 +51,15 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
         }
 
         // Alert rule overrides from the environment: PGSIDECAR_ALERTS_RULES_SLOWQUERY_ENABLED=false.
-        // Rule names are matched without case, '-' or '_' (AlertEngine.normalize), so the upper-case
+        // Rule names are matched without case, '-' or '_' (RuleSettings.normalize in the alerts package), so the upper-case
         // form an environment variable forces still finds the rule.
-        for (java.util.Iterator<String> it = context.iterateNames(); it.hasNext(); ) {
-            java.util.regex.Matcher m = RULE_ENV.matcher(it.next());
+        for (Iterator<String> it = context.iterateNames(); it.hasNext(); ) {
+            Matcher m = RULE_ENV.matcher(it.next());
             if (m.matches()) {
                 String raw = value(context, m.group());
                 if (raw != null) {
-                    props.put("pgsidecar.alerts.rules." + m.group(1).toLowerCase(java.util.Locale.ROOT).replace("_", "")
-                            + "." + m.group(2).toLowerCase(java.util.Locale.ROOT), raw);
+                    props.put("pgsidecar.alerts.rules." + m.group(1).toLowerCase(Locale.ROOT).replace("_", "")
+                            + "." + m.group(2).toLowerCase(Locale.ROOT), raw);
                 }
             }
         }
@@ -80,7 +80,7 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
                 value(context, "pgsidecar.db.password-file"));
         if (passwordFile != null && !passwordFile.isBlank()) {
             try {
-                props.put("quarkus.datasource.password", readSecretFile(passwordFile));
+                props.put("quarkus.datasource.password", SecretFiles.read(passwordFile));
             } catch (IOException e) {
                 problems.add("pgsidecar.db.password-file='" + passwordFile + "': cannot be read ("
                         + e.getClass().getSimpleName() + ")");
@@ -97,12 +97,6 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
     @Override
     public OptionalInt getPriority() {
         return OptionalInt.of(ORDINAL);
-    }
-
-    /** Reads a secret file, dropping the trailing newline that editors and kubectl add. */
-    public static String readSecretFile(String path) throws IOException {
-        String s = Files.readString(Path.of(path), StandardCharsets.UTF_8);
-        return s.replaceAll("[\\r\\n]+$", "");
     }
 
     private static String value(ConfigSourceContext context, String name) {

@@ -3,6 +3,7 @@ package io.pgsidecar.config;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The environment names earlier deployments used, mapped onto the agent's own keys. This list is
@@ -56,11 +57,11 @@ public final class LegacyAliases {
      *
      * @throws IllegalArgumentException with a message that says what was expected
      */
-    public static java.util.Map<String, String> expand(Alias alias, String raw) {
+    public static Map<String, String> expand(Alias alias, String raw) {
         if (alias.kind() == Kind.REPLICAS_JSON) {
             return ReplicasJson.expand(alias.key(), raw);
         }
-        return java.util.Map.of(alias.key(), convert(alias, raw));
+        return Map.of(alias.key(), convert(alias, raw));
     }
 
     /** The value as it may appear in a message: URLs inside it lose their passwords. */

@@ -40,7 +40,7 @@ public class SchemaMigrator {
         this.config = config;
     }
 
-    @Scheduled(every = "${pgsidecar.db.migration-retry:5s}", identity = "schema-migration",
+    @Scheduled(every = "${pgsidecar.db.migration-retry}", identity = "schema-migration",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryUntilDone() {
         if (!status.done()) {

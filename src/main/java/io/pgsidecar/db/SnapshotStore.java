@@ -30,6 +30,12 @@ public class SnapshotStore {
 
     static final String LOAD = "/* pgsidecar */ SELECT body::text FROM %s.snapshots WHERE kind = ?";
 
+    /**
+     * The JSON form snapshots are stored in, part of their key: agents of a release with another
+     * form (a rolling upgrade) neither read nor overwrite each other's rows.
+     */
+    static final String FORMAT = ".v2";
+
     private final Database database;
     private final ObjectMapper json;
     private final SchemaMigrator migrator;
@@ -53,7 +59,7 @@ public class SnapshotStore {
             String body = json.writeValueAsString(snapshot);
             database.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement(UPSERT.formatted(schema))) {
-                    ps.setString(1, kind);
+                    ps.setString(1, kind + FORMAT);
                     ps.setTimestamp(2, Timestamp.from(Instant.now()));
                     ps.setString(3, instance);
                     ps.setString(4, body);
@@ -72,7 +78,7 @@ public class SnapshotStore {
         try {
             String body = database.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement(LOAD.formatted(schema))) {
-                    ps.setString(1, kind);
+                    ps.setString(1, kind + FORMAT);
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() ? rs.getString(1) : null;
                     }

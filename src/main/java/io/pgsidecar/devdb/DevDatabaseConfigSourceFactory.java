@@ -5,6 +5,8 @@ import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.common.MapBackedConfigSource;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,7 @@ public final class DevDatabaseConfigSourceFactory implements ConfigSourceFactory
     static final String PRIMARY_PORT = "pgsidecar.dev.primary-port";
     static final String REPLICA_PORT = "pgsidecar.dev.replica-port";
     static final String DATABASE = "app";
+    static final String REPLICA_NAME = "embedded-replica";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
@@ -34,15 +37,29 @@ public final class DevDatabaseConfigSourceFactory implements ConfigSourceFactory
         start();
         String primary = System.getProperty(PRIMARY_PORT);
         String replica = System.getProperty(REPLICA_PORT, "");
-        return List.of(new MapBackedConfigSource("pgsidecar embedded dev database", Map.of(
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + primary + "/" + DATABASE,
-                "quarkus.datasource.username", LocalPostgres.USER,
-                "quarkus.datasource.password", LocalPostgres.PASSWORD,
-                "pgsidecar.dev.embedded", "true",
-                "pgsidecar.dev.replica-url", replica.isEmpty() ? ""
-                        : "postgresql://" + LocalPostgres.USER + ":" + LocalPostgres.PASSWORD + "@127.0.0.1:"
-                        + replica + "/" + DATABASE), 200) {
+        return List.of(new MapBackedConfigSource("pgsidecar embedded dev database", properties(primary, replica), 200) {
         });
+    }
+
+    /**
+     * The agent's settings for the embedded servers: the primary as its database and, when it
+     * started, the streaming replica as a read replica, so the replica endpoints have something to
+     * show. An explicit READ_REPLICAS still wins (it is read at a higher ordinal).
+     */
+    static Map<String, String> properties(String primaryPort, String replicaPort) {
+        Map<String, String> p = new HashMap<>();
+        p.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + primaryPort + "/" + DATABASE);
+        p.put("quarkus.datasource.username", LocalPostgres.USER);
+        p.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        p.put("pgsidecar.dev.embedded", "true");
+        if (!replicaPort.isEmpty()) {
+            String url = "postgresql://" + LocalPostgres.USER + ":" + LocalPostgres.PASSWORD + "@127.0.0.1:"
+                    + replicaPort + "/" + DATABASE;
+            p.put("pgsidecar.dev.replica-url", url);
+            p.put("pgsidecar.replicas.list[0].name", REPLICA_NAME);
+            p.put("pgsidecar.replicas.list[0].url", url);
+        }
+        return p;
     }
 
     @Override
@@ -72,12 +89,12 @@ public final class DevDatabaseConfigSourceFactory implements ConfigSourceFactory
         LocalPostgres primary = LocalPostgres.startPrimary(bin, List.of("max_connections = 50"));
         try (var c = primary.connect("postgres"); var s = c.createStatement()) {
             s.execute("CREATE DATABASE " + DATABASE);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot create the dev database", e);
         }
         try (var c = primary.connect(DATABASE); var s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot install pg_stat_statements", e);
         }
         System.setProperty(PRIMARY_PORT, Integer.toString(primary.port()));

@@ -1,10 +1,12 @@
 package io.pgsidecar.devdb;
 
 import io.pgsidecar.admin.AdminToken;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,7 +23,7 @@ import org.jboss.logging.Logger;
  * small synthetic workload against it so there is something to look at. Inert otherwise: it never
  * touches a database the user configured.
  */
-@io.quarkus.runtime.Startup
+@Startup
 @ApplicationScoped
 public class DevMode {
 
@@ -93,7 +95,7 @@ public class DevMode {
                     "INSERT INTO public.demo_orders (customer_id, total) VALUES (?, ?)")) {
                 for (int i = 0; i < 20; i++) {
                     ins.setLong(1, r.nextLong(1, 500));
-                    ins.setBigDecimal(2, java.math.BigDecimal.valueOf(r.nextInt(1, 10_000), 2));
+                    ins.setBigDecimal(2, BigDecimal.valueOf(r.nextInt(1, 10_000), 2));
                     ins.addBatch();
                 }
                 ins.executeBatch();

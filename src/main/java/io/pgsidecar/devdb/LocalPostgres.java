@@ -3,11 +3,14 @@ package io.pgsidecar.devdb;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -18,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -41,7 +45,7 @@ public final class LocalPostgres implements AutoCloseable {
     private volatile boolean closed;
 
     private static final String OWNER_FILE = "owner.pid";
-    private static final java.util.concurrent.atomic.AtomicBoolean REAPED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean REAPED = new AtomicBoolean();
 
     private LocalPostgres(Path bin, Path baseDir, int port, int majorVersion) {
         reapOrphans(bin);
@@ -157,7 +161,7 @@ public final class LocalPostgres implements AutoCloseable {
                     } else {
                         Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
                     }
-                } catch (java.nio.file.NoSuchFileException vanished) {
+                } catch (NoSuchFileException vanished) {
                     // the running primary removed a temporary file while we copied: fine
                 }
             }
@@ -253,7 +257,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     private void appendConf(List<String> lines) throws IOException {
         Files.writeString(dataDir.resolve("postgresql.conf"), "\n" + String.join("\n", lines) + "\n",
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     private void run(int timeoutSeconds, String... command) {
@@ -473,7 +477,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -97,7 +98,7 @@ public final class LeaderElector {
      * Gives up leadership (and the lock) now and stays out of the election for {@code holdOff}, so
      * another candidate takes over at its next tick.
      */
-    public synchronized void resign(java.time.Duration holdOff) {
+    public synchronized void resign(Duration holdOff) {
         if (state.leader() && session != null) {
             // unlock explicitly: the server ends a closed session asynchronously, and a successor
             // should not have to wait for that

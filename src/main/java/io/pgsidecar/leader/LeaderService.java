@@ -1,15 +1,16 @@
 package io.pgsidecar.leader;
 
 import io.micrometer.core.instrument.Gauge;
-import io.pgsidecar.metrics.OwnedMeters;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.metrics.OwnedMeters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,7 @@ public class LeaderService {
 
     void stop(@Observes ShutdownEvent ev) {
         ticker.shutdownNow();
-        elector.resign(java.time.Duration.ZERO);
+        elector.resign(Duration.ZERO);
     }
 
     public boolean isLeader() {

@@ -3,13 +3,19 @@ package io.pgsidecar.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,17 +36,17 @@ public class CollectorMetrics {
     }
 
     /** What is known about one collector. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Status(String collector, double lastDurationSeconds, Optional<Instant> lastSuccess,
                          Optional<Instant> lastFailure, Optional<String> lastError, long errors,
-                         Optional<java.time.Duration> interval, Instant registeredAt) {
+                         Optional<Duration> interval, Instant registeredAt) {
     }
 
     private final MeterRegistry registry;
     private final OwnedMeters meters;
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     public CollectorMetrics(OwnedMeters meters) {
         this.meters = meters;
@@ -53,7 +59,7 @@ public class CollectorMetrics {
         final AtomicLong lastDurationNanos = new AtomicLong();
         final AtomicLong lastSuccessMillis = new AtomicLong();
         volatile Instant lastFailure;
-        volatile java.time.Duration interval;
+        volatile Duration interval;
         final Instant registeredAt = clock.instant();
         volatile String lastError;
         final Counter errors;
@@ -85,7 +91,7 @@ public class CollectorMetrics {
      * is meant to run; the interval is exported
      * ({@code pgsidecar_collector_interval_seconds}) so "has not succeeded for N runs" can be told.
      */
-    public void register(String collector, java.time.Duration interval) {
+    public void register(String collector, Duration interval) {
         Entry e = entries.computeIfAbsent(collector, Entry::new);
         if (e.interval == null) {
             e.interval = interval;
@@ -99,12 +105,12 @@ public class CollectorMetrics {
      * Called after every run, successful or not, on the collector's thread: a listener must only
      * hand work off (the alert engine schedules an evaluation).
      */
-    public void onRunFinished(java.util.function.Consumer<String> listener) {
+    public void onRunFinished(Consumer<String> listener) {
         listeners.add(listener);
     }
 
     private void finished(String collector) {
-        for (java.util.function.Consumer<String> l : listeners) {
+        for (Consumer<String> l : listeners) {
             try {
                 l.accept(collector);
             } catch (RuntimeException e) {
@@ -145,7 +151,7 @@ public class CollectorMetrics {
     }
 
     public Map<String, Status> statuses() {
-        Map<String, Status> out = new java.util.TreeMap<>();
+        Map<String, Status> out = new TreeMap<>();
         entries.forEach((k, v) -> out.put(k, v.status()));
         return out;
     }

@@ -18,6 +18,10 @@ public record PrimaryView(String currentLsn, boolean inRecovery, String systemId
                           Double flushLagSeconds, Double replayLagSeconds) {
     }
 
+    static PrimaryView notPolled() {
+        return new PrimaryView(null, false, null, List.of(), List.of(), "not polled yet");
+    }
+
     /** @param retainedBytes WAL held back by the slot (current position minus its restart position) */
     @RegisterForReflection
     public record Slot(String name, String type, boolean active, String walStatus, Long retainedBytes) {

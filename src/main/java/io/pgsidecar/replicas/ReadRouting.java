@@ -1,6 +1,6 @@
 package io.pgsidecar.replicas;
 
-import io.pgsidecar.admin.ApiException;
+import io.pgsidecar.config.DatabaseName;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -17,30 +17,30 @@ public class ReadRouting {
                         int eligible) {
     }
 
-    /** No replica can take reads and the fallback is "unavailable" (503). */
-    public static final class NoReplicaAvailable extends RuntimeException {
-        public NoReplicaAvailable(String message) {
-            super(message);
-        }
-    }
-
     private final ReplicaMonitor monitor;
+    private final ReplicaMetrics metrics;
     private final Router router = new Router();
-    private final io.pgsidecar.db.DatabaseName databaseName;
+    private final DatabaseName databaseName;
 
-    public ReadRouting(ReplicaMonitor monitor, io.pgsidecar.db.DatabaseName databaseName) {
+    public ReadRouting(ReplicaMonitor monitor, ReplicaMetrics metrics, DatabaseName databaseName) {
         this.monitor = monitor;
+        this.metrics = metrics;
         this.databaseName = databaseName;
     }
 
+    /**
+     * @throws UnknownStrategyException for a strategy name that does not exist
+     * @throws NoReplicaAvailableException when none is eligible and the fallback is {@code unavailable}
+     */
     public Route route(Optional<String> strategyName) {
+        ReplicasConfig config = monitor.config();
         Router.Strategy strategy = strategyName.filter(s -> !s.isBlank())
-                .map(s -> Router.Strategy.parse(s).orElseThrow(() -> new ApiException.InvalidParameter("strategy", s,
-                        "expected round_robin, weighted_random or least_connections")))
-                .orElseGet(() -> Router.Strategy.parse(monitor.config().loadBalancing()).orElseThrow());
+                .map(s -> Router.Strategy.parse(s).orElseThrow(() -> new UnknownStrategyException(s)))
+                .orElseGet(() -> Router.Strategy.parse(config.loadBalancing()).orElseThrow());
+        List<ReplicaStatus> all = monitor.latest().replicas();
         List<ReplicaStatus> eligible = new ArrayList<>();
-        for (ReplicaStatus s : monitor.statuses()) {
-            if (Boolean.TRUE.equals(s.healthy()) || (!monitor.config().healthCheckEnabled() && s.reachable())) {
+        for (ReplicaStatus s : all) {
+            if (Boolean.TRUE.equals(s.healthy()) || (!config.healthCheckEnabled() && s.reachable())) {
                 eligible.add(s);
             }
         }
@@ -48,13 +48,13 @@ public class ReadRouting {
                 s -> s.activeConnections() == null ? Integer.MAX_VALUE : s.activeConnections());
         if (chosen.isPresent()) {
             ReplicaStatus r = chosen.get();
-            monitor.countRoute(r.name());
+            metrics.routed(r.name());
             return new Route(r.name(), r.host(), r.port(), r.database(), false, strategy.label(), eligible.size());
         }
-        if ("unavailable".equals(monitor.config().fallback())) {
-            throw new NoReplicaAvailable("no healthy replica to read from (" + monitor.statuses().size() + " configured)");
+        if ("unavailable".equals(config.fallback())) {
+            throw new NoReplicaAvailableException(all.size());
         }
-        monitor.countRoute("primary");
+        metrics.routed("primary");
         return new Route("primary", databaseName.host(), databaseName.port(), databaseName.value(), true,
                 strategy.label(), 0);
     }

@@ -40,17 +40,19 @@ public class ReplicaAlertRules implements AlertRuleProvider {
                         "bytes", Comparison.ABOVE, Duration.ZERO, GIB, null, (now, t) -> slotsRetaining()));
     }
 
-    private boolean polled() {
-        return monitor.statuses().stream().anyMatch(s -> s.checkedAt() != null)
-                || monitor.config().list().isEmpty() && !"not polled yet".equals(monitor.primary().error());
+    /** The replicas of the latest poll, or null before the first one (no data: alerts stay as they are). */
+    private List<ReplicaStatus> polledReplicas() {
+        ReplicasSnapshot snap = monitor.latest();
+        return snap.polled() ? snap.replicas() : null;
     }
 
     private List<Observation> down(AlertRule.Thresholds t) {
-        if (!polled()) {
+        List<ReplicaStatus> replicas = polledReplicas();
+        if (replicas == null) {
             return null;
         }
         List<Observation> out = new ArrayList<>();
-        for (ReplicaStatus s : monitor.statuses()) {
+        for (ReplicaStatus s : replicas) {
             boolean notStreaming = s.walReceiverStatus() != null && !"streaming".equals(s.walReceiverStatus());
             boolean broken = !s.reachable() || Boolean.FALSE.equals(s.inRecovery()) || notStreaming
                     || s.problems().stream().anyMatch(p -> p.startsWith("belongs to another cluster"));
@@ -64,11 +66,12 @@ public class ReplicaAlertRules implements AlertRuleProvider {
     }
 
     private List<Observation> lag() {
-        if (!polled()) {
+        List<ReplicaStatus> replicas = polledReplicas();
+        if (replicas == null) {
             return null;
         }
         List<Observation> out = new ArrayList<>();
-        for (ReplicaStatus s : monitor.statuses()) {
+        for (ReplicaStatus s : replicas) {
             if (s.lagSeconds() != null && s.lagSeconds() > s.maxLagSeconds()) {
                 out.add(new Observation(Map.of("replica", s.name()), s.lagSeconds(), "warning", s.maxLagSeconds(),
                         String.format("Replica %s lags %.1f s behind the primary", s.name(), s.lagSeconds()),
@@ -86,11 +89,12 @@ public class ReplicaAlertRules implements AlertRuleProvider {
     }
 
     private List<Observation> stalled(AlertRule.Thresholds t) {
-        if (!polled()) {
+        List<ReplicaStatus> replicas = polledReplicas();
+        if (replicas == null) {
             return null;
         }
         List<Observation> out = new ArrayList<>();
-        for (ReplicaStatus s : monitor.statuses()) {
+        for (ReplicaStatus s : replicas) {
             if (s.replayStalled()) {
                 out.add(Observation.graded(Map.of("replica", s.name()), 1,
                         "Replica " + s.name() + " receives WAL but does not replay it",
@@ -103,7 +107,7 @@ public class ReplicaAlertRules implements AlertRuleProvider {
     }
 
     private List<Observation> slotsInactive() {
-        PrimaryView p = monitor.primary();
+        PrimaryView p = monitor.latest().primary();
         if (p.currentLsn() == null) {
             return null;
         }
@@ -120,7 +124,7 @@ public class ReplicaAlertRules implements AlertRuleProvider {
     }
 
     private List<Observation> slotsRetaining() {
-        PrimaryView p = monitor.primary();
+        PrimaryView p = monitor.latest().primary();
         if (p.currentLsn() == null) {
             return null;
         }

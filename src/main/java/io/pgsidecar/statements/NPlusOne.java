@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -30,7 +31,7 @@ public final class NPlusOne {
             return false;
         }
         String t = StatementType.strip(text);
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String lower = t.toLowerCase(Locale.ROOT);
         if (lower.contains(" join ") || lower.indexOf("select", 6) >= 0) {
             return false;
         }
@@ -43,13 +44,13 @@ public final class NPlusOne {
     }
 
     /** Whether one interval's figures for a statement make it an N+1 candidate. */
-    public static boolean isCandidate(StatementDelta d, String text, StatementsConfig config) {
-        if (d.calls() < config.nPlusOneMinCalls()) {
+    static boolean isCandidate(StatementDelta d, String text, SnapshotAssembler.Rules rules) {
+        if (d.calls() < rules.nPlusOneMinCalls()) {
             return false;
         }
         double rowsPerCall = d.rows() / (double) d.calls();
-        return rowsPerCall <= config.nPlusOneMaxRowsPerCall()
-                && d.meanMs() <= config.nPlusOneMaxMean().toNanos() / 1e6
+        return rowsPerCall <= rules.nPlusOneMaxRowsPerCall()
+                && d.meanMs() <= rules.nPlusOneMaxMeanMs()
                 && isKeyLookup(text);
     }
 }

@@ -1,8 +1,8 @@
 package io.pgsidecar.statements;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgsidecar.admin.ApiException;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Identifiers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -13,12 +13,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.postgresql.core.BaseStatement;
+import org.postgresql.core.QueryExecutor;
 
 /**
  * The execution plan of a statement from pg_stat_statements, without running it: EXPLAIN of the
@@ -42,11 +45,11 @@ public class PlanService {
                            double planRows, int depth) {
     }
 
-    @RegisterForReflection
     /**
      * @param planRows rows the scan is estimated to return after its filter
      * @param tableRows rows the table holds by its statistics (pg_class.reltuples; -1 if never analysed)
      */
+    @RegisterForReflection
     public record SeqScan(String schema, String relation, double planRows, double tableRows, boolean large) {
     }
 
@@ -73,20 +76,20 @@ public class PlanService {
             text = lookUp(queryid);
         }
         if (text == null) {
-            throw new ApiException.NotFound("query id", Long.toString(queryid));
+            throw new UnknownQueryException(queryid);
         }
         String query = text;
         StatementType type = StatementType.of(query);
         if (!EXPLAINABLE.contains(type)) {
-            throw new ApiException.Unprocessable("not_explainable",
+            throw new NotExplainableException(queryid,
                     "only SELECT, INSERT, UPDATE and DELETE statements are explained; this one is " + type.label());
         }
         String body = StatementType.strip(query).replaceAll(";\\s*$", "");
         if (body.contains(";")) {
-            throw new ApiException.Unprocessable("not_explainable", "the text holds more than one statement");
+            throw new NotExplainableException(queryid, "the text holds more than one statement");
         }
         if (query.length() >= config.maxTextLength()) {
-            throw new ApiException.Unprocessable("not_explainable", "the stored text was cut at "
+            throw new NotExplainableException(queryid, "the stored text was cut at "
                     + config.maxTextLength() + " characters (raise pgsidecar.statements.max-text-length)");
         }
         return database.withConnection(c -> explain(c, queryid, query, body));
@@ -112,16 +115,16 @@ public class PlanService {
                 int params = parameterCount(body);
                 StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + prepared);
                 if (params > 0) {
-                    exec.append('(').append(String.join(", ", java.util.Collections.nCopies(params, "NULL"))).append(')');
+                    exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
                 }
                 explained = explain(s, exec.toString());
             }
             Plan plan = summarise(queryid, query, method, json.readTree(explained));
             return withTableSizes(c, plan);
         } catch (SQLException e) {
-            throw new ApiException.Unprocessable("not_explainable", "PostgreSQL could not plan it: " + e.getMessage());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ApiException.Unprocessable("not_explainable", "unreadable plan: " + e.getOriginalMessage());
+            throw new NotExplainableException(queryid, "PostgreSQL could not plan it: " + e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new NotExplainableException(queryid, "unreadable plan: " + e.getOriginalMessage());
         } finally {
             try {
                 c.rollback();
@@ -141,12 +144,7 @@ public class PlanService {
     /** Adds each scanned table's row count from its statistics, which decides "large". */
     private static Plan withTableSizes(Connection c, Plan plan) throws SQLException {
         List<SeqScan> sized = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                /* pgsidecar */
-                SELECT c.reltuples::float8 FROM pg_catalog.pg_class c
-                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ? AND c.relname = ?
-                """)) {
+        try (PreparedStatement ps = c.prepareStatement(StatementsQueries.TABLE_ROWS)) {
             for (SeqScan scan : plan.sequentialScans()) {
                 ps.setString(1, scan.schema());
                 ps.setString(2, scan.relation());
@@ -170,8 +168,8 @@ public class PlanService {
      * GENERIC_PLAN is meant to plan them unbound.
      */
     private static String explainSimple(Statement s, String sql) throws SQLException {
-        org.postgresql.core.BaseStatement pg = s.unwrap(org.postgresql.core.BaseStatement.class);
-        pg.executeWithFlags(sql, org.postgresql.core.QueryExecutor.QUERY_EXECUTE_AS_SIMPLE);
+        BaseStatement pg = s.unwrap(BaseStatement.class);
+        pg.executeWithFlags(sql, QueryExecutor.QUERY_EXECUTE_AS_SIMPLE);
         try (ResultSet rs = pg.getResultSet()) {
             StringBuilder b = new StringBuilder();
             while (rs.next()) {
@@ -229,21 +227,11 @@ public class PlanService {
 
     private String lookUp(long queryid) {
         return database.withConnection(c -> {
-            String schema;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(StatementsQueries.EXTENSION)) {
-                rs.next();
-                schema = rs.getString(3);
-            }
-            if (schema == null) {
+            StatementsReader.Extension ext = StatementsReader.extension(c);
+            if (ext.version() == null) {
                 return null;
             }
-            try (PreparedStatement ps = c.prepareStatement(StatementsQueries.TEXTS.formatted(Identifiers.quote(schema)))) {
-                ps.setInt(1, config.maxTextLength());
-                ps.setArray(2, c.createArrayOf("bigint", new Long[] {queryid}));
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getString(2) : null;
-                }
-            }
+            return StatementsReader.texts(c, ext, List.of(queryid), config.maxTextLength()).get(queryid);
         });
     }
 }

@@ -4,16 +4,15 @@ import io.pgsidecar.alerts.AlertRule;
 import io.pgsidecar.alerts.AlertRule.Comparison;
 import io.pgsidecar.alerts.AlertRule.Observation;
 import io.pgsidecar.alerts.AlertRuleProvider;
+import io.pgsidecar.alerts.AlertTexts;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.stream.Collectors;
 
-/** Alert rules over what the statement and connection pollers collected (latest snapshots only). */
+/** Alert rules over what the statements poller collected (its latest snapshot only). */
 @ApplicationScoped
 public class StatementAlertRules implements AlertRuleProvider {
 
@@ -21,12 +20,10 @@ public class StatementAlertRules implements AlertRuleProvider {
     static final long BUSY_TRANSACTIONS = 100;
 
     private final StatementsPoller statements;
-    private final ConnectionsPoller connections;
     private final StatementsConfig config;
 
-    public StatementAlertRules(StatementsPoller statements, ConnectionsPoller connections, StatementsConfig config) {
+    public StatementAlertRules(StatementsPoller statements, StatementsConfig config) {
         this.statements = statements;
-        this.connections = connections;
         this.config = config;
     }
 
@@ -44,19 +41,7 @@ public class StatementAlertRules implements AlertRuleProvider {
                         Comparison.ABOVE, Duration.ZERO, 0.0, null, (now, t) -> deadlocks()),
                 new AlertRule("CacheHitRatioLow", "Share of block reads served from shared buffers is low on a busy "
                         + "database (at least " + BUSY_TRANSACTIONS + " transactions per interval)", "ratio",
-                        Comparison.BELOW, Duration.ofMinutes(15), 0.9, null, (now, t) -> cacheHitRatio()),
-                new AlertRule("ConnectionUsageHigh", "Client sessions over usable connections (max_connections "
-                        + "minus reserved slots)", "ratio", Comparison.AT_LEAST, Duration.ofMinutes(5), 0.8, 0.95,
-                        (now, t) -> connectionUsage()),
-                new AlertRule("IdleInTransaction", "A session has been idle in transaction for long (per "
-                        + "application_name: the oldest such session); it holds locks and blocks vacuum", "seconds",
-                        Comparison.ABOVE, Duration.ZERO, 300.0, 900.0, (now, t) -> idleInTransaction()),
-                new AlertRule("LongRunningTransaction", "A transaction has been open for long (per "
-                        + "application_name: the oldest)", "seconds", Comparison.ABOVE, Duration.ZERO, 300.0, null,
-                        (now, t) -> longTransactions()),
-                new AlertRule("TransactionIdWraparound", "The database's oldest unfrozen transaction id is this "
-                        + "share of the way to wraparound (2^31)", "ratio", Comparison.ABOVE, Duration.ZERO, 0.5, 0.75,
-                        (now, t) -> wraparound()));
+                        Comparison.BELOW, Duration.ofMinutes(15), 0.9, null, (now, t) -> cacheHitRatio()));
     }
 
     private StatementsSnapshot fresh() {
@@ -80,7 +65,7 @@ public class StatementAlertRules implements AlertRuleProvider {
                         String.format("Statement %s averaged %.3f s over %d calls", st.queryid(), st.meanMs() / 1000.0,
                                 st.calls()),
                         "Mean execution time in the last interval: " + String.format("%.1f ms", st.meanMs())
-                                + ", total " + String.format("%.1f ms", st.totalMs()) + ". Query: " + clip(st.query()))));
+                                + ", total " + String.format("%.1f ms", st.totalMs()) + ". Query: " + AlertTexts.clip(st.query()))));
         return out;
     }
 
@@ -95,7 +80,7 @@ public class StatementAlertRules implements AlertRuleProvider {
                     String.format("Statement %s is %.1f× slower than its baseline", r.queryid(), r.factor()),
                     String.format("Recent mean %.1f ms over %d calls against a baseline of %.1f ms over %d calls. "
                                     + "Query: %s", r.recentMeanMs(), r.recentCalls(), r.baselineMeanMs(),
-                            r.baselineCalls(), clip(r.query()))));
+                            r.baselineCalls(), AlertTexts.clip(r.query()))));
         }
         return out;
     }
@@ -124,81 +109,5 @@ public class StatementAlertRules implements AlertRuleProvider {
                 String.format("Cache hit ratio is %.3f", d.cacheHitRatio()),
                 "Only " + String.format("%.1f %%", d.cacheHitRatio() * 100) + " of block reads in the last interval "
                         + "were served from shared buffers; the rest came from the OS cache or disk."));
-    }
-
-    private ConnectionsSnapshot connectionsSnapshot() {
-        ConnectionsSnapshot c = connections.latest();
-        return c.capturedAt() == null ? null : c;
-    }
-
-    private List<Observation> connectionUsage() {
-        ConnectionsSnapshot c = connectionsSnapshot();
-        if (c == null) {
-            return null;
-        }
-        return List.of(Observation.graded(Map.of(), c.usageRatio(),
-                String.format("%d of %d usable connections in use (%.0f %%)", c.total(), c.usable(), c.usageRatio() * 100),
-                "max_connections is " + c.maxConnections() + " with " + c.reserved() + " reserved. Sessions by state: "
-                        + c.byState() + ". Largest clients: " + c.byApplication().stream().limit(3)
-                        .map(a -> a.applicationName() + "=" + a.total()).collect(Collectors.joining(", "))));
-    }
-
-    private List<Observation> idleInTransaction() {
-        ConnectionsSnapshot c = connectionsSnapshot();
-        if (c == null) {
-            return null;
-        }
-        return perApplication(c.idleInTransaction(), ConnectionsSnapshot.Session::stateAgeSeconds,
-                "idle in transaction");
-    }
-
-    private List<Observation> longTransactions() {
-        ConnectionsSnapshot c = connectionsSnapshot();
-        if (c == null) {
-            return null;
-        }
-        return perApplication(c.longTransactions(), ConnectionsSnapshot.Session::transactionAgeSeconds,
-                "in an open transaction");
-    }
-
-    private static List<Observation> perApplication(List<ConnectionsSnapshot.Session> sessions,
-                                                    java.util.function.Function<ConnectionsSnapshot.Session, Double> age,
-                                                    String what) {
-        Map<String, List<ConnectionsSnapshot.Session>> byApp = sessions.stream()
-                .filter(s -> age.apply(s) != null)
-                .collect(Collectors.groupingBy(s -> s.applicationName() == null || s.applicationName().isEmpty()
-                        ? "(none)" : s.applicationName(), java.util.TreeMap::new, Collectors.toList()));
-        List<Observation> out = new ArrayList<>();
-        byApp.forEach((app, list) -> {
-            ConnectionsSnapshot.Session oldest = list.stream().max(Comparator.comparing(age)).orElseThrow();
-            double secs = age.apply(oldest);
-            out.add(Observation.graded(Map.of("application_name", app), secs,
-                    String.format("A session of %s has been %s for %.0f s", app, what, secs),
-                    list.size() + " session(s) of " + app + " " + what + "; oldest pid " + oldest.pid() + " (user "
-                            + oldest.user() + ", client " + Objects.toString(oldest.clientAddress(), "local")
-                            + "), last statement: " + clip(oldest.query())));
-        });
-        out.sort(Comparator.comparingDouble(Observation::value).reversed());
-        return out;
-    }
-
-    private List<Observation> wraparound() {
-        ConnectionsSnapshot c = connectionsSnapshot();
-        if (c == null || c.xidAge() == null) {
-            return null;
-        }
-        double ratio = c.xidAgeRatio();
-        return List.of(Observation.graded(Map.of(), ratio,
-                String.format("Transaction ID age is %.0f %% of the way to wraparound", ratio * 100),
-                "age(datfrozenxid) is " + c.xidAge() + "; at 2^31 PostgreSQL stops accepting writes. "
-                        + "Autovacuum must freeze old rows (VACUUM FREEZE of the oldest tables)."));
-    }
-
-    private static String clip(String q) {
-        if (q == null) {
-            return "(text not available)";
-        }
-        String one = q.replaceAll("\\s+", " ").strip();
-        return one.length() > 300 ? one.substring(0, 300) + "…" : one;
     }
 }

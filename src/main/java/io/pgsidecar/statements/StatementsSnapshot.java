@@ -30,6 +30,9 @@ public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Ava
      */
     @RegisterForReflection
     public record Availability(String state, String message) {
+
+        static final Availability AVAILABLE = new Availability("available", null);
+
         public boolean available() {
             return "available".equals(state);
         }
@@ -49,6 +52,12 @@ public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Ava
 
     @RegisterForReflection
     public record Totals(int statements, long calls, double totalMs, long rows) {
+
+        static final Totals NONE = new Totals(0, 0, 0, 0);
+
+        Totals plus(Totals o) {
+            return new Totals(statements + o.statements, calls + o.calls, totalMs + o.totalMs, rows + o.rows);
+        }
     }
 
     @RegisterForReflection
@@ -72,7 +81,12 @@ public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Ava
     }
 
     static StatementsSnapshot pending() {
-        return new StatementsSnapshot(null, 0, new Availability("pending", "no poll has completed yet"), null, 0,
-                List.of(), new Totals(0, 0, 0, 0), Map.of(), List.of(), List.of(), List.of(), null, 0, 0, false);
+        return unavailable(null, "pending", "no poll has completed yet", null);
+    }
+
+    /** A poll that could not read pg_stat_statements, and why. */
+    static StatementsSnapshot unavailable(Instant at, String state, String message, String version) {
+        return new StatementsSnapshot(at, 0, new Availability(state, message), version, 0, List.of(), Totals.NONE,
+                Map.of(), List.of(), List.of(), List.of(), null, 0, 0, false);
     }
 }

@@ -3,6 +3,16 @@ package io.pgsidecar.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.pgsidecar.alerts.Alert;
+import io.pgsidecar.alerts.Silence;
+import io.pgsidecar.audit.AuditEntry;
+import io.pgsidecar.connections.ConnectionsSnapshot;
+import io.pgsidecar.db.PoolStats;
+import io.pgsidecar.replicas.PrimaryView;
+import io.pgsidecar.replicas.ReplicaStatus;
+import io.pgsidecar.replicas.ReplicasSnapshot;
+import io.pgsidecar.statements.StatementHistory;
+import io.pgsidecar.statements.StatementsSnapshot;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -25,13 +35,12 @@ import org.junit.jupiter.api.Test;
 class NativeRegistrationTest {
 
     static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class);
+            ReplicasResource.class, AlertsResource.class);
 
     /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
-    static final List<Class<?>> MAP_VALUES = List.of(io.pgsidecar.statements.StatementsSnapshot.class,
-            io.pgsidecar.statements.ConnectionsSnapshot.class, io.pgsidecar.db.PoolStats.class,
-            io.pgsidecar.replicas.PrimaryView.class, io.pgsidecar.replicas.ReplicaStatus.class, ChangeRequest.class,
-            io.pgsidecar.audit.AuditEntry.class);
+    static final List<Class<?>> MAP_VALUES = List.of(StatementsSnapshot.class, ConnectionsSnapshot.class,
+            PoolStats.class, PrimaryView.class, ReplicaStatus.class, ReplicasSnapshot.class, ChangeRequest.class,
+            AuditEntry.class, StatementHistory.Point.class, Silence.class, Alert.class);
 
     @Test
     void everySerialisedClassIsRegisteredForReflection() {

@@ -1,7 +1,7 @@
 package io.pgsidecar.alerts;
 
 import io.pgsidecar.leader.LeaderService;
-import io.pgsidecar.statements.ConnectionsPoller;
+import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
@@ -79,7 +79,7 @@ class AlertEvaluationBenchmark {
         for (int r = 0; r < ROUNDS; r++) {
             steady.add(Sample.measure(engine::evaluate));
         }
-        long firing = engine.evaluate().stream().filter(a -> "firing".equals(a.state())).count();
+        long firing = engine.evaluate().stream().filter(a -> a.state() == AlertState.FIRING).count();
         Sample s = Sample.median(steady);
         System.out.printf("%nPostgreSQL %d, alert evaluation (%d statements in the snapshot, %d alerts firing, %d rules)%n",
                 pg.majorVersion(), inSnapshot, firing, engine.rules().size());

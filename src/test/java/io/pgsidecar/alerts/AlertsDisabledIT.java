@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.pgsidecar.statements.ConnectionsPoller;
+import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -56,6 +56,6 @@ class AlertsDisabledIT {
         given().auth().oauth2("test-token").when().get("/api/v1/admin/database/alerts").then().statusCode(200)
                 .body("data.size()", org.hamcrest.Matchers.equalTo(0));
         given().auth().oauth2("test-token").when().get("/api/v1/admin/database/alerts/rules").then().statusCode(200)
-                .body("data.evaluatedBy", startsWith("nobody: alerts are disabled"));
+                .body("data.evaluated_by", startsWith("nobody: alerts are disabled"));
     }
 }

@@ -9,12 +9,12 @@ import static org.hamcrest.Matchers.not;
 
 import io.pgsidecar.leader.LeaderService;
 import io.pgsidecar.replicas.ReplicaMonitor;
-import io.pgsidecar.statements.ConnectionsPoller;
+import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.testing.Alertmanager;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.pgsidecar.testing.WebhookReceiver;
+import io.pgsidecar.testing.WebhookSink;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +24,7 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ class AlertsIT {
     }
 
     static Alertmanager alertmanager;
-    static WebhookReceiver webhook;
+    static WebhookSink webhook;
     static io.pgsidecar.testing.HangingReceiver hanging;
 
     @Inject
@@ -107,7 +108,7 @@ class AlertsIT {
     @BeforeAll
     static void receivers() throws Exception {
         alertmanager = Alertmanager.start(port("am"));
-        webhook = new WebhookReceiver(port("hook"));
+        webhook = new WebhookSink(port("hook"));
         hanging = new io.pgsidecar.testing.HangingReceiver(port("hang"));
     }
 
@@ -152,7 +153,7 @@ class AlertsIT {
     }
 
     List<String> webhookBodies(String needle) {
-        return webhook.deliveries().stream().map(WebhookReceiver.Delivery::body).filter(b -> b.contains(needle)).toList();
+        return webhook.deliveries().stream().map(WebhookSink.Delivery::body).filter(b -> b.contains(needle)).toList();
     }
 
     @Test
@@ -165,7 +166,7 @@ class AlertsIT {
         statements.pollOnce();
         List<Alert> slow = open("SlowQuery").stream().filter(a -> a.description().contains("alerts-it slow")).toList();
         assertThat(slow).singleElement().satisfies(a -> {
-            assertThat(a.state()).isEqualTo("firing");
+            assertThat(a.state()).isEqualTo(AlertState.FIRING);
             assertThat(a.severity()).isEqualTo("warning");
             assertThat(a.labels()).containsKey("queryid");
             assertThat(a.value()).isGreaterThanOrEqualTo(0.3);
@@ -186,11 +187,11 @@ class AlertsIT {
         String am = alertmanager.activeAlerts();
         assertThat(am).contains("\"alertname\":\"SlowQuery\"").contains("\"severity\":\"warning\"")
                 .contains("runbook_url").contains("SlowQuery.md");
-        WebhookReceiver.Delivery d = webhook.deliveries().stream().filter(x -> x.body().contains(queryid)).findFirst()
+        WebhookSink.Delivery d = webhook.deliveries().stream().filter(x -> x.body().contains(queryid)).findFirst()
                 .orElseThrow();
         assertThat(d.body()).contains("\"status\":\"firing\"");
         assertThat(d.header("X-Pgsidecar-Signature"))
-                .isEqualTo("sha256=" + Notifier.sign(SECRET.getBytes(StandardCharsets.UTF_8),
+                .isEqualTo("sha256=" + io.pgsidecar.alerts.WebhookReceiver.sign(SECRET.getBytes(StandardCharsets.UTF_8),
                         d.body().getBytes(StandardCharsets.UTF_8)));
 
         // no more load: the next interval has no such calls and the alert resolves everywhere
@@ -212,7 +213,7 @@ class AlertsIT {
                 connections.pollOnce();
                 assertThat(open("IdleInTransaction")).anySatisfy(a -> {
                     assertThat(a.labels()).containsEntry("application_name", "leaky-app");
-                    assertThat(a.state()).isEqualTo("firing");
+                    assertThat(a.state()).isEqualTo(AlertState.FIRING);
                     assertThat(a.description()).contains("pid");
                 });
             });
@@ -235,7 +236,7 @@ class AlertsIT {
             List<Alert> usage = open("ConnectionUsageHigh");
             assertThat(usage).anySatisfy(a -> {
                 assertThat(a.severity()).isEqualTo("warning");
-                assertThat(a.state()).isEqualTo("firing");
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
                 assertThat(a.threshold()).isEqualTo(0.8);
             });
         } finally {
@@ -258,14 +259,20 @@ class AlertsIT {
                 try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE IF NOT EXISTS lag_probe (at timestamptz DEFAULT now())");
                     s.execute("INSERT INTO lag_probe DEFAULT VALUES");
-                    Thread.sleep(1500); // the last transaction r1 replayed must be older than its max_lag_seconds (1)
+                    // the last transaction r1 replayed must be older than its max_lag_seconds (1)
+                    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        try (ResultSet age = rs.executeQuery("SELECT extract(epoch FROM now() - "
+                                + "pg_last_xact_replay_timestamp()) > 1.2")) {
+                            return age.next() && age.getBoolean(1);
+                        }
+                    });
                     s.execute("INSERT INTO lag_probe DEFAULT VALUES");
                 }
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                     replicas.pollOnce();
                     assertThat(open("ReplicaLagHigh")).anySatisfy(a -> {
                         assertThat(a.labels()).containsEntry("replica", "r1");
-                        assertThat(a.state()).isEqualTo("firing");
+                        assertThat(a.state()).isEqualTo(AlertState.FIRING);
                         assertThat(a.value()).isGreaterThan(1.0);
                         assertThat(a.threshold()).isEqualTo(1.0);
                     });
@@ -293,7 +300,7 @@ class AlertsIT {
                 connections.pollOnce();
                 assertThat(open("IdleInTransaction")).anySatisfy(a -> {
                     assertThat(a.labels()).containsEntry("application_name", "quiet-app");
-                    assertThat(a.state()).isEqualTo("firing");
+                    assertThat(a.state()).isEqualTo(AlertState.FIRING);
                     assertThat(a.silencedBy()).containsExactly(id);
                 });
             });
@@ -362,8 +369,8 @@ class AlertsIT {
                         "CacheHitRatioLow", "CollectorFailing"))
                 .body("data.rules.find { it.name == 'LongRunningTransaction' }.enabled", equalTo(false))
                 .body("data.rules.find { it.name == 'ConnectionUsageHigh' }.critical", equalTo(0.95f))
-                .body("data.rules.find { it.name == 'ConnectionUsageHigh' }.forDuration", equalTo("PT0S"))
-                .body("data.rules.find { it.name == 'SlowQuery' }.lastEvaluation", not(equalTo(null)));
+                .body("data.rules.find { it.name == 'ConnectionUsageHigh' }.for_duration", equalTo("PT0S"))
+                .body("data.rules.find { it.name == 'SlowQuery' }.last_evaluation", not(equalTo(null)));
     }
 
     static double notifications(String outcome) {

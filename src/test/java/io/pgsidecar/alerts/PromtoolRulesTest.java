@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pgsidecar.testing.Promtool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,12 +30,7 @@ class PromtoolRulesTest {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static String promtool() {
-        for (String p : List.of("/usr/bin/promtool", "/usr/local/bin/promtool")) {
-            if (Files.isExecutable(Path.of(p))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("promtool not found: apt-get install prometheus (.ci/run does this)");
+        return Promtool.path();
     }
 
     static String run(List<String> command) throws IOException, InterruptedException {

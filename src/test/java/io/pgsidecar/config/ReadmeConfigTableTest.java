@@ -3,12 +3,13 @@ package io.pgsidecar.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsidecar.admin.AdminConfig;
+import io.pgsidecar.alerts.AlertsConfig;
 import io.pgsidecar.audit.AuditConfig;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
 import io.pgsidecar.replicas.ReplicasConfig;
-import io.pgsidecar.statements.ConnectionsConfig;
+import io.pgsidecar.connections.ConnectionsConfig;
 import io.pgsidecar.statements.StatementsConfig;
 import io.smallrye.config.ConfigMapping;
 import java.lang.reflect.Method;
@@ -23,7 +24,7 @@ class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
             HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
-            ReplicasConfig.class, io.pgsidecar.alerts.AlertsConfig.class);
+            ReplicasConfig.class, AlertsConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {

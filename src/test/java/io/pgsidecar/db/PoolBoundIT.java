@@ -80,6 +80,6 @@ class PoolBoundIT {
         }
         given().auth().oauth2("test-token").when().get("/api/v1/admin/database/pool")
                 .then().statusCode(200)
-                .body("data.maxUsed", org.hamcrest.Matchers.lessThanOrEqualTo(3));
+                .body("data.max_used", org.hamcrest.Matchers.lessThanOrEqualTo(3));
     }
 }

@@ -4,11 +4,17 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgsidecar.alerts.AlertEngine;
+import io.pgsidecar.connections.ConnectionsPoller;
+import io.pgsidecar.replicas.ReplicaMonitor;
+import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.testing.PgTestResource;
+import io.pgsidecar.testing.Promtool;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +25,18 @@ class MetricsIT {
 
     @Inject
     CollectorMetrics collectors;
+
+    @Inject
+    StatementsPoller statements;
+
+    @Inject
+    ConnectionsPoller connections;
+
+    @Inject
+    ReplicaMonitor replicas;
+
+    @Inject
+    AlertEngine alerts;
 
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
@@ -42,6 +60,29 @@ class MetricsIT {
         // every pgsidecar series carries the database tag
         text.lines().filter(l -> l.startsWith("pgsidecar_"))
                 .forEach(l -> assertThat(l).as(l).contains(db));
+    }
+
+    /**
+     * The scrape as Prometheus reads it passes {@code promtool check metrics}: it parses, and the
+     * agent's own families have no lint findings. The OpenMetrics form (what a client gets without
+     * an Accept header) carries no quote escapes in HELP lines either, which text parsers reject.
+     */
+    @Test
+    void theScrapePassesPromtool() throws Exception {
+        statements.pollOnce();
+        connections.pollOnce();
+        replicas.pollOnce();
+        alerts.evaluate();
+        String text = given().header("Accept", "text/plain; version=0.0.4; charset=utf-8").get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        Promtool.Result lint = Promtool.run(List.of("check", "metrics"), text);
+        assertThat(lint.output()).as("promtool parses the scrape").doesNotContain("error while linting");
+        assertThat(lint.output().lines().filter(l -> l.startsWith("pgsidecar_")).toList())
+                .as("lint findings on the agent's own families").isEmpty();
+        String openMetrics = given().get("/q/metrics").asString();
+        assertThat(openMetrics.lines().filter(l -> l.startsWith("# HELP") && l.contains("\\\"")).toList())
+                .as("HELP lines with escaped quotes").isEmpty();
+        assertThat(Promtool.run(List.of("check", "metrics"), openMetrics).output()).doesNotContain("error while linting");
     }
 
     @Test

@@ -56,7 +56,7 @@ class ReplicasIT {
     io.pgsidecar.statements.StatementsPoller statements;
 
     @Inject
-    io.pgsidecar.statements.ConnectionsPoller connections;
+    io.pgsidecar.connections.ConnectionsPoller connections;
 
     @Inject
     io.pgsidecar.alerts.AlertEngine alerts;
@@ -80,7 +80,7 @@ class ReplicasIT {
 
     void awaitBothHealthy() {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            List<ReplicaStatus> all = monitor.pollOnce();
+            List<ReplicaStatus> all = monitor.pollOnce().replicas();
             return Boolean.TRUE.equals(status(all, "r1").healthy()) && Boolean.TRUE.equals(status(all, "r2").healthy());
         });
     }
@@ -89,7 +89,7 @@ class ReplicasIT {
     void anIdlePrimaryShowsNoLag() throws Exception {
         awaitBothHealthy();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            ReplicaStatus r1 = status(monitor.pollOnce(), "r1");
+            ReplicaStatus r1 = status(monitor.pollOnce().replicas(), "r1");
             return r1.lagBytes() != null && r1.lagBytes() == 0;
         });
         for (int i = 0; i < 4; i++) {
@@ -99,7 +99,7 @@ class ReplicasIT {
             try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
                 s.execute("CHECKPOINT");
             }
-            List<ReplicaStatus> all = monitor.pollOnce();
+            List<ReplicaStatus> all = monitor.pollOnce().replicas();
             for (String name : List.of("r1", "r2")) {
                 ReplicaStatus s = status(all, name);
                 assertThat(s.lagSeconds()).as(name + " time lag").isEqualTo(0.0);
@@ -110,7 +110,7 @@ class ReplicasIT {
             }
         }
         given().auth().oauth2("test-token").when().get(BASE + "/status").then().statusCode(200)
-                .body("data.replicas.find { it.name == 'r1' }.lagSeconds", equalTo(0.0f))
+                .body("data.replicas.find { it.name == 'r1' }.lag_seconds", equalTo(0.0f))
                 .body("data.primary.standbys.size()", org.hamcrest.Matchers.greaterThanOrEqualTo(2))
                 .body(not(containsString("wrong-secret")));
     }
@@ -125,13 +125,13 @@ class ReplicasIT {
             await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() -> true);
             for (int poll = 1; poll <= 3; poll++) {
                 writeOnPrimary();
-                ReplicaStatus r1 = status(monitor.pollOnce(), "r1");
+                ReplicaStatus r1 = status(monitor.pollOnce().replicas(), "r1");
                 assertThat(r1.replayPaused()).isTrue();
                 assertThat(r1.checkPassed()).isFalse();
                 assertThat(r1.lagBytes()).isPositive();
                 assertThat(r1.healthy()).as("after poll " + poll).isEqualTo(poll < 3);
             }
-            ReplicaStatus r1 = status(monitor.statuses(), "r1");
+            ReplicaStatus r1 = status(monitor.latest().replicas(), "r1");
             assertThat(r1.lagSeconds()).isGreaterThan(1.0);
             assertThat(r1.problems()).anySatisfy(p -> assertThat(p).contains("paused"))
                     .anySatisfy(p -> assertThat(p).contains("time lag"));
@@ -148,11 +148,11 @@ class ReplicasIT {
         // replay catches up after the resume; poll until the first good poll, then count from there
         java.util.concurrent.atomic.AtomicReference<ReplicaStatus> first = new java.util.concurrent.atomic.AtomicReference<>();
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            first.set(status(monitor.pollOnce(), "r1"));
+            first.set(status(monitor.pollOnce().replicas(), "r1"));
             return first.get().checkPassed();
         });
         assertThat(first.get().healthy()).as("one good poll is not enough").isFalse();
-        assertThat(status(monitor.pollOnce(), "r1").healthy()).isTrue();
+        assertThat(status(monitor.pollOnce().replicas(), "r1").healthy()).isTrue();
         assertThat(given().get("/q/metrics").asString())
                 .containsPattern("pgsidecar_replica_routed_total\\{[^}]*replica=\"r[23]\"[^}]*} [1-9]");
     }
@@ -163,36 +163,36 @@ class ReplicasIT {
         r(2).stop();
         try {
             for (int poll = 1; poll <= 3; poll++) {
-                ReplicaStatus r2 = status(monitor.pollOnce(), "r2");
+                ReplicaStatus r2 = status(monitor.pollOnce().replicas(), "r2");
                 assertThat(r2.reachable()).isFalse();
                 assertThat(r2.lastError()).isNotBlank();
                 assertThat(r2.healthy()).as("after poll " + poll).isEqualTo(poll < 3);
                 // r1 is polled as usual meanwhile
-                assertThat(status(monitor.statuses(), "r1").reachable()).isTrue();
+                assertThat(status(monitor.latest().replicas(), "r1").reachable()).isTrue();
             }
             given().auth().oauth2("test-token").when().get(BASE + "/status").then().statusCode(200)
                     .body("data.replicas.find { it.name == 'r2' }.healthy", equalTo(false))
-                    .body("data.replicas.find { it.name == 'r2' }.lastError", not(equalTo(null)));
+                    .body("data.replicas.find { it.name == 'r2' }.last_error", not(equalTo(null)));
             assertThat(given().get("/q/metrics").asString())
                     .containsPattern("pgsidecar_replica_up\\{[^}]*replica=\"r2\"[^}]*} 0");
         } finally {
             r(2).start();
         }
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
-                .until(() -> Boolean.TRUE.equals(status(monitor.pollOnce(), "r2").healthy()));
+                .until(() -> Boolean.TRUE.equals(status(monitor.pollOnce().replicas(), "r2").healthy()));
     }
 
     @Test
     void aWrongPasswordIsAClearErrorAndTheOthersAreUnaffected() {
         awaitBothHealthy();
-        ReplicaStatus bad = status(monitor.statuses(), "bad");
+        ReplicaStatus bad = status(monitor.latest().replicas(), "bad");
         assertThat(bad.reachable()).isFalse();
         assertThat(bad.healthy()).isFalse();
         assertThat(bad.lastError()).contains("password authentication failed");
         assertThat(bad.toString()).doesNotContain("wrong-secret");
         given().auth().oauth2("test-token").when().post(BASE + "/r1/health").then().statusCode(200)
                 .body("data.reachable", equalTo(true))
-                .body("data.inRecovery", equalTo(true));
+                .body("data.in_recovery", equalTo(true));
         given().auth().oauth2("test-token").when().post(BASE + "/nope/health").then().statusCode(404);
         given().auth().oauth2("test-token").queryParam("strategy", "fastest").when().get(BASE + "/route")
                 .then().statusCode(400).body("error.message", containsString("strategy"));
@@ -204,12 +204,12 @@ class ReplicasIT {
         try (Connection c = r(3).connect("app"); Statement s = c.createStatement()) {
             s.execute("SELECT pg_promote(true, 30)");
         }
-        ReplicaStatus r3 = status(monitor.pollOnce(), "r3");
+        ReplicaStatus r3 = status(monitor.pollOnce().replicas(), "r3");
         assertThat(r3.inRecovery()).isFalse();
         assertThat(r3.checkPassed()).isFalse();
         assertThat(r3.problems()).anySatisfy(p -> assertThat(p).contains("not in recovery"));
-        monitor.pollOnce();
-        assertThat(status(monitor.pollOnce(), "r3").healthy()).isFalse();
+        monitor.pollOnce().replicas();
+        assertThat(status(monitor.pollOnce().replicas(), "r3").healthy()).isFalse();
         for (int i = 0; i < 6; i++) {
             given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200)
                     .body("data.name", not(equalTo("r3")));
@@ -225,7 +225,7 @@ class ReplicasIT {
         given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200);
         // the replica with the wrong password is down by now: an alert fires, so its series exists
         await().atMost(Duration.ofSeconds(30)).until(() -> alerts.evaluate().stream()
-                .anyMatch(a -> a.alertname().equals("ReplicaDown") && "firing".equals(a.state())));
+                .anyMatch(a -> a.alertname().equals("ReplicaDown") && a.state() == io.pgsidecar.alerts.AlertState.FIRING));
         String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/pgsidecar-dashboard.json"));
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard); // valid JSON
         java.util.Set<String> queried = new java.util.TreeSet<>();

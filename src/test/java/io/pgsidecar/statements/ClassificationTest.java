@@ -40,11 +40,11 @@ class ClassificationTest {
 
     @Test
     void countersQueryFollowsTheExtensionVersion() {
-        assertThat(StatementsPoller.countersQuery("1.8")).isSameAs(StatementsQueries.COUNTERS_V1_8);
-        assertThat(StatementsPoller.countersQuery("1.9")).isSameAs(StatementsQueries.COUNTERS_V1_9);
-        assertThat(StatementsPoller.countersQuery("1.10")).isSameAs(StatementsQueries.COUNTERS_V1_9);
-        assertThat(StatementsPoller.countersQuery("1.11")).isSameAs(StatementsQueries.COUNTERS_V1_11);
-        assertThat(StatementsPoller.countersQuery("1.12")).isSameAs(StatementsQueries.COUNTERS_V1_11);
+        assertThat(StatementsReader.countersQuery("1.8")).isSameAs(StatementsQueries.COUNTERS_V1_8);
+        assertThat(StatementsReader.countersQuery("1.9")).isSameAs(StatementsQueries.COUNTERS_V1_9);
+        assertThat(StatementsReader.countersQuery("1.10")).isSameAs(StatementsQueries.COUNTERS_V1_9);
+        assertThat(StatementsReader.countersQuery("1.11")).isSameAs(StatementsQueries.COUNTERS_V1_11);
+        assertThat(StatementsReader.countersQuery("1.12")).isSameAs(StatementsQueries.COUNTERS_V1_11);
         assertThat(StatementsQueries.COUNTERS_V1_8).doesNotContain("s.toplevel").contains("blk_read_time");
         assertThat(StatementsQueries.COUNTERS_V1_11).contains("shared_blk_read_time").contains("stats_since");
     }

@@ -68,7 +68,7 @@ class SeriesBoundIT {
         assertThat(small.totals().statements()).isGreaterThanOrEqualTo(100);
         assertThat(large.entries()).isGreaterThanOrEqualTo(20_000);
         assertThat(large.totals().statements()).isGreaterThanOrEqualTo(19_900);
-        assertThat(large.statements()).as("listed statements are capped").hasSize(StatementsPoller.MAX_LISTED);
+        assertThat(large.statements()).as("listed statements are capped").hasSize(SnapshotAssembler.MAX_LISTED);
         assertThat(seriesSmall).as("20 top statements + other, per statement metric").isEqualTo(21 * 5);
         assertThat(seriesLarge).isEqualTo(seriesSmall);
         String metrics = given().get("/q/metrics").asString();

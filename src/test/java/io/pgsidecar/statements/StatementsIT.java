@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
@@ -178,14 +179,14 @@ class StatementsIT {
         String select = idOf(snap, "FROM big WHERE note = $1");
         given().auth().oauth2("test-token").when().get(BASE + "/queries/" + select + "/plan")
                 .then().log().ifValidationFails().statusCode(200)
-                .body("data.nodes.nodeType", hasItem("Seq Scan"))
-                .body("data.sequentialScans[0].relation", equalTo("big"))
-                .body("data.sequentialScans[0].large", equalTo(true))
-                .body("data.totalCost", org.hamcrest.Matchers.greaterThan(0f));
+                .body("data.nodes.node_type", hasItem("Seq Scan"))
+                .body("data.sequential_scans[0].relation", equalTo("big"))
+                .body("data.sequential_scans[0].large", equalTo(true))
+                .body("data.total_cost", org.hamcrest.Matchers.greaterThan(0f));
         long before = count("big");
         String delete = idOf(snap, "DELETE FROM big");
         given().auth().oauth2("test-token").when().get(BASE + "/queries/" + delete + "/plan")
-                .then().log().ifValidationFails().statusCode(200).body("data.nodes[0].nodeType", equalTo("ModifyTable"))
+                .then().log().ifValidationFails().statusCode(200).body("data.nodes[0].node_type", equalTo("ModifyTable"))
                 .body("data.nodes[0].operation", equalTo("Delete"));
         assertThat(count("big")).as("explaining a DELETE deletes nothing").isEqualTo(before);
 
@@ -211,7 +212,7 @@ class StatementsIT {
                     .body("data.availability.state", equalTo("not_installed"));
             given().auth().oauth2("test-token").when().get("/api/v1/admin/database/health").then().statusCode(200)
                     .body("data.overall", equalTo("degraded"))
-                    .body("data.pgStatStatements.installed", equalTo(false));
+                    .body("data.pg_stat_statements.installed", equalTo(false));
             assertThat(given().get("/q/metrics").asString())
                     .containsPattern("pgsidecar_statements_available\\{[^}]*} 0")
                     .containsPattern("pgsidecar_statements_state\\{[^}]*state=\"not_installed\"[^}]*} 1");

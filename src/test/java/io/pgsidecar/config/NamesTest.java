@@ -1,7 +1,8 @@
-package io.pgsidecar.db;
+package io.pgsidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsidecar.db.Identifiers;
 import org.junit.jupiter.api.Test;
 
 class NamesTest {

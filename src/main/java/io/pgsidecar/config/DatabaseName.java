@@ -1,4 +1,4 @@
-package io.pgsidecar.db;
+package io.pgsidecar.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URLDecoder;
@@ -20,10 +20,11 @@ public class DatabaseName {
     private final String value;
     private final Target target;
 
-    public DatabaseName(DbConfig config,
+    /** @param name {@code pgsidecar.db.name} (documented with the other database keys in {@code DbConfig}) */
+    public DatabaseName(@ConfigProperty(name = "pgsidecar.db.name") Optional<String> name,
                         @ConfigProperty(name = "quarkus.datasource.jdbc.url") Optional<String> url) {
         this.target = parse(url.orElse(""));
-        this.value = config.name().filter(s -> !s.isBlank()).orElse(target.database());
+        this.value = name.filter(s -> !s.isBlank()).orElse(target.database());
     }
 
     public String value() {

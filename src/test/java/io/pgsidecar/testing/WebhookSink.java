@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A local HTTP endpoint that records every POST it accepts (body and headers). */
-public final class WebhookReceiver implements AutoCloseable {
+public final class WebhookSink implements AutoCloseable {
 
     public record Delivery(String body, Map<String, List<String>> headers) {
         public String header(String name) {
@@ -22,7 +22,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
 
-    public WebhookReceiver(int port) throws IOException {
+    public WebhookSink(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();

@@ -1,4 +1,4 @@
-package io.pgsidecar.statements;
+package io.pgsidecar.connections;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.pgsidecar.statements;
+package io.pgsidecar.connections;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +68,7 @@ class ConnectionsIT {
             });
             given().auth().oauth2("test-token").when().get("/api/v1/admin/database/performance/connections")
                     .then().statusCode(200)
-                    .body("data.server.idleInTransaction.applicationName", hasItem("leaky-app"))
+                    .body("data.server.idle_in_transaction.application_name", hasItem("leaky-app"))
                     .body("data.agent_pool.max", org.hamcrest.Matchers.equalTo(3));
             assertThat(given().get("/q/metrics").asString())
                     .containsPattern("pgsidecar_idle_in_transaction_sessions\\{[^}]*} [1-9]");

@@ -1,12 +1,23 @@
-package io.pgsidecar.statements;
+package io.pgsidecar.connections;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** Connections as the server sees them: usage, leaks, pool-size advice. */
+/** Connections as the server sees them: usage, leaks, pool-size advice (from pg_stat_activity). */
 @ConfigMapping(prefix = "pgsidecar.connections")
 public interface ConnectionsConfig {
+
+    /**
+     * Poll pg_stat_activity on the leader. One cheap query per poll (a row per session on the
+     * server), so it is on by default.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often the leader polls. */
+    @WithDefault("30s")
+    Duration interval();
 
     /** A session idle in transaction longer than this is reported as a leak signal. */
     @WithDefault("5m")

@@ -1,0 +1,98 @@
+package io.pgsidecar.replicas;
+
+import io.pgsidecar.config.DatabaseUrl;
+import io.pgsidecar.config.SecretFiles;
+import io.pgsidecar.db.ReactivePools;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks one replica how it is, through its own small reactive pool, with its own deadline: a slow or
+ * dead replica delays no other.
+ */
+final class ReplicaProbe {
+
+    private final ReplicaTarget target;
+    private final Pool pool;
+    private final String poolName;
+    private final long deadlineMillis;
+
+    private ReplicaProbe(ReplicaTarget target, Pool pool, String poolName, long deadlineMillis) {
+        this.target = target;
+        this.pool = pool;
+        this.poolName = poolName;
+        this.deadlineMillis = deadlineMillis;
+    }
+
+    /** Parses the configured replica and opens its pool (connections open lazily). */
+    static ReplicaProbe open(ReplicasConfig config, ReplicasConfig.Replica rc, ReactivePools pools) {
+        DatabaseUrl url = DatabaseUrl.parse(rc.url());
+        String password = url.password().orElseGet(() -> rc.passwordFile().map(ReplicaProbe::readSecret).orElse(""));
+        ReplicaTarget t = new ReplicaTarget(rc.name(), url.host(), url.port(), url.database(),
+                url.user().orElse("postgres"), rc.weight(), rc.maxLagSeconds(),
+                rc.maxLagBytes().isPresent() ? rc.maxLagBytes().getAsLong() : null);
+        String poolName = "replica-" + rc.name();
+        Pool pool = pools.create(new ReactivePools.Spec(poolName, t.host(), t.port(), t.database(), t.user(), password,
+                config.poolSize(), config.poolTimeout(), config.statementTimeout(), Duration.ofMinutes(5),
+                config.poolRecycle()));
+        return new ReplicaProbe(t, pool, poolName,
+                config.poolTimeout().toMillis() + config.statementTimeout().toMillis());
+    }
+
+    private static String readSecret(String file) {
+        try {
+            return SecretFiles.read(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("replica password file '" + file + "' cannot be read");
+        }
+    }
+
+    ReplicaTarget target() {
+        return target;
+    }
+
+    String poolName() {
+        return poolName;
+    }
+
+    /** Starts one observation; it completes (never exceptionally) by the deadline at the latest. */
+    CompletableFuture<Observation> observe() {
+        long start = System.nanoTime();
+        CompletableFuture<Observation> f = pool.query(ReplicasQueries.REPLICA).execute()
+                .toCompletionStage().toCompletableFuture()
+                .thenCompose(rows -> {
+                    Row row = rows.iterator().next();
+                    double response = (System.nanoTime() - start) / 1e9;
+                    return pool.query(ReplicasQueries.SYSTEM_IDENTIFIER).execute().toCompletionStage()
+                            .toCompletableFuture()
+                            .handle((ids, err) -> new Observation(true, row.getBoolean("in_recovery"),
+                                    row.getString("receive_lsn"), row.getString("replay_lsn"), row.getDouble("replay_age"),
+                                    row.getBoolean("paused"), row.getString("receiver"), row.getInteger("active"),
+                                    err == null && ids.iterator().hasNext() ? ids.iterator().next().getString(0) : null,
+                                    response, null));
+                });
+        return f.orTimeout(deadlineMillis, TimeUnit.MILLISECONDS).exceptionally(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return Observation.failed(cause instanceof TimeoutException ? "no answer within " + deadlineMillis + " ms"
+                    : (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+        });
+    }
+
+    static Observation await(CompletableFuture<Observation> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Observation.failed("interrupted");
+        } catch (ExecutionException e) {
+            return Observation.failed(String.valueOf(e.getCause().getMessage()));
+        }
+    }
+}

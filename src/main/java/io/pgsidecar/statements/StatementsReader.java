@@ -1,0 +1,139 @@
+package io.pgsidecar.statements;
+
+import io.pgsidecar.db.Identifiers;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads pg_stat_statements and pg_stat_database. The SQL lives in {@link StatementsQueries}; which
+ * variant a server gets is decided here, next to the reading, from the installed extension's version.
+ */
+final class StatementsReader {
+
+    /** Whether the library is preloaded, and the installed extension's version and schema (null if none). */
+    record Extension(boolean loaded, String version, String schema) {
+
+        /** The extension's schema, quoted for splicing into the statements that name its views. */
+        String quotedSchema() {
+            return Identifiers.quote(schema);
+        }
+    }
+
+    /** This database's cumulative counters from pg_stat_database. */
+    record DbCounters(long commit, long rollback, long deadlocks, long conflicts, long tempFiles, long tempBytes,
+                      long blksHit, long blksRead, Instant statsReset, Instant started) {
+    }
+
+    private StatementsReader() {
+    }
+
+    static Extension extension(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(StatementsQueries.EXTENSION)) {
+            rs.next();
+            return new Extension(rs.getBoolean(1), rs.getString(2), rs.getString(3));
+        }
+    }
+
+    static void createExtension(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(StatementsQueries.CREATE_EXTENSION);
+        }
+    }
+
+    /** The counters query for an extension version: 1.8, 1.9–1.10, or 1.11 and later. */
+    static String countersQuery(String version) {
+        if (!atLeast(version, 1, 9)) {
+            return StatementsQueries.COUNTERS_V1_8;
+        }
+        if (!atLeast(version, 1, 11)) {
+            return StatementsQueries.COUNTERS_V1_9;
+        }
+        return StatementsQueries.COUNTERS_V1_11;
+    }
+
+    static boolean atLeast(String version, int major, int minor) {
+        if (version == null) {
+            return false;
+        }
+        String[] p = version.split("\\.");
+        int ma = Integer.parseInt(p[0]);
+        int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
+        return ma > major || (ma == major && mi >= minor);
+    }
+
+    /** Every entry of this database, without texts; the same key twice (never seen) keeps the busier row. */
+    static Map<StatementKey, Counters> counters(Connection c, Extension ext) throws SQLException {
+        Map<StatementKey, Counters> out = new HashMap<>();
+        try (Statement s = c.createStatement()) {
+            s.setFetchSize(5000);
+            try (ResultSet rs = s.executeQuery(countersQuery(ext.version()).formatted(ext.quotedSchema()))) {
+                while (rs.next()) {
+                    Timestamp since = rs.getTimestamp(15);
+                    StatementKey key = new StatementKey(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
+                    Counters cnt = new Counters(rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7),
+                            rs.getDouble(8), rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                            rs.getLong(13), rs.getDouble(14), since == null ? null : since.toInstant());
+                    out.merge(key, cnt, (a, b) -> a.calls() >= b.calls() ? a : b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Entries evicted since the last reset (pg_stat_statements_info, 1.9+); null before 1.9. */
+    static Long dealloc(Connection c, Extension ext) throws SQLException {
+        if (!atLeast(ext.version(), 1, 9)) {
+            return null;
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(StatementsQueries.INFO.formatted(ext.quotedSchema()))) {
+            return rs.next() ? rs.getLong(1) : null;
+        }
+    }
+
+    static DbCounters databaseCounters(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(StatementsQueries.DATABASE_STATS)) {
+            rs.next();
+            Timestamp reset = rs.getTimestamp(9);
+            return new DbCounters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                    rs.getLong(6), rs.getLong(7), rs.getLong(8), reset == null ? null : reset.toInstant(),
+                    rs.getTimestamp(10).toInstant());
+        }
+    }
+
+    /** Texts of the given query ids, cut to {@code maxLength}; one query for all of them. */
+    static Map<Long, String> texts(Connection c, Extension ext, Collection<Long> queryids, int maxLength)
+            throws SQLException {
+        Map<Long, String> out = new HashMap<>();
+        if (queryids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(StatementsQueries.TEXTS.formatted(ext.quotedSchema()))) {
+            ps.setInt(1, maxLength);
+            Array ids = c.createArrayOf("bigint", queryids.toArray(Long[]::new));
+            ps.setArray(2, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** pg_stat_statements_reset(): for every tool that reads it. */
+    static void reset(Connection c, Extension ext) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(StatementsQueries.RESET.formatted(ext.quotedSchema()));
+        }
+    }
+}
