@@ -209,6 +209,31 @@ class AgentPackagedIT {
         }
     }
 
+    /** A wrong password is named as such by readiness, the API and the start-up log, every time. */
+    @Test
+    void aWrongPasswordIsNamedEverywhereAndTheAgentStaysAlive() {
+        PgCluster pg = PgFixture.shared();
+        String db = PgFixture.freshDatabase("wrong_password");
+        String url = "postgresql://" + PgCluster.USER + ":not-the-password@" + pg.host() + ":" + pg.port() + "/" + db;
+        try (AgentProcess a = AgentProcess.start("wrong-pw", Map.of("DATABASE_URL", url))) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> a.status("/q/health/live") == 200 || !a.process().isAlive());
+            assertThat(a.process().isAlive()).as(a.output()).isTrue();
+            for (int i = 0; i < 7; i++) {
+                HttpResponse<String> ready = a.get("/q/health/ready", false);
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("authentication failed for user " + PgCluster.USER);
+            }
+            HttpResponse<String> health = a.get("/api/v1/admin/database/health", true);
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("database_unavailable")
+                    .contains("authentication failed for user " + PgCluster.USER);
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.output().contains("schema migration not done yet"));
+            assertThat(a.output()).contains("authentication failed for user " + PgCluster.USER)
+                    .doesNotContain("not-the-password");
+        }
+    }
+
     @Test
     void adminApiWithoutATokenAnswers503() {
         try (AgentProcess a = AgentProcess.start("no-token", Map.of(

@@ -2,6 +2,7 @@ package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.audit.AuditLog;
+import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.config.InstanceInfo;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,14 +19,18 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Authentication and auditing of the admin API. Every request under {@code /api/v1/admin} needs
- * the bearer token; every authenticated request that may change something (any method but GET,
- * HEAD and OPTIONS) is written to the audit log, whatever its outcome.
+ * the bearer token. Every authenticated request that may change something (any method but GET,
+ * HEAD and OPTIONS) is audited before its resource runs: its intent is stored, and if that fails
+ * within the bound it is answered 503 {@code audit_unavailable} and nothing runs; its outcome is
+ * recorded after, whatever it is.
  */
 public class AdminFilters {
 
     static final String ADMIN_PREFIX = "/api/v1/admin";
     private static final String CALLER = "pgsidecar.caller";
     private static final String STARTED = "pgsidecar.started";
+    private static final String INTENT = "pgsidecar.audit-intent";
+    private static final String REFUSED = "pgsidecar.audit-refused";
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
     private final AdminToken token;
@@ -78,8 +83,29 @@ public class AdminFilters {
         return null;
     }
 
+    /**
+     * Stores the intent of a changing call before its resource runs (on the worker thread, after
+     * matching). When it cannot be stored, the call is refused and changes nothing.
+     */
+    @ServerRequestFilter
+    public Response recordIntent(ContainerRequestContext req, HttpServerRequest http) {
+        Object caller = req.getProperty(CALLER);
+        if (caller == null || SAFE.contains(req.getMethod())) {
+            return null;
+        }
+        AuditEntry intent = new AuditEntry(null, Instant.now(), caller.toString(), client(http), instance.name(),
+                req.getMethod() + " " + req.getUriInfo().getPath(), queryParameters(req), "pending", null, null, 0);
+        try {
+            req.setProperty(INTENT, audit.intent(intent));
+            return null;
+        } catch (AuditUnavailableException e) {
+            req.setProperty(REFUSED, Boolean.TRUE);
+            return error(503, "audit_unavailable", e.getMessage());
+        }
+    }
+
     @ServerResponseFilter
-    public void auditChanges(ContainerRequestContext req, ContainerResponseContext resp, HttpServerRequest http) {
+    public void recordOutcome(ContainerRequestContext req, ContainerResponseContext resp, HttpServerRequest http) {
         Object caller = req.getProperty(CALLER);
         if (caller == null || SAFE.contains(req.getMethod())) {
             return;
@@ -89,7 +115,7 @@ public class AdminFilters {
                 : req.getMethod() + " " + req.getUriInfo().getPath();
         Map<String, Object> params = new LinkedHashMap<>(auditContext.parameters());
         if (params.isEmpty()) {
-            req.getUriInfo().getQueryParameters().forEach((k, v) -> params.put(k, v.size() == 1 ? v.get(0) : v));
+            params.putAll(queryParameters(req));
         }
         String outcome = "success";
         String detail = auditContext.detail();
@@ -100,9 +126,25 @@ public class AdminFilters {
                 detail = r.error().message();
             }
         }
-        String client = http.remoteAddress() == null ? null : http.remoteAddress().host();
-        audit.record(new AuditEntry(null, Instant.now(), caller.toString(), client, instance.name(), action, params,
-                outcome, resp.getStatus(), detail, (System.nanoTime() - started) / 1_000_000));
+        AuditEntry entry = new AuditEntry(null, Instant.now(), caller.toString(), client(http), instance.name(), action,
+                params, outcome, resp.getStatus(), detail, (System.nanoTime() - started) / 1_000_000);
+        if (req.getProperty(INTENT) instanceof Long id) {
+            audit.outcome(id, entry);
+        } else if (req.getProperty(REFUSED) != null) {
+            audit.logOnly(entry);
+        } else {
+            audit.record(entry);
+        }
+    }
+
+    private static Map<String, Object> queryParameters(ContainerRequestContext req) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        req.getUriInfo().getQueryParameters().forEach((k, v) -> params.put(k, v.size() == 1 ? v.get(0) : v));
+        return params;
+    }
+
+    private static String client(HttpServerRequest http) {
+        return http.remoteAddress() == null ? null : http.remoteAddress().host();
     }
 
     private static Response unauthorized(String message) {

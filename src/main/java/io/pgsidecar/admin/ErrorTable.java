@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.DatabaseUnavailableException;
 import io.pgsidecar.replicas.NoReplicaAvailableException;
 import io.pgsidecar.replicas.UnknownReplicaException;
@@ -23,6 +24,7 @@ final class ErrorTable {
 
     private static final Map<Class<? extends RuntimeException>, Mapping> TABLE = Map.of(
             DatabaseUnavailableException.class, new Mapping(503, "database_unavailable"),
+            AuditUnavailableException.class, new Mapping(503, "audit_unavailable"),
             UnknownQueryException.class, new Mapping(404, "not_found"),
             NotExplainableException.class, new Mapping(422, "not_explainable"),
             PgStatStatementsMissingException.class, new Mapping(422, "not_installed"),

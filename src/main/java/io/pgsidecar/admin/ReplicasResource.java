@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.replicas.ReadRouting;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.replicas.ReplicaStatus;
@@ -23,9 +24,11 @@ public class ReplicasResource {
     private final ReplicaMonitor monitor;
     private final ReadRouting routing;
     private final AuditContext audit;
+    private final DbConfig db;
 
-    public ReplicasResource(ReplicaMonitor monitor, ReadRouting routing, AuditContext audit) {
+    public ReplicasResource(ReplicaMonitor monitor, ReadRouting routing, AuditContext audit, DbConfig db) {
         this.monitor = monitor;
+        this.db = db;
         this.routing = routing;
         this.audit = audit;
     }
@@ -42,12 +45,15 @@ public class ReplicasResource {
         return ApiResponse.success(data);
     }
 
-    /** A live check of one replica, returned in full (it does not move the replica's health state). */
+    /**
+     * A live check of one replica, returned in full (it does not move the replica's health state),
+     * within the pool's acquisition timeout like any request.
+     */
     @POST
     @Path("/{replica_name}/health")
     public ApiResponse<ReplicaStatus> health(@PathParam("replica_name") String name) {
         audit.action("replicas.health-check").param("replica", name);
-        return ApiResponse.success(monitor.checkNow(name));
+        return ApiResponse.success(monitor.checkNow(name, db.pool().acquisitionTimeout()));
     }
 
     @GET

@@ -68,7 +68,8 @@ public class AlertStore {
         if (changed.isEmpty() && deleted.isEmpty()) {
             return;
         }
-        database.withConnection(c -> {
+        // on this thread: the write sets the alerts' ids, which the engine reads next
+        database.forJob(c -> {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
@@ -170,7 +171,7 @@ public class AlertStore {
 
     /** Deletes resolved alerts and ended silences older than the cut-off; returns rows deleted. */
     int prune(Instant before) {
-        return database.withConnection(c -> {
+        return database.forJob(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.PRUNE.formatted(schema))) {
                 ps.setTimestamp(1, ts(before));

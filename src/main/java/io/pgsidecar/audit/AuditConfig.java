@@ -15,4 +15,18 @@ public interface AuditConfig {
     /** How often the leader prunes old audit rows. */
     @WithDefault("1h")
     Duration pruneInterval();
+
+    /**
+     * A changing call waits at most this long for its audit entry to be stored before it is
+     * refused with 503 {@code audit_unavailable} (and not carried out).
+     */
+    @WithDefault("3s")
+    Duration intentTimeout();
+
+    /**
+     * Outcomes waiting to be stored (each retried in order until it is) at most; while this many
+     * wait, changing calls are refused with 503 {@code audit_unavailable}.
+     */
+    @WithDefault("10000")
+    int maxPendingOutcomes();
 }

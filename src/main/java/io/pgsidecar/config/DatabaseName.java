@@ -40,6 +40,11 @@ public class DatabaseName {
         return target.port();
     }
 
+    /** The database named in the URL (what the agent connects to, whatever the metrics label says). */
+    public String urlDatabase() {
+        return target.database();
+    }
+
     /** {@code jdbc:postgresql://host:5432/app?x=y} gives {@code app}. */
     static String fromJdbcUrl(String url) {
         return parse(url).database();

@@ -99,7 +99,7 @@ public class ConnectionsPoller {
     /** One poll; public for tests. */
     public synchronized ConnectionsSnapshot pollOnce() {
         Instant now = clock.instant();
-        ConnectionsSnapshot snap = database.withConnection(c -> read(c, now));
+        ConnectionsSnapshot snap = database.forJob(c -> read(c, now));
         latest.set(snap);
         metrics.update(snap);
         store.save(SNAPSHOT_KIND, snap);

@@ -1,14 +1,41 @@
 package io.pgsidecar.db;
 
 import io.agroal.api.AgroalDataSource;
+import io.pgsidecar.config.DatabaseName;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The agent's single door to the monitored database: a connection from its own pool, with
- * errors that mean "unreachable" turned into {@link DatabaseUnavailableException} so the admin API
- * can answer 503.
+ * The agent's single door to the monitored database: work on a connection of its own pool, done
+ * within a bound whatever the network does.
+ *
+ * <p>Each call first takes one of {@code max-size} permits (waiting parked, not spinning), so at most
+ * that many callers ever reach the pool. Request work ({@link #withConnection}) then runs on one of
+ * as many worker threads and the caller waits at most its bound, by default the pool's acquisition
+ * timeout: an admin request that needs the database answers within it. A call that runs out of time
+ * answers {@link DatabaseUnavailableException} at once; its worker keeps its permit until the
+ * statement ends or the connection's socket timeout fires, so a dead network ties up at most
+ * {@code max-size} threads, costs no CPU, and never grows the pool. Scheduled jobs
+ * ({@link #forJob}) run on their own thread, bounded by the same timeouts. Every failure to reach or
+ * use the database becomes {@link DatabaseUnavailableException} with the cause in words
+ * ({@link DatabaseFailures}); the last one is kept for readiness and the health report.
  */
 @ApplicationScoped
 public class Database {
@@ -19,24 +46,157 @@ public class Database {
         T run(Connection connection) throws SQLException;
     }
 
-    private final AgroalDataSource dataSource;
-
-    public Database(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    /** The last failure to reach or use the database, and when it happened. */
+    public record Failure(Instant at, String cause) {
     }
 
+    private final AgroalDataSource dataSource;
+    private final Semaphore permits;
+    private final int maxSize;
+    private final ThreadPoolExecutor workers;
+    private final Duration requestBound;
+    private final DatabaseFailures.Target target;
+    private final String agentSchema;
+    private volatile Failure lastFailure;
+
+    public Database(AgroalDataSource dataSource, DbConfig config, DatabaseName name,
+                    @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user) {
+        this.dataSource = dataSource;
+        this.maxSize = Math.max(1, config.pool().maxSize());
+        this.permits = new Semaphore(maxSize, true);
+        this.requestBound = config.pool().acquisitionTimeout();
+        this.agentSchema = config.schema();
+        this.target = new DatabaseFailures.Target(name.host(), name.port(), name.urlDatabase(), user.orElse("(default)"));
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(maxSize, maxSize, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "pgsidecar-db-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        workers.allowCoreThreadTimeOut(true);
+    }
+
+    /**
+     * Work bounded by the pool's acquisition timeout: what an admin request may wait. The work runs
+     * on a worker thread, so it must only use the connection and return what it read: no locks,
+     * no shared state (the caller may have given up while it still runs).
+     */
     public <T> T withConnection(Work<T> work) {
+        return withConnection(requestBound, work);
+    }
+
+    /**
+     * Work of a scheduled job, on the calling thread: it may keep its own state and locks. It waits
+     * for a connection at most the acquisition timeout (parked, not spinning); after that it is
+     * bounded by the statement timeout and, on a dead network, the connection's socket timeout.
+     */
+    public <T> T forJob(Work<T> work) {
+        acquire(requestBound);
         try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
+            T value = work.run(c);
+            lastFailure = null;
+            return value;
         } catch (SQLException e) {
-            if (DatabaseUnavailableException.isUnavailable(e)) {
-                throw new DatabaseUnavailableException("database unavailable: " + e.getMessage(), e);
-            }
-            throw new DatabaseException(e);
+            throw translate(e);
+        } finally {
+            permits.release();
         }
+    }
+
+    /** Work bounded by {@code bound}, from the call until the answer (see {@link #withConnection(Work)}). */
+    public <T> T withConnection(Duration bound, Work<T> work) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        acquire(bound);
+        Future<T> result;
+        try {
+            result = workers.submit(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    return work.run(c);
+                } finally {
+                    permits.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            permits.release();
+            throw unavailable("the agent is shutting down", e);
+        }
+        try {
+            T value = result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            lastFailure = null;
+            return value;
+        } catch (TimeoutException e) {
+            // not cancelled: the worker finishes (or its socket times out) and then frees its permit
+            if (lastFailure == null) {
+                lastFailure = new Failure(Instant.now(), "no answer from " + target.address() + " (timeout)");
+            }
+            throw unavailable("no answer from " + target.address() + " within " + bound.toMillis() + " ms"
+                    + lastFailure().map(f -> " (last error: " + f.cause() + ")").orElse(""), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for the database", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw translate(sql);
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** One of the {@code max-size} permits, waiting parked at most {@code bound}. */
+    private void acquire(Duration bound) {
+        try {
+            if (!permits.tryAcquire(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw unavailable("the agent's " + maxSize + " connections are all busy"
+                        + lastFailure().map(f -> "; last error: " + f.cause()).orElse("") + " (waited "
+                        + bound.toMillis() + " ms)", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for a connection", e);
+        }
+    }
+
+    private RuntimeException translate(SQLException e) {
+        String state = e.getSQLState();
+        if (("42P01".equals(state) || "3F000".equals(state))
+                && String.valueOf(e.getMessage()).contains("\"" + agentSchema)) {
+            // the agent's own tables are missing: its migrations have not run yet (start-up, or a
+            // database that was unreachable until now)
+            return new DatabaseUnavailableException("database unavailable: the agent's schema " + agentSchema
+                    + " is not migrated yet", e);
+        }
+        if (DatabaseFailures.isUnavailable(e)) {
+            String cause = DatabaseFailures.describe(e, target);
+            lastFailure = new Failure(Instant.now(), cause);
+            return new DatabaseUnavailableException("database unavailable: " + cause, e);
+        }
+        return new DatabaseException(e);
+    }
+
+    private DatabaseUnavailableException unavailable(String why, Throwable cause) {
+        return new DatabaseUnavailableException("database unavailable: " + why, cause);
+    }
+
+    /** The last failure to reach or use the database since the last success, if any. */
+    public Optional<Failure> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** Where the agent connects (for messages; never with a password). */
+    public DatabaseFailures.Target target() {
+        return target;
     }
 
     public AgroalDataSource dataSource() {
         return dataSource;
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        workers.shutdownNow();
     }
 }

@@ -5,14 +5,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Connections opened outside the pool, for the few jobs that must hold one session for a long
- * time (the leader's advisory lock, the migration lock). They carry the same session limits as the
- * pool's and their own {@code application_name}, so a DBA can tell them apart.
+ * time (the leader's advisory lock, the migration lock). They carry the same session limits and
+ * keepalives as the pool's, their own {@code application_name} so a DBA can tell them apart, and a
+ * socket timeout chosen by the caller, so a read never waits on a dead network longer than the
+ * job can afford.
  */
 @ApplicationScoped
 public class DirectConnections {
@@ -33,23 +36,23 @@ public class DirectConnections {
     }
 
     /**
-     * Opens a new session named {@code applicationName}, with TCP keepalives short enough that the
-     * server notices a vanished client (and frees its locks) within about fifteen seconds.
+     * Opens a new session named {@code applicationName} whose reads give up after
+     * {@code socketTimeout} (whole seconds, at least one).
      */
-    public Connection open(String applicationName) throws SQLException {
+    public Connection open(String applicationName, Duration socketTimeout) throws SQLException {
         Properties props = new Properties();
         user.ifPresent(u -> props.setProperty("user", u));
         password.ifPresent(p -> props.setProperty("password", p));
         props.setProperty("ApplicationName", applicationName);
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("socketTimeout", "30");
+        long seconds = Math.max(1, socketTimeout.toSeconds());
+        props.setProperty("connectTimeout", Long.toString(Math.min(5, seconds)));
+        props.setProperty("loginTimeout", Long.toString(Math.min(5, seconds)));
+        props.setProperty("socketTimeout", Long.toString(seconds));
         props.setProperty("tcpKeepAlive", "true");
         Connection c = DriverManager.getConnection(url.orElseThrow(
                 () -> new SQLException("no database URL configured", "08001")), props);
         try (Statement s = c.createStatement()) {
-            s.execute(SessionSettings.sql(config).replace("'pgsidecar'", "'" + applicationName + "'")
-                    + "; SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2;"
-                    + " SET tcp_keepalives_count = 3");
+            s.execute(SessionSettings.sql(config, applicationName));
         } catch (SQLException e) {
             c.close();
             throw e;

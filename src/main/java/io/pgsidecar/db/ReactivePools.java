@@ -48,8 +48,10 @@ public class ReactivePools {
                 .setUser(spec.user()).setPassword(spec.password())
                 .setConnectTimeout((int) spec.connectTimeout().toMillis())
                 .setTcpKeepAlive(true)
+                // session settings in the startup packet, keepalives as on every agent session
                 .setProperties(Map.of("application_name", "pgsidecar",
-                        "statement_timeout", Long.toString(spec.statementTimeout().toMillis())));
+                        "statement_timeout", Long.toString(spec.statementTimeout().toMillis()),
+                        "tcp_keepalives_idle", "5", "tcp_keepalives_interval", "2", "tcp_keepalives_count", "3"));
         PoolOptions options = new PoolOptions()
                 .setName("pgsidecar-" + spec.name())
                 .setMaxSize(spec.maxSize())

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
@@ -29,13 +30,18 @@ public class SchemaMigrator {
     public record Status(boolean done, Optional<String> lastError, Optional<Instant> doneAt, int applied) {
     }
 
+    /** The migration session's reads give up after this (its statement timeout is 60 s). */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(70);
+
     private final Flyway flyway;
     private final DirectConnections connections;
     private final DbConfig config;
+    private final Database database;
     private volatile Status status = new Status(false, Optional.of("not attempted yet"), Optional.empty(), 0);
 
-    public SchemaMigrator(Flyway flyway, DirectConnections connections, DbConfig config) {
+    public SchemaMigrator(Flyway flyway, DirectConnections connections, DbConfig config, Database database) {
         this.flyway = flyway;
+        this.database = database;
         this.connections = connections;
         this.config = config;
     }
@@ -53,7 +59,7 @@ public class SchemaMigrator {
         if (status.done()) {
             return status;
         }
-        try (Connection lock = connections.open("pgsidecar-migration");
+        try (Connection lock = connections.open("pgsidecar-migration", SOCKET_TIMEOUT);
              Statement s = lock.createStatement()) {
             s.execute("/* pgsidecar */ SET statement_timeout = '60s'");
             s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_lock(" + LOCK_CLASS + ", "
@@ -68,7 +74,7 @@ public class SchemaMigrator {
                         + config.schema().hashCode() + ")");
             }
         } catch (SQLException | RuntimeException e) {
-            String reason = rootMessage(e);
+            String reason = DatabaseFailures.describe(e, database.target());
             if (!status.lastError().equals(Optional.of(reason))) {
                 LOG.warnf("schema migration not done yet, will retry: %s", reason);
             }
@@ -79,13 +85,5 @@ public class SchemaMigrator {
 
     public Status status() {
         return status;
-    }
-
-    static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

@@ -5,13 +5,27 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * Sets the agent's session limits on every new connection of its pool, so no statement it sends
- * runs unbounded and no DDL waits on a lock longer than {@code lock_timeout}.
+ * runs unbounded, no DDL waits on a lock longer than {@code lock_timeout}, no read waits on a dead
+ * network for ever, and the server notices a vanished agent.
  */
 @ApplicationScoped
 public class SessionSettings implements AgroalPoolInterceptor {
+
+    /**
+     * Server-side TCP keepalives of every agent session: probes after 5 s idle, every 2 s, 3 lost:
+     * the server ends the session of an agent it can no longer reach within about 11 s, under the
+     * default 15 s leader lease.
+     */
+    static final String KEEPALIVES = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; "
+            + "SET tcp_keepalives_count = 3";
+    /** A read on a pooled connection gives up this long after the statement timeout. */
+    static final Duration SOCKET_MARGIN = Duration.ofSeconds(5);
+    private static final Executor DIRECT = Runnable::run;
 
     private final DbConfig config;
 
@@ -22,18 +36,24 @@ public class SessionSettings implements AgroalPoolInterceptor {
     @Override
     public void onConnectionCreate(Connection connection) {
         try (Statement s = connection.createStatement()) {
-            s.execute(sql(config));
+            s.execute(sql(config, "pgsidecar"));
+            connection.setNetworkTimeout(DIRECT, (int) socketTimeout(config).toMillis());
         } catch (SQLException e) {
             throw new IllegalStateException("cannot set session limits: " + e.getMessage(), e);
         }
     }
 
-    /** The SET statements for a new session; values are whole milliseconds, never user text. */
-    public static String sql(DbConfig config) {
-        return "/* pgsidecar */ SET application_name = 'pgsidecar'; "
+    /** How long a read on a pooled connection may wait: the statement timeout plus a margin. */
+    static Duration socketTimeout(DbConfig config) {
+        return config.statementTimeout().plus(SOCKET_MARGIN);
+    }
+
+    /** The SET statements for a new session; values are whole milliseconds and fixed names, never user text. */
+    public static String sql(DbConfig config, String applicationName) {
+        return "/* pgsidecar */ SET application_name = '" + applicationName + "'; "
                 + "SET statement_timeout = " + config.statementTimeout().toMillis() + "; "
                 + "SET lock_timeout = " + config.lockTimeout().toMillis() + "; "
                 + "SET idle_in_transaction_session_timeout = "
-                + config.idleInTransactionSessionTimeout().toMillis();
+                + config.idleInTransactionSessionTimeout().toMillis() + "; " + KEEPALIVES;
     }
 }

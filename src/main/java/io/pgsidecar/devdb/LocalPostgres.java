@@ -42,6 +42,9 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path baseDir;
     private final int port;
     private final int majorVersion;
+    /** The network namespace the server runs in (tests of network partitions), else null. */
+    private volatile String namespace;
+    private volatile String host = "127.0.0.1";
     private volatile boolean closed;
 
     private static final String OWNER_FILE = "owner.pid";
@@ -111,6 +114,8 @@ public final class LocalPostgres implements AutoCloseable {
         Path base = tempDir("pgsidecar-replica-");
         int replicaPort = freePort();
         LocalPostgres replica = new LocalPostgres(bin, base, replicaPort, majorVersion);
+        replica.namespace = namespace;
+        replica.host = host;
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute(majorVersion >= 15 ? "SELECT pg_backup_start('pgsidecar-replica', true)"
                     : "SELECT pg_start_backup('pgsidecar-replica', true, false)");
@@ -206,6 +211,15 @@ public final class LocalPostgres implements AutoCloseable {
         run(60, bin.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "fast", "-w", "stop");
     }
 
+    /** The postmaster's process id (from postmaster.pid), for tests that stop it with a signal. */
+    public long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public boolean isRunning() {
         return Files.exists(dataDir.resolve("postmaster.pid"));
     }
@@ -215,7 +229,28 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String host() {
-        return "127.0.0.1";
+        return host;
+    }
+
+    /**
+     * Restarts the server inside network namespace {@code namespace}, listening on {@code address}
+     * (reachable from outside through the namespace's link) and on the namespace's own loopback (for
+     * replicas made afterwards, which run in the same namespace). For tests that cut the network
+     * between the agent and the database; the namespace must exist.
+     */
+    public void moveToNetworkNamespace(String namespace, String address) {
+        stop();
+        try {
+            appendConf(List.of("listen_addresses = '" + address + ",127.0.0.1'"));
+            // clients on the other end of the namespace's link, with the same password authentication
+            Files.writeString(dataDir.resolve("pg_hba.conf"), "\nhost all all samenet scram-sha-256\n"
+                    + "host replication all samenet scram-sha-256\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.namespace = namespace;
+        this.host = address;
+        start();
     }
 
     public int majorVersion() {
@@ -227,7 +262,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
     public Connection connect(String database) throws SQLException {
@@ -262,6 +297,9 @@ public final class LocalPostgres implements AutoCloseable {
 
     private void run(int timeoutSeconds, String... command) {
         List<String> cmd = new ArrayList<>();
+        if (namespace != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", namespace));
+        }
         if (isRoot()) {
             cmd.addAll(List.of("runuser", "-u", USER, "--"));
         }

@@ -1,34 +1,28 @@
 package io.pgsidecar.health;
 
 import io.pgsidecar.db.Database;
-import io.quarkus.runtime.ShutdownEvent;
+import io.pgsidecar.db.DatabaseUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks the database for {@code SELECT 1} and waits at most a bounded time. At most one probe is in
- * flight: callers that arrive while one runs share its answer, so a slow database cannot make the
- * probes pile up connections or threads.
+ * Asks the database for {@code SELECT 1} within a bound and says why it could not: the cause
+ * PostgreSQL or the network gave (authentication failed for user X, connection refused at
+ * host:port, no free connection slots, no answer within N ms), never the password. At most one
+ * probe is in flight: callers that arrive while one runs share its answer, so a slow database
+ * cannot make the probes pile up connections or threads.
  */
 @ApplicationScoped
 public class DatabaseProbe {
 
     private final Database database;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "pgsidecar-db-probe");
-        t.setDaemon(true);
-        return t;
-    });
-    private CompletableFuture<Void> inFlight;
+    private CompletableFuture<Optional<String>> inFlight;
 
     public DatabaseProbe(Database database) {
         this.database = database;
@@ -36,34 +30,44 @@ public class DatabaseProbe {
 
     /** Empty when the database answered within {@code timeout}; otherwise why not. */
     public Optional<String> check(Duration timeout) {
-        CompletableFuture<Void> probe;
+        CompletableFuture<Optional<String>> probe;
+        boolean mine = false;
         synchronized (this) {
             if (inFlight == null || inFlight.isDone()) {
-                inFlight = CompletableFuture.runAsync(() -> database.withConnection(c -> {
-                    try (Statement s = c.createStatement()) {
-                        s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-                        s.execute(HealthQueries.PING);
-                    }
-                    return null;
-                }), executor);
+                inFlight = new CompletableFuture<>();
+                mine = true;
             }
             probe = inFlight;
         }
+        if (mine) {
+            probe.complete(ping(timeout));
+        }
         try {
-            probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return Optional.empty();
+            return probe.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return Optional.of("the database did not answer within " + timeout.toMillis() + " ms");
+            return Optional.of("no answer from " + database.target().address() + " within " + timeout.toMillis()
+                    + " ms" + database.lastFailure().map(f -> " (last error: " + f.cause() + ")").orElse(""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            return Optional.of(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+            return Optional.of(String.valueOf(e.getCause().getMessage()));
         }
     }
 
-    void stop(@Observes ShutdownEvent ev) {
-        executor.shutdownNow();
+    private Optional<String> ping(Duration timeout) {
+        try {
+            database.withConnection(timeout, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute(HealthQueries.PING);
+                }
+                return null;
+            });
+            return Optional.empty();
+        } catch (DatabaseUnavailableException e) {
+            return Optional.of(e.getMessage().replaceFirst("^database unavailable: ", ""));
+        } catch (RuntimeException e) {
+            return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
     }
 }

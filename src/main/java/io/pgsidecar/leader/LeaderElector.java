@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * overlap for the time between a lost connection and the next {@link #tick()}.
  *
  * <p>{@link #tick()} is meant to run three times per lease: a follower then takes over within one
- * lease of the leader's session ending.
+ * lease of the leader's session ending. Leadership also expires by itself: {@link #isLeader()} is
+ * true only while the lock was last confirmed less than {@code validity} ago, so a leader whose
+ * check hangs on a dead network stops leading before the server can have released its lock.
  */
 public final class LeaderElector {
 
@@ -39,12 +41,20 @@ public final class LeaderElector {
     private final int lockObject;
     private final Clock clock;
     private final Consumer<Boolean> onChange;
+    private final Duration validity;
+    private volatile Instant confirmedAt = Instant.MIN;
     private Connection session;
     private Instant holdOffUntil = Instant.MIN;
     private volatile State state = new State(false, Optional.empty(), Optional.empty(), 0);
 
-    public LeaderElector(SessionFactory sessions, long lockKey, Clock clock, Consumer<Boolean> onChange) {
+    /**
+     * @param validity how long a confirmation of the lock counts: shorter than the time the server
+     *                 needs to end a vanished session (its keepalives) plus a follower's tick
+     */
+    public LeaderElector(SessionFactory sessions, long lockKey, Clock clock, Duration validity,
+                         Consumer<Boolean> onChange) {
         this.sessions = sessions;
+        this.validity = validity;
         this.lockClass = (int) (lockKey >>> 32);
         this.lockObject = (int) lockKey;
         this.clock = clock;
@@ -72,6 +82,9 @@ public final class LeaderElector {
                         leader = rs.getBoolean(1);
                     }
                 }
+            }
+            if (leader) {
+                confirmedAt = clock.instant();
             }
             update(leader, Optional.empty());
         } catch (SQLException | RuntimeException e) {
@@ -115,6 +128,11 @@ public final class LeaderElector {
 
     public State state() {
         return state;
+    }
+
+    /** Leader now: the last tick held the lock and confirmed it less than the validity ago. */
+    public boolean isLeader() {
+        return state.leader() && clock.instant().isBefore(confirmedAt.plus(validity));
     }
 
     private void update(boolean leader, Optional<String> error) {

@@ -37,7 +37,10 @@ public class LeaderService {
     public LeaderService(LeaderConfig config, DbConfig db, DirectConnections connections, OwnedMeters meters) {
         this.config = config;
         long key = config.lockKey().orElseGet(() -> defaultKey(db.schema()));
-        this.elector = new LeaderElector(() -> connections.open("pgsidecar-leader"), key, Clock.systemUTC(),
+        Duration tick = tick(config.lease());
+        // the lock check is one statement: a read on a dead network gives up after one tick
+        this.elector = new LeaderElector(() -> connections.open("pgsidecar-leader", tick), key, Clock.systemUTC(),
+                config.lease().multipliedBy(2).dividedBy(3),
                 leader -> LOG.infof(leader ? "this agent is now the leader" : "this agent is no longer the leader"));
         meters.own(Gauge.builder("pgsidecar.leader", this, s -> s.isLeader() ? 1 : 0)
                 .description("1 when this agent is the leader for its database, else 0")
@@ -49,8 +52,7 @@ public class LeaderService {
             LOG.info("leader election disabled: this agent stays a follower");
             return;
         }
-        long period = Math.max(100, config.lease().toMillis() / 3);
-        ticker.scheduleWithFixedDelay(elector::tick, 0, period, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(elector::tick, 0, tick(config.lease()).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -58,8 +60,9 @@ public class LeaderService {
         elector.resign(Duration.ZERO);
     }
 
+    /** Whether this instance leads now (its lock confirmed recently enough; see {@link LeaderElector}). */
     public boolean isLeader() {
-        return elector.state().leader();
+        return elector.isLeader();
     }
 
     public LeaderElector.State state() {
@@ -73,6 +76,11 @@ public class LeaderService {
 
     public LeaderConfig config() {
         return config;
+    }
+
+    /** Three ticks per lease, at least 100 ms apart. */
+    static Duration tick(Duration lease) {
+        return Duration.ofMillis(Math.max(100, lease.toMillis() / 3));
     }
 
     /** 'pgsc' in the high half, a hash of the schema in the low half. */

@@ -44,6 +44,18 @@ public final class Hysteresis {
         return false;
     }
 
+    /**
+     * Marks the subject unhealthy now, whatever the counts: for failures no hysteresis should ride
+     * out. Returns true when the state changed. It recovers through {@code recoveries} good polls.
+     */
+    public synchronized boolean fail() {
+        boolean changed = !Boolean.FALSE.equals(healthy);
+        healthy = false;
+        bad = 0;
+        good = 0;
+        return changed;
+    }
+
     /** Null before the first poll. */
     public synchronized Boolean healthy() {
         return healthy;

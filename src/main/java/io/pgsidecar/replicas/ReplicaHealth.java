@@ -20,8 +20,12 @@ final class ReplicaHealth {
         static final Track NONE = new Track(null, null, 0);
     }
 
-    /** The verdict of one poll. {@code problems} empty means the poll alone was good. */
-    record Verdict(List<String> problems, Long lagBytes, Double lagSeconds, boolean stalled, Track next) {
+    /**
+     * The verdict of one poll. {@code problems} empty means the poll alone was good; {@code hard}
+     * means a problem no hysteresis should ride out: the replica was promoted, belongs to another
+     * cluster, or refuses the agent's connections. Reads must stop going there at once.
+     */
+    record Verdict(List<String> problems, Long lagBytes, Double lagSeconds, boolean stalled, boolean hard, Track next) {
         boolean passed() {
             return problems.isEmpty();
         }
@@ -34,19 +38,22 @@ final class ReplicaHealth {
                             Track track, int stallPollsLimit) {
         List<String> problems = new ArrayList<>();
         if (!o.reachable()) {
-            problems.add("unreachable: " + o.error());
-            return new Verdict(List.copyOf(problems), null, null, false, track);
+            problems.add((o.refused() ? "refuses connections: " : "unreachable: ") + o.error());
+            return new Verdict(List.copyOf(problems), null, null, false, o.refused(), track);
         }
+        boolean hard = false;
         Long receive = Lsn.parse(o.receiveLsn());
         Long replay = Lsn.parse(o.replayLsn());
         Long lagBytes = null;
         Double lagSeconds = null;
         if (!Boolean.TRUE.equals(o.inRecovery())) {
             problems.add("not in recovery: the replica was promoted or is not a standby");
+            hard = true;
         }
         if (primarySystemId != null && o.systemIdentifier() != null && !primarySystemId.equals(o.systemIdentifier())) {
             problems.add("belongs to another cluster (system identifier " + o.systemIdentifier() + ", primary "
                     + primarySystemId + ")");
+            hard = true;
         }
         if (Boolean.TRUE.equals(o.inRecovery()) && !"streaming".equals(o.receiver())) {
             problems.add("WAL receiver is " + (o.receiver() == null ? "not running" : o.receiver()));
@@ -74,6 +81,7 @@ final class ReplicaHealth {
         if (lagBytes != null && target.maxLagBytes() != null && lagBytes > target.maxLagBytes()) {
             problems.add("byte lag " + lagBytes + " above " + target.maxLagBytes());
         }
-        return new Verdict(List.copyOf(problems), lagBytes, lagSeconds, stalled, new Track(receive, replay, stallPolls));
+        return new Verdict(List.copyOf(problems), lagBytes, lagSeconds, stalled, hard,
+                new Track(receive, replay, stallPolls));
     }
 }

@@ -8,6 +8,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -157,7 +158,9 @@ public class ReplicaMonitor {
         boolean ok = v.passed() || !config.healthCheckEnabled();
         Instant now = clock.instant();
         Boolean before = t.health.healthy();
-        if (t.health.observe(ok)) {
+        // promoted, another cluster, refusing connections: out of routing at the first poll that sees it
+        boolean changed = !ok && v.hard() ? t.health.fail() : t.health.observe(ok);
+        if (changed) {
             t.lastChange = now;
             if (before != null) {
                 LOG.infof("replica %s is now %s%s", t.target().name(), t.health.healthy() ? "healthy" : "unhealthy",
@@ -167,14 +170,18 @@ public class ReplicaMonitor {
         return status(t, o, v, ok, now);
     }
 
-    /** A check of one replica now, returned in full; it does not count towards hysteresis. */
-    public ReplicaStatus checkNow(String name) {
+    /**
+     * A check of one replica now, returned in full; it does not count towards hysteresis. Bounded by
+     * {@code bound} like any request: the replica is asked at once, the primary meanwhile.
+     */
+    public ReplicaStatus checkNow(String name, Duration bound) {
         Tracker t = trackers.get(name);
         if (t == null) {
             throw new UnknownReplicaException(name);
         }
+        CompletableFuture<Observation> asked = t.probe.observe(bound);
         PrimaryView view = primaryReader.read();
-        Observation o = ReplicaProbe.await(t.probe.observe());
+        Observation o = ReplicaProbe.await(asked);
         synchronized (this) {
             ReplicaHealth.Verdict v = ReplicaHealth.evaluate(t.target(), o, Lsn.parse(view.currentLsn()),
                     view.systemIdentifier(), t.track, config.replayStallPolls());

@@ -3,9 +3,12 @@ package io.pgsidecar.replicas;
 import io.pgsidecar.config.DatabaseUrl;
 import io.pgsidecar.config.SecretFiles;
 import io.pgsidecar.db.ReactivePools;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -62,27 +65,62 @@ final class ReplicaProbe {
         return poolName;
     }
 
-    /** Starts one observation; it completes (never exceptionally) by the deadline at the latest. */
+    /** Starts one observation; it completes (never exceptionally) by the probe's deadline at the latest. */
     CompletableFuture<Observation> observe() {
+        return observe(Duration.ofMillis(deadlineMillis));
+    }
+
+    /**
+     * Starts one observation that completes (never exceptionally) within {@code deadline}. Both
+     * queries run on one connection borrowed for them ({@code withConnection}: the pool's own
+     * query path leaves a timer behind when it cannot connect).
+     */
+    CompletableFuture<Observation> observe(Duration deadline) {
+        long limit = Math.min(deadlineMillis, deadline.toMillis());
         long start = System.nanoTime();
-        CompletableFuture<Observation> f = pool.query(ReplicasQueries.REPLICA).execute()
-                .toCompletionStage().toCompletableFuture()
-                .thenCompose(rows -> {
-                    Row row = rows.iterator().next();
-                    double response = (System.nanoTime() - start) / 1e9;
-                    return pool.query(ReplicasQueries.SYSTEM_IDENTIFIER).execute().toCompletionStage()
-                            .toCompletableFuture()
-                            .handle((ids, err) -> new Observation(true, row.getBoolean("in_recovery"),
-                                    row.getString("receive_lsn"), row.getString("replay_lsn"), row.getDouble("replay_age"),
-                                    row.getBoolean("paused"), row.getString("receiver"), row.getInteger("active"),
-                                    err == null && ids.iterator().hasNext() ? ids.iterator().next().getString(0) : null,
-                                    response, null));
-                });
-        return f.orTimeout(deadlineMillis, TimeUnit.MILLISECONDS).exceptionally(e -> {
+        CompletableFuture<Observation> f = pool.withConnection(conn -> conn.query(ReplicasQueries.REPLICA).execute()
+                        .compose(rows -> {
+                            Row row = rows.iterator().next();
+                            double response = (System.nanoTime() - start) / 1e9;
+                            return conn.query(ReplicasQueries.SYSTEM_IDENTIFIER).execute()
+                                    .transform(ids -> Future.succeededFuture(new Observation(true,
+                                            row.getBoolean("in_recovery"), row.getString("receive_lsn"),
+                                            row.getString("replay_lsn"), row.getDouble("replay_age"),
+                                            row.getBoolean("paused"), row.getString("receiver"),
+                                            row.getInteger("active"),
+                                            ids.succeeded() && ids.result().iterator().hasNext()
+                                                    ? ids.result().iterator().next().getString(0) : null,
+                                            response, null, false)));
+                        }))
+                .toCompletionStage().toCompletableFuture();
+        return f.orTimeout(limit, TimeUnit.MILLISECONDS).exceptionally(e -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            return Observation.failed(cause instanceof TimeoutException ? "no answer within " + deadlineMillis + " ms"
-                    : (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+            if (cause instanceof TimeoutException) {
+                return Observation.failed("no answer within " + limit + " ms");
+            }
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return refusal(cause) ? Observation.refused(message) : Observation.failed(message);
         });
+    }
+
+    /**
+     * Whether the replica answered but would not let the agent in: the port refused the connection,
+     * or PostgreSQL refused the session (authentication, no free slots, starting up or shutting down).
+     */
+    static boolean refusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null) {
+                String state = pg.getSqlState();
+                if (state.startsWith("28") || state.equals("53300") || state.equals("3D000")
+                        || state.equals("57P03") || state.equals("57P01")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static Observation await(CompletableFuture<Observation> f) {

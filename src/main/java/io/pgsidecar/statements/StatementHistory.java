@@ -149,7 +149,7 @@ public class StatementHistory {
     /** Deletes history past the retention period; returns the rows deleted. */
     int prune() {
         double seconds = config.historyRetention().toSeconds();
-        return database.withConnection(c -> {
+        return database.forJob(c -> {
             int deleted = 0;
             try (PreparedStatement ps = c.prepareStatement(StatementsQueries.PRUNE_HISTORY.formatted(schema))) {
                 ps.setDouble(1, seconds);

@@ -135,7 +135,7 @@ public class StatementsPoller {
     /** One poll, as the leader does it; public for tests and the benchmark. */
     public synchronized StatementsSnapshot pollOnce() {
         Instant now = clock.instant();
-        StatementsSnapshot snap = database.withConnection(c -> read(c, now));
+        StatementsSnapshot snap = database.forJob(c -> read(c, now));
         latest = snap;
         metrics.update(snap);
         logStateChange(snap);

@@ -10,6 +10,8 @@ import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.statements.StatementsSnapshot;
+import io.pgsidecar.testing.AdminRoutes;
+import io.pgsidecar.testing.AdminRoutes.Call;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,11 +22,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,7 +30,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -54,18 +50,12 @@ class JsonNamingIT {
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     /** Objects whose keys are data (states, raw EXPLAIN output), not field names. */
     static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels");
-    static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class, AlertsResource.class);
 
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h");
         }
-    }
-
-    /** One call: the route it exercises (as the resource declares it) and the concrete request. */
-    record Call(String method, String route, String path, String body) {
     }
 
     @Inject
@@ -93,34 +83,9 @@ class JsonNamingIT {
                 .body("{\"matchers\":[{\"name\":\"alertname\",\"value\":\"Nothing\"}],\"duration\":\"1h\","
                         + "\"comment\":\"json naming test\"}")
                 .post(BASE + "/alerts/silences").then().statusCode(200).extract().jsonPath().getLong("data.silence.id");
-        String dryRun = "{\"dry_run\": true, \"reason\": \"json naming test\"}";
-        List<Call> calls = List.of(
-                new Call("GET", "/health", "/health", null),
-                new Call("GET", "/pool", "/pool", null),
-                new Call("GET", "/leader", "/leader", null),
-                new Call("POST", "/leader/step-down", "/leader/step-down", dryRun),
-                new Call("GET", "/audit", "/audit", null),
-                new Call("GET", "/collectors", "/collectors", null),
-                new Call("GET", "/performance/stats", "/performance/stats", null),
-                new Call("GET", "/performance/queries/{queryid}", "/performance/queries/" + queryid, null),
-                new Call("GET", "/performance/queries/{queryid}/plan", "/performance/queries/" + queryid + "/plan", null),
-                new Call("GET", "/performance/connections", "/performance/connections", null),
-                new Call("POST", "/performance/reset", "/performance/reset", dryRun),
-                new Call("GET", "/replicas/status", "/replicas/status", null),
-                new Call("POST", "/replicas/{replica_name}/health", "/replicas/r1/health", null),
-                new Call("GET", "/replicas/route", "/replicas/route", null),
-                new Call("GET", "/alerts", "/alerts", null),
-                new Call("GET", "/alerts/rules", "/alerts/rules", null),
-                new Call("GET", "/alerts/silences", "/alerts/silences", null),
-                new Call("POST", "/alerts/silences", "/alerts/silences",
-                        "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"SlowQuery\",\"is_regex\":false}],"
-                                + "\"duration\":\"2h\",\"comment\":\"json naming test\",\"dry_run\":true}"),
-                new Call("DELETE", "/alerts/silences/{id}", "/alerts/silences/" + silence, null));
-
-        Set<String> declared = declaredRoutes();
-        Set<String> called = new TreeSet<>();
-        calls.forEach(c -> called.add(c.method() + " " + c.route()));
-        assertThat(called).as("every admin route is called by this test").isEqualTo(declared);
+        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence);
+        assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
+                .isEqualTo(AdminRoutes.declared());
 
         ObjectMapper json = new ObjectMapper();
         List<String> bad = new ArrayList<>();
@@ -147,22 +112,6 @@ class JsonNamingIT {
             return snap.statements().stream().filter(st -> st.query() != null && st.query().contains("naming_items"))
                     .findFirst().orElseThrow().queryid();
         }
-    }
-
-    static Set<String> declaredRoutes() {
-        Set<String> out = new TreeSet<>();
-        for (Class<?> r : RESOURCES) {
-            String base = r.getAnnotation(Path.class).value().substring(BASE.length());
-            for (Method m : r.getDeclaredMethods()) {
-                String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST"
-                        : m.isAnnotationPresent(DELETE.class) ? "DELETE" : null;
-                if (verb != null) {
-                    Path p = m.getAnnotation(Path.class);
-                    out.add(verb + " " + base + (p == null ? "" : p.value()));
-                }
-            }
-        }
-        return out;
     }
 
     static void collectBadKeys(JsonNode node, String where, List<String> bad) {

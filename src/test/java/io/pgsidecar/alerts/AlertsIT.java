@@ -363,7 +363,7 @@ class AlertsIT {
         engine.evaluate();
         given().auth().oauth2("test-token").when().get(BASE + "/rules").then().statusCode(200)
                 .body("data.rules.name", org.hamcrest.Matchers.hasItems("SlowQuery", "QueryRegression",
-                        "ConnectionUsageHigh", "AgentPoolSaturated", "IdleInTransaction", "LongRunningTransaction",
+                        "ConnectionUsageHigh", "AgentPoolSaturated", "AuditLogBehind", "IdleInTransaction", "LongRunningTransaction",
                         "TransactionIdWraparound", "ReplicaDown", "ReplicaLagHigh", "ReplicaReplayStalled",
                         "ReplicationSlotInactive", "ReplicationSlotRetainingWal", "DeadlocksDetected",
                         "CacheHitRatioLow", "CollectorFailing"))

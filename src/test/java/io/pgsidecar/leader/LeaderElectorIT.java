@@ -90,13 +90,13 @@ class LeaderElectorIT {
     @Test
     void unreachableDatabaseMeansFollowerWithTheReason() {
         LeaderElector e = new LeaderElector(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/x",
-                "postgres", "postgres"), KEY, Clock.systemUTC(), x -> { });
+                "postgres", "postgres"), KEY, Clock.systemUTC(), Duration.ofSeconds(10), x -> { });
         LeaderElector.State s = e.tick();
         assertThat(s.leader()).isFalse();
         assertThat(s.lastError()).get().asString().containsIgnoringCase("connection");
     }
 
     private static LeaderElector elector(PgCluster pg, String db, String appName) {
-        return new LeaderElector(() -> pg.connect(db, appName), KEY, Clock.systemUTC(), x -> { });
+        return new LeaderElector(() -> pg.connect(db, appName), KEY, Clock.systemUTC(), Duration.ofSeconds(10), x -> { });
     }
 }

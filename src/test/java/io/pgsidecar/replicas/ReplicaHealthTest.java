@@ -11,7 +11,7 @@ class ReplicaHealthTest {
     static final String SYSID = "7300000000000000001";
 
     static Observation streaming(String receive, String replay, Double replayAge) {
-        return new Observation(true, true, receive, replay, replayAge, false, "streaming", 0, SYSID, 0.002, null);
+        return new Observation(true, true, receive, replay, replayAge, false, "streaming", 0, SYSID, 0.002, null, false);
     }
 
     @Test
@@ -34,16 +34,23 @@ class ReplicaHealthTest {
     }
 
     @Test
-    void promotedOrForeignOrNotStreamingIsNamed() {
-        Observation promoted = new Observation(true, false, null, null, null, false, null, 0, SYSID, 0.001, null);
-        assertThat(ReplicaHealth.evaluate(TARGET, promoted, 0L, SYSID, ReplicaHealth.Track.NONE, 3).problems())
-                .anyMatch(p -> p.startsWith("not in recovery"));
-        Observation foreign = new Observation(true, true, "0/1", "0/1", 0.0, false, "streaming", 0, "999", 0.001, null);
-        assertThat(ReplicaHealth.evaluate(TARGET, foreign, 1L, SYSID, ReplicaHealth.Track.NONE, 3).problems())
-                .anyMatch(p -> p.startsWith("belongs to another cluster"));
-        Observation noReceiver = new Observation(true, true, "0/1", "0/1", 0.0, false, null, 0, SYSID, 0.001, null);
-        assertThat(ReplicaHealth.evaluate(TARGET, noReceiver, 1L, SYSID, ReplicaHealth.Track.NONE, 3).problems())
-                .containsExactly("WAL receiver is not running");
+    void promotedForeignOrRefusingIsAHardFailureAndNotStreamingIsNot() {
+        Observation promoted = new Observation(true, false, null, null, null, false, null, 0, SYSID, 0.001, null, false);
+        ReplicaHealth.Verdict p = ReplicaHealth.evaluate(TARGET, promoted, 0L, SYSID, ReplicaHealth.Track.NONE, 3);
+        assertThat(p.problems()).anyMatch(x -> x.startsWith("not in recovery"));
+        assertThat(p.hard()).isTrue();
+        Observation foreign = new Observation(true, true, "0/1", "0/1", 0.0, false, "streaming", 0, "999", 0.001, null, false);
+        ReplicaHealth.Verdict f = ReplicaHealth.evaluate(TARGET, foreign, 1L, SYSID, ReplicaHealth.Track.NONE, 3);
+        assertThat(f.problems()).anyMatch(x -> x.startsWith("belongs to another cluster"));
+        assertThat(f.hard()).isTrue();
+        ReplicaHealth.Verdict r = ReplicaHealth.evaluate(TARGET, Observation.refused("Connection refused"), 1L, SYSID,
+                ReplicaHealth.Track.NONE, 3);
+        assertThat(r.problems()).containsExactly("refuses connections: Connection refused");
+        assertThat(r.hard()).isTrue();
+        Observation noReceiver = new Observation(true, true, "0/1", "0/1", 0.0, false, null, 0, SYSID, 0.001, null, false);
+        ReplicaHealth.Verdict n = ReplicaHealth.evaluate(TARGET, noReceiver, 1L, SYSID, ReplicaHealth.Track.NONE, 3);
+        assertThat(n.problems()).containsExactly("WAL receiver is not running");
+        assertThat(n.hard()).as("a receiver may restart: hysteresis applies").isFalse();
     }
 
     @Test
@@ -62,6 +69,12 @@ class ReplicaHealthTest {
         ReplicaHealth.Verdict replaying = ReplicaHealth.evaluate(TARGET, streaming("0/3000000", "0/2FFF000", 0.1),
                 Lsn.parse("0/3000000"), SYSID, track, 3);
         assertThat(replaying.next().stallPolls()).as("replay moved: the count starts again").isZero();
+    }
+
+    @Test
+    void aTimeoutIsNotAHardFailure() {
+        assertThat(ReplicaHealth.evaluate(TARGET, Observation.failed("no answer within 8000 ms"), 1L, SYSID,
+                ReplicaHealth.Track.NONE, 3).hard()).isFalse();
     }
 
     @Test

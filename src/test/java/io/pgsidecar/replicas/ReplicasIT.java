@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
+import io.pgsidecar.testing.UnhandledErrors;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -166,7 +167,9 @@ class ReplicasIT {
                 ReplicaStatus r2 = status(monitor.pollOnce().replicas(), "r2");
                 assertThat(r2.reachable()).isFalse();
                 assertThat(r2.lastError()).isNotBlank();
-                assertThat(r2.healthy()).as("after poll " + poll).isEqualTo(poll < 3);
+                // a stopped server refuses connections: out of routing at the first poll, no hysteresis
+                assertThat(r2.healthy()).as("after poll " + poll).isFalse();
+                assertThat(r2.problems()).anySatisfy(p -> assertThat(p).startsWith("refuses connections"));
                 // r1 is polled as usual meanwhile
                 assertThat(status(monitor.latest().replicas(), "r1").reachable()).isTrue();
             }
@@ -204,15 +207,32 @@ class ReplicasIT {
         try (Connection c = r(3).connect("app"); Statement s = c.createStatement()) {
             s.execute("SELECT pg_promote(true, 30)");
         }
+        // the first poll that sees the promotion takes it out of routing: no hysteresis for a writable server
         ReplicaStatus r3 = status(monitor.pollOnce().replicas(), "r3");
         assertThat(r3.inRecovery()).isFalse();
         assertThat(r3.checkPassed()).isFalse();
         assertThat(r3.problems()).anySatisfy(p -> assertThat(p).contains("not in recovery"));
-        monitor.pollOnce().replicas();
-        assertThat(status(monitor.pollOnce().replicas(), "r3").healthy()).isFalse();
-        for (int i = 0; i < 6; i++) {
+        assertThat(r3.healthy()).as("unhealthy at the first poll that saw the promotion").isFalse();
+        for (int i = 0; i < 20; i++) {
             given().auth().oauth2("test-token").when().get(BASE + "/route").then().statusCode(200)
                     .body("data.name", not(equalTo("r3")));
+        }
+    }
+
+    /**
+     * A replica that refuses the agent (wrong password) is out at the first poll, and polling it
+     * leaves no exception behind once the pool's connect timeout has passed (the pool's own query
+     * path used to leave a timer that failed a completed promise).
+     */
+    @Test
+    void aReplicaThatRefusesIsOutAtOnceAndLeavesNoUnhandledException() throws Exception {
+        try (UnhandledErrors unhandled = UnhandledErrors.watch()) {
+            ReplicaStatus bad = status(monitor.pollOnce().replicas(), "bad");
+            assertThat(bad.healthy()).isFalse();
+            assertThat(bad.problems()).anySatisfy(p -> assertThat(p).startsWith("refuses connections"));
+            monitor.pollOnce();
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(unhandled.seen()).isEmpty());
         }
     }
 

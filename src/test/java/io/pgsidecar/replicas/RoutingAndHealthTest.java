@@ -84,6 +84,19 @@ class RoutingAndHealthTest {
     }
 
     @Test
+    void aHardFailureSkipsTheCountButRecoveryStillNeedsIt() {
+        Hysteresis h = new Hysteresis(3, 2);
+        h.observe(true);
+        assertThat(h.fail()).isTrue();
+        assertThat(h.healthy()).as("unhealthy at the first poll that saw it").isFalse();
+        assertThat(h.fail()).as("already unhealthy: no change").isFalse();
+        h.observe(true);
+        assertThat(h.healthy()).isFalse();
+        h.observe(true);
+        assertThat(h.healthy()).isTrue();
+    }
+
+    @Test
     void lsnArithmetic() {
         assertThat(Lsn.parse("0/0")).isZero();
         assertThat(Lsn.parse("16/B374D848")).isEqualTo((0x16L << 32) | 0xB374D848L);

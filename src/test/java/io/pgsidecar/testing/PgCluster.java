@@ -66,6 +66,16 @@ public interface PgCluster extends AutoCloseable {
         return name;
     }
 
+    /** The postmaster's process id, for tests that freeze it ({@code kill -STOP}). */
+    default long postmasterPid() {
+        throw new UnsupportedOperationException("no process id for this kind of cluster");
+    }
+
+    /** Restarts the server inside a network namespace, on {@code address} (see {@link NetworkPartition}). */
+    default void moveToNetworkNamespace(String namespace, String address) {
+        throw new UnsupportedOperationException("network namespaces need local binaries");
+    }
+
     /** Stops the server (fast shutdown); the data directory and port are kept. */
     void stop();
 

@@ -118,6 +118,16 @@ public final class PgFixture {
         }
 
         @Override
+        public long postmasterPid() {
+            return pg.postmasterPid();
+        }
+
+        @Override
+        public void moveToNetworkNamespace(String namespace, String address) {
+            pg.moveToNetworkNamespace(namespace, address);
+        }
+
+        @Override
         public void start() {
             pg.start();
         }

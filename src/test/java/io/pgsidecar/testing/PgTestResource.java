@@ -8,21 +8,33 @@ import java.util.Map;
  * Points the agent under test at a fresh database in the fixture's shared primary. With the init
  * argument {@code own=true} it gets a primary of its own instead (for tests that stop the server),
  * exposed to the test through {@link #ownCluster()}, with {@code settings} (semicolon-separated
- * postgresql.conf lines) applied.
+ * postgresql.conf lines) applied. {@code agentRole=true} makes the agent connect as the ordinary
+ * role {@link #AGENT_ROLE} (password authenticated, not a superuser) instead of {@code postgres};
+ * {@code netns=true} (own cluster only) runs the primary and its replicas inside a network
+ * namespace the test can cut ({@link #partition()}).
  */
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** The role the agent uses with {@code agentRole=true}: LOGIN, pg_monitor, CREATE on its database. */
+    public static final String AGENT_ROLE = "agent";
+    public static final String AGENT_PASSWORD = "agent-secret";
+
     private static volatile PgCluster own;
+    private static volatile NetworkPartition partition;
     private static final java.util.List<PgCluster> REPLICAS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int replicas;
     private String replicaJson = "";
     private boolean useOwn;
+    private boolean agentRole;
+    private boolean netns;
     private java.util.List<String> settings = java.util.List.of();
     private PgCluster cluster;
 
     @Override
     public void init(Map<String, String> initArgs) {
         useOwn = Boolean.parseBoolean(initArgs.getOrDefault("own", "false"));
+        agentRole = Boolean.parseBoolean(initArgs.getOrDefault("agentRole", "false"));
+        netns = Boolean.parseBoolean(initArgs.getOrDefault("netns", "false"));
         replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
         replicaJson = initArgs.getOrDefault("replicaJson", "");
         String extra = initArgs.getOrDefault("settings", "");
@@ -38,6 +50,10 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             cluster = PgFixture.newPrimary(settings);
             own = cluster;
             db = cluster.createDatabase("app");
+            if (netns) {
+                partition = NetworkPartition.create();
+                cluster.moveToNetworkNamespace(partition.namespace(), partition.innerAddress());
+            }
             for (int i = 0; i < replicas; i++) {
                 REPLICAS.add(cluster.newReplica());
             }
@@ -48,15 +64,23 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         simulateApplicationMigrations(cluster, db);
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", cluster.jdbcUrl(db));
-        config.put("quarkus.datasource.username", PgCluster.USER);
-        config.put("quarkus.datasource.password", PgCluster.PASSWORD);
+        if (agentRole) {
+            createAgentRole(cluster, db);
+            config.put("quarkus.datasource.username", AGENT_ROLE);
+            config.put("quarkus.datasource.password", AGENT_PASSWORD);
+        } else {
+            config.put("quarkus.datasource.username", PgCluster.USER);
+            config.put("quarkus.datasource.password", PgCluster.PASSWORD);
+        }
         config.put("pgsidecar.test.database", db);
         config.put("pgsidecar.test.port", Integer.toString(cluster.port()));
         if (!REPLICAS.isEmpty()) {
-            // READ_REPLICAS as a deployment writes it; {pN} is the port of replica N (1-based)
+            // READ_REPLICAS as a deployment writes it; {pN} is the port of replica N (1-based), {host}
+            // the replicas' address
             String json = replicaJson;
             for (int i = 0; i < REPLICAS.size(); i++) {
-                json = json.replace("{p" + (i + 1) + "}", Integer.toString(REPLICAS.get(i).port()));
+                json = json.replace("{p" + (i + 1) + "}", Integer.toString(REPLICAS.get(i).port()))
+                        .replace("{host}", REPLICAS.get(i).host());
             }
             config.put("READ_REPLICAS", json);
         }
@@ -70,7 +94,26 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             REPLICAS.clear();
             cluster.close();
             own = null;
+            if (partition != null) {
+                partition.close();
+                partition = null;
+            }
         }
+    }
+
+    /** An ordinary role for the agent, as a DBA would make it. */
+    static void createAgentRole(PgCluster cluster, String db) {
+        try (java.sql.Connection c = cluster.connect(db); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + AGENT_ROLE + " LOGIN PASSWORD '" + AGENT_PASSWORD + "' IN ROLE pg_monitor");
+            s.execute("GRANT CREATE ON DATABASE \"" + db + "\" TO " + AGENT_ROLE);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The partition the own cluster runs behind, with {@code netns=true}. */
+    public static NetworkPartition partition() {
+        return partition;
     }
 
     /**
