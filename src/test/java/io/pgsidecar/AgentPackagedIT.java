@@ -109,6 +109,7 @@ class AgentPackagedIT {
             Map<String, String> env = new java.util.HashMap<>();
             env.put("DATABASE_URL", pg.databaseUrl(db));
             env.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");
+            env.put("PGSIDECAR_CONNECTIONS_INTERVAL", "1s");
             env.put("PGSIDECAR_LEADER_LEASE", "6s");
             env.put("PGSIDECAR_CONNECTIONS_IDLE_IN_TRANSACTION_THRESHOLD", "1s");
             // rule overrides in the upper-case form an environment variable forces
