@@ -255,8 +255,7 @@ class AgentPackagedIT {
     private static List<AgentProcess> leaders(List<AgentProcess> agents) {
         List<AgentProcess> out = new ArrayList<>();
         for (AgentProcess a : agents) {
-            HttpResponse<String> r = a.get("/api/v1/admin/database/leader", true);
-            if (r != null && r.statusCode() == 200 && r.body().contains("\"leader\":true")) {
+            if (a.leads()) {
                 out.add(a);
             }
         }

@@ -153,6 +153,11 @@ public class AdminFilters {
     }
 
     static Response error(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(ApiResponse.error(code, message)).build();
+        return error(status, code, message, java.util.Map.of());
+    }
+
+    static Response error(int status, String code, String message, java.util.Map<String, Object> details) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(ApiResponse.error(code, message, details)).build();
     }
 }

@@ -116,7 +116,7 @@ public class ApiExceptionMappers {
     /** A feature's exception: its status and code come from the {@link ErrorTable}. */
     @ServerExceptionMapper
     public Response feature(RuntimeException e) {
-        return ErrorTable.of(e).map(m -> AdminFilters.error(m.status(), m.code(), e.getMessage()))
+        return ErrorTable.of(e).map(m -> AdminFilters.error(m.status(), m.code(), e.getMessage(), ErrorTable.details(e)))
                 .orElseGet(() -> unexpected(e));
     }
 

@@ -11,9 +11,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record ApiResponse<T>(String status, T data, ApiError error) {
 
-    /** A machine-readable code and a sentence for people. */
+    /**
+     * A machine-readable code, a sentence for people, and for some codes details a client acts on
+     * (the running run's {@code run_id} of {@code already_running}, say).
+     */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @RegisterForReflection
-    public record ApiError(String code, String message) {
+    public record ApiError(String code, String message, java.util.Map<String, Object> details) {
     }
 
     public static <T> ApiResponse<T> success(T data) {
@@ -21,6 +25,10 @@ public record ApiResponse<T>(String status, T data, ApiError error) {
     }
 
     public static ApiResponse<Void> error(String code, String message) {
-        return new ApiResponse<>("error", null, new ApiError(code, message));
+        return error(code, message, java.util.Map.of());
+    }
+
+    public static ApiResponse<Void> error(String code, String message, java.util.Map<String, Object> details) {
+        return new ApiResponse<>("error", null, new ApiError(code, message, details));
     }
 }

@@ -2,6 +2,7 @@ package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.DatabaseUnavailableException;
+import io.pgsidecar.maintenance.MaintenanceExceptions;
 import io.pgsidecar.replicas.NoReplicaAvailableException;
 import io.pgsidecar.replicas.UnknownReplicaException;
 import io.pgsidecar.replicas.UnknownStrategyException;
@@ -22,17 +23,31 @@ final class ErrorTable {
     record Mapping(int status, String code) {
     }
 
-    private static final Map<Class<? extends RuntimeException>, Mapping> TABLE = Map.of(
-            DatabaseUnavailableException.class, new Mapping(503, "database_unavailable"),
-            AuditUnavailableException.class, new Mapping(503, "audit_unavailable"),
-            UnknownQueryException.class, new Mapping(404, "not_found"),
-            NotExplainableException.class, new Mapping(422, "not_explainable"),
-            PgStatStatementsMissingException.class, new Mapping(422, "not_installed"),
-            UnknownReplicaException.class, new Mapping(404, "not_found"),
-            UnknownStrategyException.class, new Mapping(400, "invalid_parameter"),
-            NoReplicaAvailableException.class, new Mapping(503, "no_replica_available"));
+    private static final Map<Class<? extends RuntimeException>, Mapping> TABLE = Map.ofEntries(
+            Map.entry(MaintenanceExceptions.UnknownTask.class, new Mapping(404, "not_found")),
+            Map.entry(MaintenanceExceptions.UnknownRun.class, new Mapping(404, "not_found")),
+            Map.entry(MaintenanceExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(MaintenanceExceptions.AlreadyRunning.class, new Mapping(409, "already_running")),
+            Map.entry(MaintenanceExceptions.NotRunning.class, new Mapping(409, "not_running")),
+            Map.entry(MaintenanceExceptions.Refused.class, new Mapping(422, "refused")),
+            Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
+            Map.entry(AuditUnavailableException.class, new Mapping(503, "audit_unavailable")),
+            Map.entry(UnknownQueryException.class, new Mapping(404, "not_found")),
+            Map.entry(NotExplainableException.class, new Mapping(422, "not_explainable")),
+            Map.entry(PgStatStatementsMissingException.class, new Mapping(422, "not_installed")),
+            Map.entry(UnknownReplicaException.class, new Mapping(404, "not_found")),
+            Map.entry(UnknownStrategyException.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(NoReplicaAvailableException.class, new Mapping(503, "no_replica_available")));
 
     private ErrorTable() {
+    }
+
+    /** What a client acts on besides the code: the run that holds a task, for {@code already_running}. */
+    static Map<String, Object> details(Throwable e) {
+        if (e instanceof MaintenanceExceptions.AlreadyRunning a && a.runId() != null) {
+            return Map.of("run_id", a.runId());
+        }
+        return Map.of();
     }
 
     /** The mapping of {@code e}'s class or its nearest mapped superclass. */

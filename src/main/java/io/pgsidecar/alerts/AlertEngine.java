@@ -42,10 +42,10 @@ public class AlertEngine {
     private static final Logger LOG = Logger.getLogger(AlertEngine.class);
     static final String COLLECTOR = "alerts";
     /** Tag keys of pgsidecar_alert_firing: Prometheus needs one key set per metric name. */
-    static final List<String> METRIC_LABELS = List.of("queryid", "replica", "slot", "application_name", "collector");
+    static final List<String> METRIC_LABELS = List.of("queryid", "replica", "slot", "application_name", "collector",
+            "task", "table");
     private static final Duration STORE_VALUES_EVERY = Duration.ofMinutes(1);
     private static final Duration SILENCES_REFRESH = Duration.ofSeconds(10);
-    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final AlertsConfig config;
     private final List<AlertRule> rules;
@@ -65,7 +65,6 @@ public class AlertEngine {
     private final AlertLifecycle lifecycle = new AlertLifecycle(STORE_VALUES_EVERY);
     private final UnsavedWrites unsaved = new UnsavedWrites();
     private boolean loaded;
-    private Instant prunedAt = Instant.EPOCH;
 
     public AlertEngine(AlertsConfig config, Instance<AlertRuleProvider> providers, AlertStore store, Notifier notifier,
                        LeaderService leader, SchemaMigrator migrator, SnapshotStore snapshots,
@@ -166,7 +165,6 @@ public class AlertEngine {
         notify(now, round);
         publishMetrics();
         statuses.publish(now);
-        prune(now);
         List<Alert> out = new ArrayList<>();
         for (OpenAlert a : lifecycle.open()) {
             out.add(a.view(silences.matching(a.allLabels(), now)));
@@ -291,20 +289,6 @@ public class AlertEngine {
             }
         }
         firingGauge.register(rows, true);
-    }
-
-    private void prune(Instant now) {
-        if (Duration.between(prunedAt, now).compareTo(PRUNE_EVERY) >= 0) {
-            prunedAt = now;
-            try {
-                int n = store.prune(now.minus(config.historyRetention()));
-                if (n > 0) {
-                    LOG.debugf("pruned %d alert history rows", n);
-                }
-            } catch (RuntimeException e) {
-                LOG.debugf("alert history not pruned: %s", e.getMessage());
-            }
-        }
     }
 
     /** Every rule with its settings and last evaluation (the leader's, wherever it is asked). */

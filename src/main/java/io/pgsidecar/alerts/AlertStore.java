@@ -170,7 +170,7 @@ public class AlertStore {
     }
 
     /** Deletes resolved alerts and ended silences older than the cut-off; returns rows deleted. */
-    int prune(Instant before) {
+    public int prune(Instant before) {
         return database.forJob(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.PRUNE.formatted(schema))) {

@@ -8,13 +8,9 @@ import java.time.Duration;
 @ConfigMapping(prefix = "pgsidecar.audit")
 public interface AuditConfig {
 
-    /** Audit rows older than this are deleted by the leader. */
+    /** Audit rows older than this are deleted by the leader's housekeeping task (maintenance). */
     @WithDefault("90d")
     Duration retention();
-
-    /** How often the leader prunes old audit rows. */
-    @WithDefault("1h")
-    Duration pruneInterval();
 
     /**
      * A changing call waits at most this long for its audit entry to be stored before it is

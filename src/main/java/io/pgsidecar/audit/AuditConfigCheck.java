@@ -17,7 +17,6 @@ public class AuditConfigCheck implements ConfigCheck {
     @Override
     public void check(ConfigProblems problems) {
         problems.positive("pgsidecar.audit.retention", audit.retention());
-        problems.positive("pgsidecar.audit.prune-interval", audit.pruneInterval());
         problems.positive("pgsidecar.audit.intent-timeout", audit.intentTimeout());
         problems.atLeast("pgsidecar.audit.max-pending-outcomes", audit.maxPendingOutcomes(), 1);
     }

@@ -40,6 +40,7 @@ public final class LegacyAliases {
             new Alias("DATABASE_PASSWORD_FILE", "pgsidecar.db.password-file", Kind.TEXT),
             new Alias("DB_MONITORING_ENABLED", "pgsidecar.statements.enabled", Kind.BOOLEAN),
             new Alias("DB_ALERTS_ENABLED", "pgsidecar.alerts.enabled", Kind.BOOLEAN),
+            new Alias("DB_MAINTENANCE_ENABLED", "pgsidecar.maintenance.enabled", Kind.BOOLEAN),
             new Alias("SLOW_QUERY_THRESHOLD", "pgsidecar.statements.slow-query-threshold", Kind.SECONDS),
             new Alias("READ_REPLICAS", "pgsidecar.replicas.list", Kind.REPLICAS_JSON),
             new Alias("REPLICA_POOL_SIZE", "pgsidecar.replicas.pool-size", Kind.POSITIVE_INT),

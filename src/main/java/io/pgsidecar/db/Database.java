@@ -161,6 +161,11 @@ public class Database {
         }
     }
 
+    /** A statement's error as the agent reports it: unavailable (with the cause) or a database error. */
+    public RuntimeException failure(SQLException e) {
+        return translate(e);
+    }
+
     private RuntimeException translate(SQLException e) {
         String state = e.getSQLState();
         if (("42P01".equals(state) || "3F000".equals(state))

@@ -147,7 +147,7 @@ public class StatementHistory {
     }
 
     /** Deletes history past the retention period; returns the rows deleted. */
-    int prune() {
+    public int prune() {
         double seconds = config.historyRetention().toSeconds();
         return database.forJob(c -> {
             int deleted = 0;

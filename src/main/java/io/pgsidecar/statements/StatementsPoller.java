@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 /**
  * Polls pg_stat_statements and pg_stat_database on the leader: reads the counters
  * ({@link StatementsReader}), turns them into per-interval deltas ({@link Deltas}), stores the top of
- * them ({@link StatementHistory}), and publishes a {@link StatementsSnapshot} built once
+ * them ({@link StatementHistory}; the maintenance housekeeping task prunes it), and publishes a {@link StatementsSnapshot} built once
  * ({@link SnapshotAssembler}). Followers serve the snapshot the leader stored. The agent never
  * resets pg_stat_statements on its own (other tools read it too); only the audited admin call does.
  */
@@ -43,7 +43,6 @@ public class StatementsPoller {
     static final String SNAPSHOT_KIND = "statements";
     private static final Logger LOG = Logger.getLogger(StatementsPoller.class);
     private static final int TYPE_CACHE_SIZE = 200_000;
-    private static final Duration PRUNE_EVERY = Duration.ofHours(1);
 
     private final Database database;
     private final StatementsConfig config;
@@ -65,7 +64,6 @@ public class StatementsPoller {
     private Instant previousAt;
     private DbCounters previousDb;
     private Long previousDealloc;
-    private Instant lastPrune = Instant.EPOCH;
     private String lastState = "";
 
     private volatile StatementsSnapshot latest = StatementsSnapshot.pending();
@@ -140,14 +138,6 @@ public class StatementsPoller {
         metrics.update(snap);
         logStateChange(snap);
         store.save(SNAPSHOT_KIND, snap);
-        if (migrator.status().done() && Duration.between(lastPrune, now).compareTo(PRUNE_EVERY) >= 0) {
-            try {
-                history.prune();
-                lastPrune = now;
-            } catch (RuntimeException e) {
-                LOG.warnf("pruning statement history failed, will retry: %s", e.getMessage());
-            }
-        }
         return snap;
     }
 

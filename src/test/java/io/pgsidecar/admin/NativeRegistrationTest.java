@@ -8,6 +8,10 @@ import io.pgsidecar.alerts.Silence;
 import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.connections.ConnectionsSnapshot;
 import io.pgsidecar.db.PoolStats;
+import io.pgsidecar.maintenance.MaintenanceRun;
+import io.pgsidecar.maintenance.MaintenanceService;
+import io.pgsidecar.maintenance.MaintenanceStatus;
+import io.pgsidecar.maintenance.Planned;
 import io.pgsidecar.replicas.PrimaryView;
 import io.pgsidecar.replicas.ReplicaStatus;
 import io.pgsidecar.replicas.ReplicasSnapshot;
@@ -35,12 +39,13 @@ import org.junit.jupiter.api.Test;
 class NativeRegistrationTest {
 
     static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class, AlertsResource.class);
+            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class);
 
     /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
     static final List<Class<?>> MAP_VALUES = List.of(StatementsSnapshot.class, ConnectionsSnapshot.class,
             PoolStats.class, PrimaryView.class, ReplicaStatus.class, ReplicasSnapshot.class, ChangeRequest.class,
-            AuditEntry.class, StatementHistory.Point.class, Silence.class, Alert.class);
+            AuditEntry.class, StatementHistory.Point.class, Silence.class, Alert.class, MaintenanceRun.class,
+            MaintenanceRun.Detail.class, MaintenanceStatus.class, MaintenanceService.RunAnswer.class, Planned.class);
 
     @Test
     void everySerialisedClassIsRegisteredForReflection() {

@@ -54,9 +54,9 @@ class MetricsIT {
                 .contains("pgsidecar_pool_awaiting_threads{" + db + "}")
                 .contains("pgsidecar_pool_acquire_max_seconds{" + db + "}")
                 .contains("pgsidecar_pool_leaks_total{" + db + "}")
-                .contains("pgsidecar_collector_errors_total{collector=\"audit_retention\"," + db + "}")
-                .contains("pgsidecar_collector_duration_seconds{collector=\"audit_retention\"," + db + "}")
-                .contains("pgsidecar_collector_last_success_timestamp_seconds{collector=\"audit_retention\"," + db + "}");
+                .contains("pgsidecar_collector_errors_total{collector=\"maintenance\"," + db + "}")
+                .contains("pgsidecar_collector_duration_seconds{collector=\"maintenance\"," + db + "}")
+                .contains("pgsidecar_collector_last_success_timestamp_seconds{collector=\"maintenance\"," + db + "}");
         // every pgsidecar series carries the database tag
         text.lines().filter(l -> l.startsWith("pgsidecar_"))
                 .forEach(l -> assertThat(l).as(l).contains(db));

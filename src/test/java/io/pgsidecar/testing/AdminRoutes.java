@@ -2,6 +2,7 @@ package io.pgsidecar.testing;
 
 import io.pgsidecar.admin.AlertsResource;
 import io.pgsidecar.admin.DatabaseAdminResource;
+import io.pgsidecar.admin.MaintenanceResource;
 import io.pgsidecar.admin.PerformanceResource;
 import io.pgsidecar.admin.ReplicasResource;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +22,7 @@ public final class AdminRoutes {
 
     public static final String BASE = "/api/v1/admin/database";
     public static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class, AlertsResource.class);
+            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class);
 
     /** One call: the route it exercises and the concrete request. */
     public record Call(String method, String route, String path, String body) {
@@ -57,8 +58,9 @@ public final class AdminRoutes {
      * @param queryid a query id for the statement routes
      * @param replica a replica name for the live check
      * @param silenceId a silence to expire
+     * @param maintenanceRun a maintenance run to look at (cancelled as a dry run)
      */
-    public static List<Call> everyCall(String queryid, String replica, long silenceId) {
+    public static List<Call> everyCall(String queryid, String replica, long silenceId, long maintenanceRun) {
         String dryRun = "{\"dry_run\": true, \"reason\": \"calling every route\"}";
         return List.of(
                 new Call("GET", "/health", "/health", null),
@@ -81,7 +83,12 @@ public final class AdminRoutes {
                 new Call("POST", "/alerts/silences", "/alerts/silences",
                         "{\"matchers\":[{\"name\":\"alertname\",\"value\":\"SlowQuery\",\"is_regex\":false}],"
                                 + "\"duration\":\"2h\",\"comment\":\"calling every route\",\"dry_run\":true}"),
-                new Call("DELETE", "/alerts/silences/{id}", "/alerts/silences/" + silenceId, null));
+                new Call("DELETE", "/alerts/silences/{id}", "/alerts/silences/" + silenceId, null),
+                new Call("GET", "/maintenance/status", "/maintenance/status", null),
+                new Call("POST", "/maintenance/tasks/{task_name}/run", "/maintenance/tasks/update_statistics/run", dryRun),
+                new Call("GET", "/maintenance/runs", "/maintenance/runs", null),
+                new Call("GET", "/maintenance/runs/{id}", "/maintenance/runs/" + maintenanceRun, null),
+                new Call("POST", "/maintenance/runs/{id}/cancel", "/maintenance/runs/" + maintenanceRun + "/cancel", dryRun));
     }
 
     /** The routes {@code calls} exercise, to compare with {@link #declared()}. */

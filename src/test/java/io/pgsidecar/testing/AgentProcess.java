@@ -90,6 +90,27 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Status code and body of an authorised POST of a JSON body, or null when the agent does not answer. */
+    public HttpResponse<String> post(String path, String json) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+        try {
+            return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Whether this agent says it is the leader now. */
+    public boolean leads() {
+        HttpResponse<String> r = get("/api/v1/admin/database/leader", true);
+        return r != null && r.statusCode() == 200 && r.body().contains("\"leader\":true");
+    }
+
     public int status(String path) {
         HttpResponse<String> r = get(path, false);
         return r == null ? -1 : r.statusCode();

@@ -11,7 +11,8 @@ import java.util.Map;
  * postgresql.conf lines) applied. {@code agentRole=true} makes the agent connect as the ordinary
  * role {@link #AGENT_ROLE} (password authenticated, not a superuser) instead of {@code postgres};
  * {@code netns=true} (own cluster only) runs the primary and its replicas inside a network
- * namespace the test can cut ({@link #partition()}).
+ * namespace the test can cut ({@link #partition()}); {@code sql} runs in the database before the
+ * agent starts (the application's tables a test's configuration names).
  */
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -26,6 +27,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     private String replicaJson = "";
     private boolean useOwn;
     private boolean agentRole;
+    private String sql = "";
     private boolean netns;
     private java.util.List<String> settings = java.util.List.of();
     private PgCluster cluster;
@@ -35,6 +37,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         useOwn = Boolean.parseBoolean(initArgs.getOrDefault("own", "false"));
         agentRole = Boolean.parseBoolean(initArgs.getOrDefault("agentRole", "false"));
         netns = Boolean.parseBoolean(initArgs.getOrDefault("netns", "false"));
+        sql = initArgs.getOrDefault("sql", "");
         replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
         replicaJson = initArgs.getOrDefault("replicaJson", "");
         String extra = initArgs.getOrDefault("settings", "");
@@ -62,6 +65,14 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             db = PgFixture.freshDatabase("app");
         }
         simulateApplicationMigrations(cluster, db);
+        if (!sql.isBlank()) {
+            // the application's schema as the test needs it before the agent starts
+            try (java.sql.Connection c = cluster.connect(db); java.sql.Statement s = c.createStatement()) {
+                s.execute(sql);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", cluster.jdbcUrl(db));
         if (agentRole) {

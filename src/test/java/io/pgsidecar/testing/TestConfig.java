@@ -16,6 +16,8 @@ public final class TestConfig {
     public static <T> T mapping(Class<T> type, Map<String, String> values) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(io.quarkus.runtime.configuration.MemorySize.class, 200,
+                        new io.quarkus.runtime.configuration.MemorySizeConverter())
                 .withMapping(type)
                 .withSources(new PropertiesConfigSource(values, "test", 500))
                 .build();

@@ -1,0 +1,131 @@
+package io.pgsidecar.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgsidecar.maintenance.MaintenanceRun;
+import io.pgsidecar.maintenance.MaintenanceService;
+import io.pgsidecar.maintenance.MaintenanceStatus;
+import io.pgsidecar.maintenance.Task;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Maintenance: what each task does and would do, runs (dry or real), history, cancel. */
+@Path("/api/v1/admin/database/maintenance")
+@Produces(MediaType.APPLICATION_JSON)
+public class MaintenanceResource {
+
+    static final int MAX_TABLES = 100;
+    static final Set<String> OUTCOMES = Set.of("running", "ok", "partial", "failed", "skipped", "cancelled", "missed",
+            "interrupted");
+
+    /** Body of {@code POST .../tasks/{task_name}/run}. */
+    @RegisterForReflection
+    public record RunRequest(Boolean dryRun, List<String> tables, String reason) {
+    }
+
+    private final MaintenanceService maintenance;
+    private final AuditContext audit;
+    private final Bodies bodies;
+
+    public MaintenanceResource(MaintenanceService maintenance, AuditContext audit, Bodies bodies) {
+        this.maintenance = maintenance;
+        this.audit = audit;
+        this.bodies = bodies;
+    }
+
+    @GET
+    @Path("/status")
+    public ApiResponse<MaintenanceStatus> status() {
+        return ApiResponse.success(maintenance.status());
+    }
+
+    /**
+     * Runs a task now. A dry run answers the plan (items with their exact SQL) and changes nothing; a
+     * real run answers 202 with its id and goes on in the background.
+     */
+    @POST
+    @Path("/tasks/{task_name}/run")
+    public Response run(@PathParam("task_name") String taskName, @QueryParam("dry_run") String dryRunParam,
+                        JsonNode json) {
+        audit.action("maintenance.run").param("task", taskName);
+        RunRequest req = bodies.read(json, RunRequest.class);
+        boolean dryRun = Params.bool("dry_run", dryRunParam, false) || (req != null && Boolean.TRUE.equals(req.dryRun()));
+        audit.param("dry_run", dryRun);
+        Task task = MaintenanceService.task(taskName);
+        Optional<List<String>> tables = Optional.ofNullable(req).map(RunRequest::tables);
+        if (tables.isPresent() && (tables.get().isEmpty() || tables.get().size() > MAX_TABLES)) {
+            throw new ApiException.InvalidParameter("tables", tables.get().size() + " names",
+                    "expected 1 to " + MAX_TABLES + " table names, or no tables field for every candidate");
+        }
+        String reason = req == null ? null : req.reason();
+        if (reason != null && reason.length() > ChangeRequest.MAX_REASON) {
+            throw new ApiException.InvalidParameter("reason", reason.substring(0, 20) + "...",
+                    "at most " + ChangeRequest.MAX_REASON + " characters");
+        }
+        tables.ifPresent(t -> audit.param("tables", t));
+        if (reason != null) {
+            audit.param("reason", reason);
+        }
+        MaintenanceService.RunAnswer answer = maintenance.run(task, dryRun, tables, audit.caller(), reason, "manual");
+        if (answer.runId() != null) {
+            audit.param("run_id", answer.runId());
+        }
+        return Response.status(dryRun ? 200 : 202).type(MediaType.APPLICATION_JSON)
+                .entity(ApiResponse.success(answer)).build();
+    }
+
+    @GET
+    @Path("/runs")
+    public ApiResponse<List<MaintenanceRun>> runs(@QueryParam("task") String task, @QueryParam("outcome") String outcome,
+                                                  @QueryParam("limit") String limitParam) {
+        int limit = Params.intInRange("limit", limitParam, 50, 1, 1000);
+        Optional<Task> t = Optional.ofNullable(task).filter(s -> !s.isBlank()).map(s -> Task.parse(s.trim())
+                .orElseThrow(() -> new ApiException.InvalidParameter("task", s, "expected update_statistics, vacuum, "
+                        + "maintain_indexes, cleanup_old_data, connection_health or housekeeping")));
+        Optional<String> o = Optional.ofNullable(outcome).filter(s -> !s.isBlank())
+                .map(s -> s.trim().toLowerCase(Locale.ROOT));
+        if (o.isPresent() && !OUTCOMES.contains(o.get())) {
+            throw new ApiException.InvalidParameter("outcome", outcome, "expected one of " + String.join(", ",
+                    new java.util.TreeSet<>(OUTCOMES)));
+        }
+        return ApiResponse.success(maintenance.runs(t, o, limit));
+    }
+
+    @GET
+    @Path("/runs/{id}")
+    public ApiResponse<MaintenanceRun.Detail> run(@PathParam("id") String id) {
+        return ApiResponse.success(maintenance.run(runId(id)));
+    }
+
+    /** Cancels a running run (its current statement, and every item not started yet). */
+    @POST
+    @Path("/runs/{id}/cancel")
+    public ApiResponse<MaintenanceRun> cancel(@PathParam("id") String id, @QueryParam("dry_run") String dryRunParam,
+                                              JsonNode json) {
+        audit.action("maintenance.cancel").param("run_id", id);
+        boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, audit);
+        long runId = runId(id);
+        if (dryRun) {
+            return ApiResponse.success(maintenance.run(runId).run());
+        }
+        return ApiResponse.success(maintenance.cancel(runId, audit.caller()));
+    }
+
+    private static long runId(String raw) {
+        try {
+            return Long.parseLong(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new ApiException.InvalidParameter("id", raw, "expected a run id (a whole number)");
+        }
+    }
+}

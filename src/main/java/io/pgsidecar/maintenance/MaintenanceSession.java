@@ -1,0 +1,110 @@
+package io.pgsidecar.maintenance;
+
+import io.pgsidecar.db.DirectConnections;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * The dedicated session a run works on, outside the agent's pool ({@code application_name
+ * pgsidecar-maintenance}), so pollers and the admin API never wait behind a long VACUUM. It holds the
+ * run's advisory locks: one per task (a task never runs twice at once, whichever agent starts it) and
+ * one of the maintenance slots (at most {@code max-concurrent-runs} runs per database).
+ */
+final class MaintenanceSession implements AutoCloseable {
+
+    static final String APPLICATION_NAME = "pgsidecar-maintenance";
+    /** Advisory lock class of maintenance ('pgmt'); the object is the task's number or 100 + a slot. */
+    static final int LOCK_CLASS = 0x70676d74;
+    private static final int SLOT_BASE = 100;
+    /** A read on the session gives up this long after its statement timeout. */
+    private static final Duration SOCKET_MARGIN = Duration.ofSeconds(30);
+
+    private final Connection connection;
+    private final int pid;
+
+    private MaintenanceSession(Connection connection, int pid) {
+        this.connection = connection;
+        this.pid = pid;
+    }
+
+    static MaintenanceSession open(DirectConnections connections, Duration statementTimeout, Duration lockTimeout)
+            throws SQLException {
+        Connection c = connections.open(APPLICATION_NAME, statementTimeout.plus(SOCKET_MARGIN));
+        try (Statement s = c.createStatement()) {
+            s.execute("/* pgsidecar */ SET statement_timeout = " + statementTimeout.toMillis() + "; SET lock_timeout = "
+                    + lockTimeout.toMillis());
+            int pid;
+            try (ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pg_catalog.pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            return new MaintenanceSession(c, pid);
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    int pid() {
+        return pid;
+    }
+
+    /** Takes the task's lock; false when another session (any agent) holds it. */
+    boolean lockTask(Task task) throws SQLException {
+        return tryLock(task.ordinal());
+    }
+
+    /** The backend holding the task's lock, if any (an advisory lock on two int4 keys has objsubid 2). */
+    java.util.Optional<Integer> taskHolder(Task task) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pid FROM pg_catalog.pg_locks WHERE locktype = "
+                     + "'advisory' AND granted AND classid = " + LOCK_CLASS + " AND objid = " + task.ordinal()
+                     + " AND objsubid = 2 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+                     + "pg_catalog.current_database()) LIMIT 1")) {
+            return rs.next() ? java.util.Optional.of(rs.getInt(1)) : java.util.Optional.empty();
+        }
+    }
+
+    /** Takes one of the first {@code slots} maintenance slots; false when all are taken. */
+    boolean lockSlot(int slots) throws SQLException {
+        for (int i = 0; i < slots; i++) {
+            if (tryLock(SLOT_BASE + i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean tryLock(int object) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pg_catalog.pg_try_advisory_lock(" + LOCK_CLASS + ", "
+                     + object + ")")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /** Sets a setting for this session; the value is one the agent formed (a number of ms, say). */
+    void set(String name, String value) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("/* pgsidecar */ SET " + name + " = " + value);
+        }
+    }
+
+    /** Closing the session releases its advisory locks. */
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the session is gone either way, and its locks with it
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.pgsidecar.maintenance;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The answer of {@code GET .../maintenance/status}: each task's schedule, last run, run in progress
+ * and what it would pick now.
+ *
+ * @param enabled whether tasks are scheduled (DB_MAINTENANCE_ENABLED); housekeeping always is
+ * @param windowOpen whether the heavy tasks may start now
+ */
+@RegisterForReflection
+public record MaintenanceStatus(boolean enabled, String window, boolean windowOpen, Instant checkedAt,
+                                List<TaskStatus> tasks, Horizon xminHorizon) {
+
+    @RegisterForReflection
+    public record TaskStatus(String task, boolean scheduled, boolean heavy, String schedule, Instant nextRun,
+                             MaintenanceRun lastRun, Instant lastSuccess, InProgress inProgress,
+                             List<Candidate> candidates) {
+    }
+
+    /** A run going on now, anywhere, with the progress PostgreSQL reports for its statement. */
+    @RegisterForReflection
+    public record InProgress(long runId, String instance, Instant startedAt, String currentItem, String phase,
+                             Double done, Double total) {
+    }
+
+    /** Something the task would act on now, and the figure that makes it a candidate. */
+    @RegisterForReflection
+    public record Candidate(String target, String detail, double metric) {
+    }
+
+    /** What holds the xmin horizon back and for how long (seconds 0: nothing). */
+    @RegisterForReflection
+    public record Horizon(double seconds, String holder) {
+    }
+}

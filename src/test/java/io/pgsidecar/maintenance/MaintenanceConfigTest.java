@@ -1,0 +1,110 @@
+package io.pgsidecar.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgsidecar.config.ConfigProblems;
+import io.pgsidecar.testing.TestConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Maintenance settings: safe defaults, both forms of retention rules, one message per bad key. */
+class MaintenanceConfigTest {
+
+    static MaintenanceConfig config(Map<String, String> values) {
+        return TestConfig.mapping(MaintenanceConfig.class, values);
+    }
+
+    static List<String> problems(Map<String, String> values) {
+        ConfigProblems p = new ConfigProblems();
+        MaintenanceConfigCheck.check(config(values), p);
+        return p.list();
+    }
+
+    @Test
+    void byDefaultNothingIsScheduledButHousekeepingAndNothingIsEverDeleted() {
+        MaintenanceConfig c = config(Map.of());
+        assertThat(c.enabled()).isFalse();
+        for (Task t : Task.values()) {
+            assertThat(t.scheduled(c)).as(t.label()).isEqualTo(t == Task.HOUSEKEEPING);
+        }
+        assertThat(CleanupRules.parse(c)).isEmpty();
+        assertThat(c.connectionHealth().terminateApplications()).isEmpty();
+        assertThat(c.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(problems(Map.of())).isEmpty();
+        assertThat(MaintenanceMetrics.periodSeconds(Task.VACUUM, c)).as("not scheduled: no period").isZero();
+        assertThat(MaintenanceMetrics.periodSeconds(Task.HOUSEKEEPING, c)).isEqualTo(3600);
+        assertThat(c.cleanupOldData().batchSize()).isEqualTo(500);
+    }
+
+    @Test
+    void rulesComeAsOneJsonListOrOneEntryPerTable() {
+        Map<String, String> m = new HashMap<>();
+        m.put("pgsidecar.maintenance.cleanup.rules",
+                "[{\"table\": \"audit.events\", \"column\": \"created_at\", \"older_than\": \"90d\", \"batch_size\": 1000}]");
+        m.put("pgsidecar.maintenance.cleanup.tables.\"public.sessions\".column", "last_seen");
+        m.put("pgsidecar.maintenance.cleanup.tables.\"public.sessions\".older-than", "12h");
+        m.put("pgsidecar.maintenance.cleanup-old-data.batch-size", "2000");
+        List<CleanupRules.Rule> rules = CleanupRules.parse(config(m));
+        assertThat(rules).containsExactlyInAnyOrder(
+                new CleanupRules.Rule("audit", "events", "created_at", Duration.ofDays(90), 1000),
+                new CleanupRules.Rule("public", "sessions", "last_seen", Duration.ofHours(12), 2000));
+        assertThat(problems(m)).isEmpty();
+    }
+
+    @Test
+    void badSettingsAreEachNamedByKey() {
+        Map<String, String> m = new HashMap<>();
+        m.put("pgsidecar.maintenance.window", "Sat-Sun 1am-5am");
+        m.put("pgsidecar.maintenance.vacuum.cron", "every night");
+        m.put("pgsidecar.maintenance.maintain-indexes.invalid-action", "ignore");
+        m.put("pgsidecar.maintenance.cleanup.rules",
+                "[{\"table\": \"events; DROP TABLE x\", \"column\": \"created_at\", \"older_than\": \"90d\"}]");
+        m.put("pgsidecar.maintenance.connection-health.terminate-applications", "pgsidecar-maintenance");
+        String all = String.join("\n", problems(m));
+        assertThat(all).contains("pgsidecar.maintenance.window='Sat-Sun 1am-5am'")
+                .contains("pgsidecar.maintenance.vacuum.cron")
+                .contains("pgsidecar.maintenance.maintain-indexes.invalid-action='ignore'")
+                .contains("pgsidecar.maintenance.cleanup.rules: rule 0: table 'events; DROP TABLE x' is not a name")
+                .contains("the agent never ends its own sessions");
+
+        assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules", "{\"table\": 1}"))))
+                .contains("expected a JSON list");
+        assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules",
+                "[{\"table\": \"t\", \"column\": \"c\", \"older_than\": \"soon\"}]")))).contains("older_than 'soon'");
+        assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules",
+                "[{\"table\": \"t\", \"column\": \"c\", \"older_than\": \"1d\", \"where\": \"1=1\"}]"))))
+                .contains("unknown field 'where'");
+    }
+
+    @Test
+    void windowsOpenOnTheirDaysAndRunPastMidnight() {
+        Window weekend = Window.parse("Sat-Sun 01:00-05:00", "UTC");
+        Instant saturday2am = Instant.parse("2026-11-28T02:00:00Z");
+        assertThat(weekend.openUntil(saturday2am)).contains(Instant.parse("2026-11-28T05:00:00Z"));
+        assertThat(weekend.openUntil(Instant.parse("2026-11-28T05:00:00Z"))).as("the end is outside").isEmpty();
+        assertThat(weekend.openUntil(Instant.parse("2026-11-30T02:00:00Z"))).as("Monday").isEmpty();
+        assertThat(weekend.nextOpening(Instant.parse("2026-11-30T02:00:00Z")))
+                .isEqualTo(Instant.parse("2026-12-05T01:00:00Z"));
+
+        Window nights = Window.parse("Mon-Fri 22:00-02:00", "Europe/Berlin");
+        // Saturday 01:00 in Berlin (00:00 UTC) belongs to Friday's night
+        assertThat(nights.openUntil(Instant.parse("2026-11-28T00:00:00Z")))
+                .contains(Instant.parse("2026-11-28T01:00:00Z"));
+        // Sunday 23:00 in Berlin: no night starts on Sunday
+        assertThat(nights.openUntil(Instant.parse("2026-11-29T22:00:00Z"))).isEmpty();
+        assertThat(Window.parse("daily 00:00-23:59", "UTC").openUntil(saturday2am)).isPresent();
+    }
+
+    @Test
+    void aScheduleKnowsItsLastAndNextFireAndItsPeriod() {
+        Schedule hourly = Schedule.parse("0 0 * * * ?");
+        Instant at = Instant.parse("2026-11-30T10:30:00Z");
+        assertThat(hourly.last(at)).contains(Instant.parse("2026-11-30T10:00:00Z"));
+        assertThat(hourly.next(at)).contains(Instant.parse("2026-11-30T11:00:00Z"));
+        assertThat(hourly.period(at)).contains(Duration.ofHours(1));
+    }
+}

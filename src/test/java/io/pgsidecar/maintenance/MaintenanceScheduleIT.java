@@ -1,0 +1,131 @@
+package io.pgsidecar.maintenance;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Maintenance on its schedule: a heavy task starts inside the window and is cancelled when the
+ * window closes; a fire missed while no instance led is recorded once as missed, not replayed.
+ */
+@QuarkusTest
+@TestProfile(MaintenanceScheduleIT.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "own", value = "true"),
+        @ResourceArg(name = "sql", value = "CREATE TABLE churn (id int, v text) WITH (autovacuum_enabled = false); "
+                + "INSERT INTO churn SELECT g, repeat('x', 200) FROM generate_series(1, 60000) g; "
+                + "DELETE FROM churn WHERE id % 10 <> 0")})
+class MaintenanceScheduleIT {
+
+    static final String BASE = MaintenanceClient.BASE;
+
+    public static class Profile implements QuarkusTestProfile {
+        /**
+         * Computed as the agent is about to start: the window closes at a minute boundary 50 to 110
+         * s later, time for the agent to start and its first tick to start vacuum; update_statistics'
+         * only daily fire is two hours earlier. The test reads the window back from the agent.
+         */
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+            ZonedDateTime minute = now.truncatedTo(ChronoUnit.MINUTES);
+            ZonedDateTime closes = minute.plusMinutes(Duration.between(now, minute.plusMinutes(1)).getSeconds() >= 50 ? 1 : 2);
+            ZonedDateTime pastFire = minute.minusHours(2);
+            ZonedDateTime opens = closes.minusMinutes(5);
+            Map<String, String> m = new HashMap<>();
+            m.put("pgsidecar.statements.interval", "1h");
+            m.put("pgsidecar.connections.interval", "1h");
+            m.put("pgsidecar.leader.lease", "3s");
+            m.put("DB_MAINTENANCE_ENABLED", "true");
+            m.put("pgsidecar.maintenance.window", String.format("daily %02d:%02d-%02d:%02d", opens.getHour(),
+                    opens.getMinute(), closes.getHour(), closes.getMinute()));
+            m.put("pgsidecar.maintenance.window-grace", "0s");
+            m.put("pgsidecar.maintenance.vacuum.cron", "0/5 * * * * ?");
+            m.put("pgsidecar.maintenance.vacuum.min-dead-tuples", "1000");
+            // slow on purpose, so the window closes while it runs
+            m.put("pgsidecar.maintenance.vacuum.cost-limit", "1");
+            m.put("pgsidecar.maintenance.vacuum.cost-delay", "50ms");
+            m.put("pgsidecar.maintenance.update-statistics.cron", String.format("0 %d %d * * ?", pastFire.getMinute(),
+                    pastFire.getHour()));
+            m.put("pgsidecar.maintenance.maintain-indexes.enabled", "false");
+            m.put("pgsidecar.maintenance.cleanup-old-data.enabled", "false");
+            m.put("pgsidecar.maintenance.connection-health.enabled", "false");
+            m.put("pgsidecar.maintenance.housekeeping.enabled", "false");
+            return m;
+        }
+    }
+
+    @Test
+    void aHeavyTaskRunsInsideTheWindowAndIsCancelledWhenItCloses() {
+        String window = given().auth().oauth2("test-token").get(BASE + "/status").jsonPath().getString("data.window");
+        // (until the migrations are done the history answers 503: no data yet)
+        try {
+            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                List<Object> running = given().auth().oauth2("test-token").queryParam("task", "vacuum")
+                        .queryParam("outcome", "running").get(BASE + "/runs").jsonPath().getList("data");
+                return running != null && !running.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("no scheduled vacuum ran; window " + window + "; runs: "
+                    + given().auth().oauth2("test-token").get(BASE + "/runs").asString() + "; status: "
+                    + given().auth().oauth2("test-token").get(BASE + "/status").asString(), e);
+        }
+        long id = given().auth().oauth2("test-token").queryParam("task", "vacuum").queryParam("outcome", "running")
+                .get(BASE + "/runs").jsonPath().getLong("data[0].id");
+        assertThat(given().auth().oauth2("test-token").get(BASE + "/runs/" + id).jsonPath().getString("data.run.trigger"))
+                .isEqualTo("scheduled");
+        given().auth().oauth2("test-token").get(BASE + "/status").then().statusCode(200)
+                .body("data.tasks.find { it.task == 'vacuum' }.in_progress.run_id", org.hamcrest.Matchers.equalTo((int) id));
+        JsonPath done = MaintenanceClient.finished(id, Duration.ofMinutes(3));
+        assertThat(done.getString("data.run.outcome")).isEqualTo("cancelled");
+        assertThat(done.getString("data.run.error")).contains("window closed");
+        // and after the window, the schedule fires into a closed window: recorded, not run
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2("test-token")
+                .queryParam("task", "vacuum").queryParam("outcome", "skipped").get(BASE + "/runs").jsonPath()
+                .getList("data.error", String.class).stream().anyMatch(e -> e.contains("outside the maintenance window")));
+    }
+
+    @Test
+    void aFireMissedWhileNobodyLedIsRecordedOnceAsMissed() throws Exception {
+        try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2("test-token")
+                    .get("/api/v1/admin/database/health").jsonPath().getBoolean("data.migrations.done"));
+            // the last run anyone recorded was three days ago: three daily fires went by without a leader
+            s.execute("INSERT INTO pgsidecar.maintenance_runs (task, trigger, instance, started_at, finished_at, "
+                    + "heartbeat_at, outcome) VALUES ('update_statistics', 'scheduled', 'gone', now() - interval '3 days "
+                    + "1 hour', now() - interval '3 days 1 hour', now() - interval '3 days 1 hour', 'ok')");
+        }
+        // a new leader looks at the history afresh
+        given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/admin/database/leader/step-down").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> !given().auth()
+                .oauth2("test-token").queryParam("task", "update_statistics").queryParam("outcome", "missed")
+                .get(BASE + "/runs").jsonPath().getList("data").isEmpty());
+        await().pollDelay(Duration.ofSeconds(25)).atMost(Duration.ofSeconds(30)).until(() -> true);
+        List<String> missed = given().auth().oauth2("test-token").queryParam("task", "update_statistics")
+                .queryParam("outcome", "missed").get(BASE + "/runs").jsonPath().getList("data.error", String.class);
+        assertThat(missed).as("recorded once, not once per missed fire, and not replayed").hasSize(1);
+        assertThat(missed.get(0)).startsWith("3 scheduled runs missed since");
+        assertThat(given().auth().oauth2("test-token").queryParam("task", "update_statistics")
+                .queryParam("outcome", "ok").get(BASE + "/runs").jsonPath().getList("data")).hasSize(1);
+    }
+}
