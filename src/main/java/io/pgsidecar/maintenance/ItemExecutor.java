@@ -4,6 +4,7 @@ import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
+import io.pgsidecar.db.LockHolders;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -138,7 +139,7 @@ final class ItemExecutor {
                 }
                 if (i >= config.lockAttempts()) {
                     return Result.skipped("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
-                            + " ms: " + lockHolders(relation));
+                            + " ms: " + lockHolders(relation, session.pid()));
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2);
@@ -263,21 +264,9 @@ final class ItemExecutor {
     }
 
     /** Who holds a lock on the relation, from the agent's pool (the maintenance session is not waiting now). */
-    private String lockHolders(String relation) {
+    private String lockHolders(String relation, int waiter) {
         try {
-            return database.withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.LOCK_HOLDERS)) {
-                    ps.setString(1, relation);
-                    List<String> holders = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            holders.add(String.format(Locale.ROOT, "pid %d (application_name '%s') holds %s for %.0f s",
-                                    rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4)));
-                        }
-                    }
-                    return holders.isEmpty() ? "no holder seen any more" : String.join("; ", holders);
-                }
-            });
+            return database.withConnection(c -> LockHolders.describe(c, relation, waiter));
         } catch (RuntimeException e) {
             return "holder unknown (" + e.getMessage() + ")";
         }

@@ -174,19 +174,6 @@ final class MaintenanceQueries {
              LIMIT 5
             """;
 
-    /** Sessions holding a granted lock on a relation, longest-running first. Parameter: the relation (schema.name). */
-    static final String LOCK_HOLDERS = """
-            /* pgsidecar */
-            SELECT l.pid, coalesce(a.application_name, ''), l.mode,
-                   extract(epoch FROM now() - coalesce(a.xact_start, a.query_start, a.backend_start))::float8
-              FROM pg_catalog.pg_locks l
-              JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
-             WHERE l.relation = ?::regclass AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
-               AND coalesce(a.application_name, '') <> 'pgsidecar-maintenance'
-             ORDER BY 4 DESC NULLS LAST
-             LIMIT 3
-            """;
-
     /** Progress of a maintenance session's statement, from whichever progress view has it. Parameter: pid ×3. */
     static final String PROGRESS = """
             /* pgsidecar */

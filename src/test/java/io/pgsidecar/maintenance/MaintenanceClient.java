@@ -15,6 +15,14 @@ final class MaintenanceClient {
     private MaintenanceClient() {
     }
 
+    /** Waits (bounded) until the agent has migrated its schema: before that the history answers 503. */
+    static void awaitReady() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var r = given().auth().oauth2("test-token").get("/api/v1/admin/database/health");
+            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
+        });
+    }
+
     /** Starts a real run of {@code task} with the given body and returns its id. */
     static long start(String task, String body) {
         return given().auth().oauth2("test-token").contentType(ContentType.JSON).body(body)

@@ -37,6 +37,7 @@ class MaintenanceFreezeIT {
 
     @Test
     void aTableOldEnoughGetsVacuumFreeze() throws Exception {
+        MaintenanceClient.awaitReady();
         try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE ancient (id int)");
             s.execute("INSERT INTO ancient SELECT generate_series(1, 1000)");

@@ -60,10 +60,7 @@ class MaintenanceIT {
 
     @BeforeEach
     void ready() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            var r = given().auth().oauth2("test-token").get("/api/v1/admin/database/health");
-            return r.statusCode() == 200 && r.jsonPath().getBoolean("data.migrations.done");
-        });
+        MaintenanceClient.awaitReady();
     }
 
     static void awaitStats(Statement s, String table, String column, long atLeast) {

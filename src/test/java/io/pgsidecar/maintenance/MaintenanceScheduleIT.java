@@ -76,6 +76,7 @@ class MaintenanceScheduleIT {
 
     @Test
     void aHeavyTaskRunsInsideTheWindowAndIsCancelledWhenItCloses() {
+        MaintenanceClient.awaitReady();
         String window = given().auth().oauth2("test-token").get(BASE + "/status").jsonPath().getString("data.window");
         // (until the migrations are done the history answers 503: no data yet)
         try {
