@@ -40,12 +40,13 @@ public class MaintenanceRunner {
         final long runId;
         final Task task;
         final int pid;
-        final Instant started = Instant.now();
+        final Instant started;
         final boolean scheduled;
         volatile String cancelReason;
         volatile String currentItem;
 
-        Handle(long runId, Task task, int pid, boolean scheduled) {
+        Handle(long runId, Task task, int pid, boolean scheduled, Instant started) {
+            this.started = started;
             this.runId = runId;
             this.task = task;
             this.pid = pid;
@@ -53,6 +54,7 @@ public class MaintenanceRunner {
         }
     }
 
+    private final java.time.Clock clock;
     private final MaintenanceConfig config;
     private final Database database;
     private final DirectConnections connections;
@@ -65,7 +67,9 @@ public class MaintenanceRunner {
     private final ExecutorService workers;
 
     public MaintenanceRunner(MaintenanceConfig config, Database database, DirectConnections connections, Planner planner,
-                             RunStore runs, MaintenanceMetrics metrics, AuditLog audit, InstanceInfo instance) {
+                             RunStore runs, MaintenanceMetrics metrics, AuditLog audit, InstanceInfo instance,
+                             java.time.Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.database = database;
         this.connections = connections;
@@ -159,7 +163,7 @@ public class MaintenanceRunner {
                     new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " has a run recorded as running "
                             + "whose agent has not been declared gone yet", runs.running(task).map(MaintenanceRun::id)
                             .orElse(null)));
-            Handle h = new Handle(id, task, session.pid(), "scheduled".equals(trigger));
+            Handle h = new Handle(id, task, session.pid(), "scheduled".equals(trigger), clock.instant());
             running.put(id, h);
             metrics.running(task, true);
             MaintenanceSession s = session;

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -49,7 +50,9 @@ public class MaintenanceScheduler {
     private final Map<Task, Schedule> schedules = new EnumMap<>(Task.class);
     private final Optional<Window> window;
     /** Fires before this (the agent's start) are not this agent's to run or to call missed, without history. */
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
+    /** The scheduler's time: fires, the window, orphans (one bean, so tests can move it). */
+    private final Clock clock;
     /** Per task, the last fire the leader has dealt with (started, skipped or recorded missed). */
     private final Map<Task, Instant> considered = new EnumMap<>(Task.class);
     private volatile MaintenanceState state = MaintenanceState.EMPTY;
@@ -58,7 +61,9 @@ public class MaintenanceScheduler {
 
     public MaintenanceScheduler(MaintenanceConfig config, MaintenanceRunner runner, RunStore runs, LeaderService leader,
                                 SchemaMigrator migrator, CollectorMetrics collectors, MaintenanceMetrics metrics,
-                                Database database, InstanceInfo instance) {
+                                Database database, InstanceInfo instance, Clock clock) {
+        this.clock = clock;
+        this.startedAt = clock.instant();
         this.config = config;
         this.instance = instance.name();
         this.runner = runner;
@@ -123,8 +128,9 @@ public class MaintenanceScheduler {
                 considered.clear();
                 term = transitions;
             }
-            Instant now = Instant.now();
-            interruptOrphans(now);
+            Instant now = clock.instant();
+            // heartbeats are real time, whatever the schedule's clock says
+            interruptOrphans(Instant.now());
             closeWindow(now);
             startDue(now);
             MaintenanceState.Horizon horizon = readHorizon();
