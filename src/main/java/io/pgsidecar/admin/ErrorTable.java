@@ -3,6 +3,7 @@ package io.pgsidecar.admin;
 import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.DatabaseUnavailableException;
 import io.pgsidecar.maintenance.MaintenanceExceptions;
+import io.pgsidecar.partitions.PartitionExceptions;
 import io.pgsidecar.replicas.NoReplicaAvailableException;
 import io.pgsidecar.replicas.UnknownReplicaException;
 import io.pgsidecar.replicas.UnknownStrategyException;
@@ -30,6 +31,13 @@ final class ErrorTable {
             Map.entry(MaintenanceExceptions.AlreadyRunning.class, new Mapping(409, "already_running")),
             Map.entry(MaintenanceExceptions.NotRunning.class, new Mapping(409, "not_running")),
             Map.entry(MaintenanceExceptions.Refused.class, new Mapping(422, "refused")),
+            Map.entry(PartitionExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(PartitionExceptions.BadRequest.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(PartitionExceptions.NotManageable.class, new Mapping(422, "not_partitioned")),
+            Map.entry(PartitionExceptions.Overlap.class, new Mapping(409, "partition_overlap")),
+            Map.entry(PartitionExceptions.ManagedByPartman.class, new Mapping(409, "managed_by_pg_partman")),
+            Map.entry(PartitionExceptions.Busy.class, new Mapping(409, "already_running")),
+            Map.entry(PartitionExceptions.Refused.class, new Mapping(422, "refused")),
             Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
             Map.entry(AuditUnavailableException.class, new Mapping(503, "audit_unavailable")),
             Map.entry(UnknownQueryException.class, new Mapping(404, "not_found")),

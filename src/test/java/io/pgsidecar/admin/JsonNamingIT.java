@@ -43,6 +43,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(JsonNamingIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "replicas", value = "1"),
+        @ResourceArg(name = "sql", value = "CREATE TABLE events (id bigint, created_at timestamptz NOT NULL) "
+                + "PARTITION BY RANGE (created_at); CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM "
+                + "('2025-01-01 00:00+00') TO ('2026-01-01 00:00+00')"),
         @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\"}]")})
 class JsonNamingIT {
 
@@ -86,7 +89,7 @@ class JsonNamingIT {
         long run = given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
                 .post(BASE + "/maintenance/tasks/housekeeping/run").then().statusCode(202).extract().jsonPath()
                 .getLong("data.run_id");
-        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run);
+        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events");
         assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
                 .isEqualTo(AdminRoutes.declared());
 

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 class NativeRegistrationTest {
 
     static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class);
+            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class,
+            PartitionsResource.class);
 
     /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
     static final List<Class<?>> MAP_VALUES = List.of(StatementsSnapshot.class, ConnectionsSnapshot.class,

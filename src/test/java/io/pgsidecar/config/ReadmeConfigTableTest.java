@@ -9,6 +9,7 @@ import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
 import io.pgsidecar.maintenance.MaintenanceConfig;
+import io.pgsidecar.partitions.PartitionsConfig;
 import io.pgsidecar.replicas.ReplicasConfig;
 import io.pgsidecar.connections.ConnectionsConfig;
 import io.pgsidecar.statements.StatementsConfig;
@@ -25,7 +26,7 @@ class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
             HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
-            ReplicasConfig.class, AlertsConfig.class, MaintenanceConfig.class);
+            ReplicasConfig.class, AlertsConfig.class, MaintenanceConfig.class, PartitionsConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {

@@ -37,7 +37,10 @@ import org.junit.jupiter.api.Test;
                 + "{\"name\":\"r2\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p2}/app\",\"weight\":1,"
                 + "\"max_lag_seconds\":1},"
                 + "{\"name\":\"r3\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p3}/app\"},"
-                + "{\"name\":\"bad\",\"url\":\"postgresql://postgres:wrong-secret@127.0.0.1:{p1}/app\"}]")})
+                + "{\"name\":\"bad\",\"url\":\"postgresql://postgres:wrong-secret@127.0.0.1:{p1}/app\"}]"),
+        // a partition set with a default partition, so the dashboard's partition series exist too
+        @ResourceArg(name = "sql", value = "CREATE TABLE parts (id bigint, at timestamptz NOT NULL) PARTITION BY RANGE (at); "
+                + "CREATE TABLE parts_default PARTITION OF parts DEFAULT")})
 class ReplicasIT {
 
     static final String BASE = "/api/v1/admin/database/replicas";
@@ -46,7 +49,8 @@ class ReplicasIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pgsidecar.replicas.interval", "1h", "pgsidecar.statements.interval", "1h",
-                    "REPLICA_POOL_TIMEOUT", "2", "REPLICA_LOAD_BALANCING", "round_robin");
+                    "REPLICA_POOL_TIMEOUT", "2", "REPLICA_LOAD_BALANCING", "round_robin",
+                    "PARTITION_STRATEGIES", "[{\"table_name\": \"parts\", \"partition_column\": \"at\"}]");
         }
     }
 
@@ -61,6 +65,9 @@ class ReplicasIT {
 
     @Inject
     io.pgsidecar.alerts.AlertEngine alerts;
+
+    @Inject
+    io.pgsidecar.partitions.PartitionJob partitions;
 
     static ReplicaStatus status(List<ReplicaStatus> all, String name) {
         return all.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
@@ -246,6 +253,7 @@ class ReplicasIT {
         // the replica with the wrong password is down by now: an alert fires, so its series exists
         await().atMost(Duration.ofSeconds(30)).until(() -> alerts.evaluate().stream()
                 .anyMatch(a -> a.alertname().equals("ReplicaDown") && a.state() == io.pgsidecar.alerts.AlertState.FIRING));
+        partitions.runOnce();
         String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/pgsidecar-dashboard.json"));
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(dashboard); // valid JSON
         java.util.Set<String> queried = new java.util.TreeSet<>();

@@ -3,6 +3,7 @@ package io.pgsidecar.testing;
 import io.pgsidecar.admin.AlertsResource;
 import io.pgsidecar.admin.DatabaseAdminResource;
 import io.pgsidecar.admin.MaintenanceResource;
+import io.pgsidecar.admin.PartitionsResource;
 import io.pgsidecar.admin.PerformanceResource;
 import io.pgsidecar.admin.ReplicasResource;
 import jakarta.ws.rs.DELETE;
@@ -22,7 +23,8 @@ public final class AdminRoutes {
 
     public static final String BASE = "/api/v1/admin/database";
     public static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
-            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class);
+            ReplicasResource.class, AlertsResource.class, MaintenanceResource.class,
+            PartitionsResource.class);
 
     /** One call: the route it exercises and the concrete request. */
     public record Call(String method, String route, String path, String body) {
@@ -59,8 +61,10 @@ public final class AdminRoutes {
      * @param replica a replica name for the live check
      * @param silenceId a silence to expire
      * @param maintenanceRun a maintenance run to look at (cancelled as a dry run)
+     * @param partitioned a range-partitioned table ({@code schema.table}) by a timestamptz column {@code created_at}
      */
-    public static List<Call> everyCall(String queryid, String replica, long silenceId, long maintenanceRun) {
+    public static List<Call> everyCall(String queryid, String replica, long silenceId, long maintenanceRun,
+                                       String partitioned) {
         String dryRun = "{\"dry_run\": true, \"reason\": \"calling every route\"}";
         return List.of(
                 new Call("GET", "/health", "/health", null),
@@ -88,7 +92,14 @@ public final class AdminRoutes {
                 new Call("POST", "/maintenance/tasks/{task_name}/run", "/maintenance/tasks/update_statistics/run", dryRun),
                 new Call("GET", "/maintenance/runs", "/maintenance/runs", null),
                 new Call("GET", "/maintenance/runs/{id}", "/maintenance/runs/" + maintenanceRun, null),
-                new Call("POST", "/maintenance/runs/{id}/cancel", "/maintenance/runs/" + maintenanceRun + "/cancel", dryRun));
+                new Call("POST", "/maintenance/runs/{id}/cancel", "/maintenance/runs/" + maintenanceRun + "/cancel", dryRun),
+                new Call("GET", "/partitions/status", "/partitions/status", null),
+                new Call("GET", "/partitions/analyze", "/partitions/analyze", null),
+                new Call("POST", "/partitions/create", "/partitions/create", "{\"table_name\": \"" + partitioned
+                        + "\", \"column_name\": \"created_at\", \"start_date\": \"2026-01-01\", \"end_date\": "
+                        + "\"2026-03-01\", \"interval\": \"month\", \"dry_run\": true}"),
+                new Call("POST", "/partitions/{table_name}/cleanup", "/partitions/" + partitioned + "/cleanup",
+                        "{\"dry_run\": true, \"retention_months\": 12}"));
     }
 
     /** The routes {@code calls} exercise, to compare with {@link #declared()}. */
