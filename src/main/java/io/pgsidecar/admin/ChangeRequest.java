@@ -23,14 +23,19 @@ public record ChangeRequest(Boolean dryRun, String reason) {
         if (body != null) {
             dryRun = dryRun || Boolean.TRUE.equals(body.dryRun());
             audit.param("dry_run", dryRun);
-            if (body.reason() != null) {
-                if (body.reason().length() > MAX_REASON) {
-                    throw new ApiException.InvalidParameter("reason", body.reason().substring(0, 20) + "...",
-                            "at most " + MAX_REASON + " characters");
-                }
-                audit.param("reason", body.reason());
-            }
+            reason(body.reason(), audit);
         }
         return dryRun;
+    }
+
+    /** Checks a call's reason (at most {@link #MAX_REASON} characters) and records it in the audit context. */
+    static void reason(String reason, AuditContext audit) {
+        if (reason != null) {
+            if (reason.length() > MAX_REASON) {
+                throw new ApiException.InvalidParameter("reason", reason.substring(0, 20) + "...",
+                        "at most " + MAX_REASON + " characters");
+            }
+            audit.param("reason", reason);
+        }
     }
 }

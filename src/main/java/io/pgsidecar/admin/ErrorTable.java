@@ -2,6 +2,7 @@ package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.DatabaseUnavailableException;
+import io.pgsidecar.indexes.IndexExceptions;
 import io.pgsidecar.maintenance.MaintenanceExceptions;
 import io.pgsidecar.partitions.PartitionExceptions;
 import io.pgsidecar.replicas.NoReplicaAvailableException;
@@ -38,6 +39,13 @@ final class ErrorTable {
             Map.entry(PartitionExceptions.ManagedByPartman.class, new Mapping(409, "managed_by_pg_partman")),
             Map.entry(PartitionExceptions.Busy.class, new Mapping(409, "already_running")),
             Map.entry(PartitionExceptions.Refused.class, new Mapping(422, "refused")),
+            Map.entry(IndexExceptions.BadRequest.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(IndexExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(IndexExceptions.NotFound.class, new Mapping(404, "not_found")),
+            Map.entry(IndexExceptions.Busy.class, new Mapping(409, "already_running")),
+            Map.entry(IndexExceptions.NameTaken.class, new Mapping(409, "index_exists")),
+            Map.entry(IndexExceptions.Refused.class, new Mapping(422, "refused")),
+            Map.entry(IndexExceptions.BuildFailed.class, new Mapping(422, "build_failed")),
             Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
             Map.entry(AuditUnavailableException.class, new Mapping(503, "audit_unavailable")),
             Map.entry(UnknownQueryException.class, new Mapping(404, "not_found")),
@@ -54,6 +62,9 @@ final class ErrorTable {
     static Map<String, Object> details(Throwable e) {
         if (e instanceof MaintenanceExceptions.AlreadyRunning a && a.runId() != null) {
             return Map.of("run_id", a.runId());
+        }
+        if (e instanceof IndexExceptions.BuildFailed b) {
+            return Map.of("build_id", b.buildId());
         }
         return Map.of();
     }

@@ -68,14 +68,8 @@ public class MaintenanceResource {
                     "expected 1 to " + MAX_TABLES + " table names, or no tables field for every candidate");
         }
         String reason = req == null ? null : req.reason();
-        if (reason != null && reason.length() > ChangeRequest.MAX_REASON) {
-            throw new ApiException.InvalidParameter("reason", reason.substring(0, 20) + "...",
-                    "at most " + ChangeRequest.MAX_REASON + " characters");
-        }
         tables.ifPresent(t -> audit.param("tables", t));
-        if (reason != null) {
-            audit.param("reason", reason);
-        }
+        ChangeRequest.reason(reason, audit);
         MaintenanceService.RunAnswer answer = maintenance.run(task, dryRun, tables, audit.caller(), reason, "manual");
         if (answer.runId() != null) {
             audit.param("run_id", answer.runId());

@@ -65,7 +65,7 @@ public class PartitionsResource {
         boolean dryRun = Params.bool("dry_run", dryRunParam, false) || Boolean.TRUE.equals(b.dryRun());
         audit.param("dry_run", dryRun).param("table_name", b.tableName()).param("column_name", b.columnName())
                 .param("start_date", b.startDate()).param("end_date", b.endDate()).param("interval", b.interval());
-        reason(b.reason());
+        ChangeRequest.reason(b.reason(), audit);
         return ApiResponse.success(partitions.create(new PartitionService.CreateRequest(b.tableName(), b.columnName(),
                 b.startDate(), b.endDate(), b.interval(), b.timeZone()), dryRun));
     }
@@ -87,17 +87,7 @@ public class PartitionsResource {
         if (mode != null) {
             audit.param("mode", mode);
         }
-        reason(b == null ? null : b.reason());
+        ChangeRequest.reason(b == null ? null : b.reason(), audit);
         return ApiResponse.success(partitions.cleanup(tableName, months, mode, dryRun));
-    }
-
-    private void reason(String reason) {
-        if (reason != null) {
-            if (reason.length() > ChangeRequest.MAX_REASON) {
-                throw new ApiException.InvalidParameter("reason", reason.substring(0, 20) + "...",
-                        "at most " + ChangeRequest.MAX_REASON + " characters");
-            }
-            audit.param("reason", reason);
-        }
     }
 }

@@ -45,6 +45,7 @@ public final class LegacyAliases {
             new Alias("AUTO_CREATE_PARTITIONS", "pgsidecar.partitions.auto-create", Kind.BOOLEAN),
             new Alias("PARTITION_RETENTION_MONTHS", "pgsidecar.partitions.retention-months", Kind.POSITIVE_INT),
             new Alias("PARTITION_STRATEGIES", "pgsidecar.partitions.strategies", Kind.TEXT),
+            new Alias("INDEX_CACHE_TTL", "pgsidecar.indexes.cache-ttl", Kind.SECONDS),
             new Alias("SLOW_QUERY_THRESHOLD", "pgsidecar.statements.slow-query-threshold", Kind.SECONDS),
             new Alias("READ_REPLICAS", "pgsidecar.replicas.list", Kind.REPLICAS_JSON),
             new Alias("REPLICA_POOL_SIZE", "pgsidecar.replicas.pool-size", Kind.POSITIVE_INT),

@@ -71,22 +71,37 @@ public class SnapshotStore {
         }
     }
 
+    /** The stored snapshot of this kind, or empty when there is none or it cannot be read for any reason. */
     public <T> Optional<T> load(String kind, Class<T> type) {
+        try {
+            return read(kind, type);
+        } catch (RuntimeException e) {
+            LOG.debugf("snapshot %s not loaded: %s", kind, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The stored snapshot of this kind, or empty when there is none (or it does not parse); a
+     * database that cannot be reached is thrown (DatabaseUnavailableException), for a caller that
+     * would otherwise go on to the database again.
+     */
+    public <T> Optional<T> read(String kind, Class<T> type) {
         if (!migrator.status().done()) {
             return Optional.empty();
         }
-        try {
-            String body = database.withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement(LOAD.formatted(schema))) {
-                    ps.setString(1, kind + FORMAT);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        return rs.next() ? rs.getString(1) : null;
-                    }
+        String body = database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOAD.formatted(schema))) {
+                ps.setString(1, kind + FORMAT);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
                 }
-            });
+            }
+        });
+        try {
             return body == null ? Optional.empty() : Optional.of(json.readValue(body, type));
         } catch (Exception e) {
-            LOG.debugf("snapshot %s not loaded: %s", kind, e.getMessage());
+            LOG.debugf("snapshot %s not read: %s", kind, e.getMessage());
             return Optional.empty();
         }
     }

@@ -5,7 +5,7 @@ package io.pgsidecar.maintenance;
  * themselves (ANALYZE, VACUUM, REINDEX, DELETE) take identifiers that were read from the catalog
  * and quoted by the agent, never text from a request.
  */
-final class MaintenanceQueries {
+public final class MaintenanceQueries {
 
     private MaintenanceQueries() {
     }
@@ -100,7 +100,7 @@ final class MaintenanceQueries {
      * pages it has. Indexes with an expression or a column without statistics are left out: there
      * is nothing to estimate from. Parameters: min bytes, min ratio, limit.
      */
-    static final String BLOATED_INDEXES = """
+    public static final String BLOATED_INDEXES = """
             /* pgsidecar */
             WITH idx AS (
                 SELECT i.indexrelid, i.indrelid, n.nspname, ci.relname AS index_name, ct.relname AS table_name,

@@ -171,6 +171,20 @@ public class ReplicaMonitor {
     }
 
     /**
+     * Index scans on every configured replica, asked at once: replica name to ({@code schema.index}
+     * to idx_scan), or to empty when that replica did not answer within {@code bound}.
+     */
+    public Map<String, java.util.Optional<Map<String, Long>>> indexScans(Duration bound) {
+        Map<String, CompletableFuture<java.util.Optional<Map<String, Long>>>> asked = new LinkedHashMap<>();
+        synchronized (this) {
+            trackers.forEach((name, t) -> asked.put(name, t.probe.indexScans(bound)));
+        }
+        Map<String, java.util.Optional<Map<String, Long>>> out = new LinkedHashMap<>();
+        asked.forEach((name, f) -> out.put(name, f.join()));
+        return out;
+    }
+
+    /**
      * A check of one replica now, returned in full; it does not count towards hysteresis. Bounded by
      * {@code bound} like any request: the replica is asked at once, the primary meanwhile.
      */

@@ -104,6 +104,25 @@ final class ReplicaProbe {
     }
 
     /**
+     * Index scans counted on the replica ({@code schema.index} to idx_scan), or empty when it did not
+     * answer within {@code deadline}: completes, never exceptionally, by then.
+     */
+    CompletableFuture<java.util.Optional<java.util.Map<String, Long>>> indexScans(Duration deadline) {
+        long limit = Math.min(deadlineMillis, deadline.toMillis());
+        return pool.withConnection(conn -> conn.query(ReplicasQueries.INDEX_SCANS).execute())
+                .toCompletionStage().toCompletableFuture()
+                .thenApply(rows -> {
+                    java.util.Map<String, Long> out = new java.util.HashMap<>();
+                    for (Row r : rows) {
+                        out.put(r.getString(0), r.getLong(1));
+                    }
+                    return java.util.Optional.of(out);
+                })
+                .orTimeout(limit, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> java.util.Optional.empty());
+    }
+
+    /**
      * Whether the replica answered but would not let the agent in: the port refused the connection,
      * or PostgreSQL refused the session (authentication, no free slots, starting up or shutting down).
      */

@@ -56,4 +56,10 @@ final class ReplicasQueries {
 
     private ReplicasQueries() {
     }
+
+    /** Index scans counted on a replica (its own statistics: a standby counts its own reads). */
+    static final String INDEX_SCANS = """
+            /* pgsidecar */
+            SELECT schemaname || '.' || indexrelname, idx_scan FROM pg_catalog.pg_stat_user_indexes
+            """;
 }

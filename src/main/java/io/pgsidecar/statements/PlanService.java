@@ -13,7 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -70,7 +73,21 @@ public class PlanService {
         this.json = json;
     }
 
+    /** A generic plan as EXPLAIN (FORMAT JSON, VERBOSE) gave it, and how it was obtained. */
+    public record Generic(String method, JsonNode explain) {
+    }
+
     public Plan explain(long queryid) {
+        String query = text(queryid);
+        String body = body(queryid, query);
+        return database.withConnection(c -> {
+            Generic g = generic(c, queryid, body);
+            return withTableSizes(c, summarise(queryid, query, g.method(), g.explain()));
+        });
+    }
+
+    /** The statement's normalized text (cached by the poller, else read), or UnknownQueryException. */
+    public String text(long queryid) {
         String text = poller.textOf(queryid);
         if (text == null) {
             text = lookUp(queryid);
@@ -78,7 +95,14 @@ public class PlanService {
         if (text == null) {
             throw new UnknownQueryException(queryid);
         }
-        String query = text;
+        return text;
+    }
+
+    /**
+     * The text to plan: one SELECT, INSERT, UPDATE or DELETE, not cut, without its trailing
+     * semicolon; NotExplainableException otherwise.
+     */
+    public String body(long queryid, String query) {
         StatementType type = StatementType.of(query);
         if (!EXPLAINABLE.contains(type)) {
             throw new NotExplainableException(queryid,
@@ -92,35 +116,34 @@ public class PlanService {
             throw new NotExplainableException(queryid, "the stored text was cut at "
                     + config.maxTextLength() + " characters (raise pgsidecar.statements.max-text-length)");
         }
-        return database.withConnection(c -> explain(c, queryid, query, body));
+        return body;
     }
 
-    private Plan explain(Connection c, long queryid, String query, String body) throws SQLException {
+    /**
+     * The generic plan of {@code body} (from {@link #body}) on this session, inside a read-only
+     * transaction that is rolled back; a statement it prepared is deallocated before it returns.
+     * Hypothetical indexes (HypoPG) the session holds are seen by the planner.
+     */
+    public Generic generic(Connection c, long queryid, String body) throws SQLException {
         boolean autoCommit = c.getAutoCommit();
         String prepared = null;
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
             s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + config.planTimeout().toMillis());
-            String method;
-            String explained;
             if (c.getMetaData().getDatabaseMajorVersion() >= 16) {
-                method = "generic_plan";
-                explained = explainSimple(s, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body);
-            } else {
-                method = "prepare_force_generic_plan";
-                prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
-                s.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
-                s.execute("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
-                int params = parameterCount(body);
-                StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + prepared);
-                if (params > 0) {
-                    exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
-                }
-                explained = explain(s, exec.toString());
+                return new Generic("generic_plan", json.readTree(
+                        explainSimple(s, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body)));
             }
-            Plan plan = summarise(queryid, query, method, json.readTree(explained));
-            return withTableSizes(c, plan);
+            prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
+            s.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
+            s.execute("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
+            int params = parameterCount(body);
+            StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + prepared);
+            if (params > 0) {
+                exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
+            }
+            return new Generic("prepare_force_generic_plan", json.readTree(explain(s, exec.toString())));
         } catch (SQLException e) {
             throw new NotExplainableException(queryid, "PostgreSQL could not plan it: " + e.getMessage());
         } catch (JsonProcessingException e) {
@@ -223,6 +246,31 @@ public class PlanService {
         for (JsonNode child : node.path("Plans")) {
             walk(child, depth + 1, nodes, seq);
         }
+    }
+
+    /**
+     * Texts of many statements on this session: the poller's cached ones, the rest in one read of
+     * pg_stat_statements (not one per statement: each read loads the whole query-text file).
+     * Unknown ids are left out.
+     */
+    public Map<Long, String> texts(Connection c, Collection<Long> queryids) throws SQLException {
+        Map<Long, String> out = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (long id : queryids) {
+            String t = poller.textOf(id);
+            if (t != null) {
+                out.put(id, t);
+            } else {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            StatementsReader.Extension ext = StatementsReader.extension(c);
+            if (ext.version() != null) {
+                out.putAll(StatementsReader.texts(c, ext, missing, config.maxTextLength()));
+            }
+        }
+        return out;
     }
 
     private String lookUp(long queryid) {

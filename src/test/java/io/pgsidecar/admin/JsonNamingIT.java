@@ -89,7 +89,10 @@ class JsonNamingIT {
         long run = given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
                 .post(BASE + "/maintenance/tasks/housekeeping/run").then().statusCode(202).extract().jsonPath()
                 .getLong("data.run_id");
-        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events");
+        long build = given().auth().oauth2("test-token").contentType(ContentType.JSON)
+                .body("{\"table_name\": \"naming_items\", \"columns\": [\"v\"]}")
+                .post(BASE + "/indexes/create").then().statusCode(200).extract().jsonPath().getLong("data.build.id");
+        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events", build);
         assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
                 .isEqualTo(AdminRoutes.declared());
 

@@ -40,7 +40,7 @@ class NativeRegistrationTest {
 
     static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
             ReplicasResource.class, AlertsResource.class, MaintenanceResource.class,
-            PartitionsResource.class);
+            PartitionsResource.class, IndexesResource.class);
 
     /** Types placed into {@code Map<String, Object>} answers, which the return types cannot show. */
     static final List<Class<?>> MAP_VALUES = List.of(StatementsSnapshot.class, ConnectionsSnapshot.class,

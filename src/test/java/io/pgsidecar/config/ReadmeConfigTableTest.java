@@ -9,6 +9,7 @@ import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
 import io.pgsidecar.maintenance.MaintenanceConfig;
+import io.pgsidecar.indexes.IndexesConfig;
 import io.pgsidecar.partitions.PartitionsConfig;
 import io.pgsidecar.replicas.ReplicasConfig;
 import io.pgsidecar.connections.ConnectionsConfig;
@@ -26,7 +27,8 @@ class ReadmeConfigTableTest {
 
     static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
             HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
-            ReplicasConfig.class, AlertsConfig.class, MaintenanceConfig.class, PartitionsConfig.class);
+            ReplicasConfig.class, AlertsConfig.class, MaintenanceConfig.class, PartitionsConfig.class,
+            IndexesConfig.class);
 
     @Test
     void everyConfigKeyAndAliasIsInTheReadme() throws Exception {

@@ -86,7 +86,7 @@ class FaultsIT {
     }
 
     static List<Call> calls() {
-        return AdminRoutes.everyCall("123", "none", 999, 999, "public.events");
+        return AdminRoutes.everyCall("123", "none", 999, 999, "public.events", 999);
     }
 
     /**

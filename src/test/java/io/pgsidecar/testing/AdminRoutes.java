@@ -3,6 +3,7 @@ package io.pgsidecar.testing;
 import io.pgsidecar.admin.AlertsResource;
 import io.pgsidecar.admin.DatabaseAdminResource;
 import io.pgsidecar.admin.MaintenanceResource;
+import io.pgsidecar.admin.IndexesResource;
 import io.pgsidecar.admin.PartitionsResource;
 import io.pgsidecar.admin.PerformanceResource;
 import io.pgsidecar.admin.ReplicasResource;
@@ -24,7 +25,7 @@ public final class AdminRoutes {
     public static final String BASE = "/api/v1/admin/database";
     public static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
             ReplicasResource.class, AlertsResource.class, MaintenanceResource.class,
-            PartitionsResource.class);
+            PartitionsResource.class, IndexesResource.class);
 
     /** One call: the route it exercises and the concrete request. */
     public record Call(String method, String route, String path, String body) {
@@ -62,9 +63,10 @@ public final class AdminRoutes {
      * @param silenceId a silence to expire
      * @param maintenanceRun a maintenance run to look at (cancelled as a dry run)
      * @param partitioned a range-partitioned table ({@code schema.table}) by a timestamptz column {@code created_at}
+     * @param indexBuild an index build to look at
      */
     public static List<Call> everyCall(String queryid, String replica, long silenceId, long maintenanceRun,
-                                       String partitioned) {
+                                       String partitioned, long indexBuild) {
         String dryRun = "{\"dry_run\": true, \"reason\": \"calling every route\"}";
         return List.of(
                 new Call("GET", "/health", "/health", null),
@@ -99,7 +101,12 @@ public final class AdminRoutes {
                         + "\", \"column_name\": \"created_at\", \"start_date\": \"2026-01-01\", \"end_date\": "
                         + "\"2026-03-01\", \"interval\": \"month\", \"dry_run\": true}"),
                 new Call("POST", "/partitions/{table_name}/cleanup", "/partitions/" + partitioned + "/cleanup",
-                        "{\"dry_run\": true, \"retention_months\": 12}"));
+                        "{\"dry_run\": true, \"retention_months\": 12}"),
+                new Call("GET", "/indexes/analysis", "/indexes/analysis", null),
+                new Call("POST", "/indexes/create", "/indexes/create", "{\"table_name\": \"" + partitioned
+                        + "\", \"columns\": [\"created_at\"], \"dry_run\": true}"),
+                new Call("POST", "/indexes/create-recommended", "/indexes/create-recommended", dryRun),
+                new Call("GET", "/indexes/jobs/{id}", "/indexes/jobs/" + indexBuild, null));
     }
 
     /** The routes {@code calls} exercise, to compare with {@link #declared()}. */

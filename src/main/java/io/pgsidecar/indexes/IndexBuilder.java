@@ -1,0 +1,425 @@
+package io.pgsidecar.indexes;
+
+import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.LockHolders;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
+
+/**
+ * Builds an index the safe way: on its own session outside the pool, under a per-table advisory
+ * lock (two builds never race, across agents too), with {@code lock_timeout} on every statement
+ * and its own statement timeout; always {@code CREATE INDEX CONCURRENTLY}; success only when
+ * {@code pg_index.indisvalid} says so, and an invalid leftover dropped. A partitioned table gets
+ * its index {@code ON ONLY} the parent, one concurrent build per partition, each attached.
+ */
+@ApplicationScoped
+public class IndexBuilder {
+
+    static final String APPLICATION_NAME = "pgsidecar-indexes";
+    /** Advisory lock class of index builds ('pgix'), keyed by the table's hashtext. */
+    static final int LOCK_CLASS = 0x70676978;
+    private static final Logger LOG = Logger.getLogger(IndexBuilder.class);
+    private static final int DROP_ATTEMPTS = 3;
+
+    /** A build checked against the catalog, with the statements it will run, its session and lock held. */
+    static final class Prepared implements AutoCloseable {
+        final String schema;
+        final String table;
+        final String name;
+        final IndexDefinition definition;
+        final List<String> statements;
+        final List<String[]> partitions; // schema, table, index name
+        final String exists; // an index equal to the request is there already: nothing to build
+        Connection session;
+        int pid;
+
+        Prepared(String schema, String table, String name, IndexDefinition definition, List<String> statements,
+                 List<String[]> partitions, String exists) {
+            this.schema = schema;
+            this.table = table;
+            this.name = name;
+            this.definition = definition;
+            this.statements = statements;
+            this.partitions = partitions;
+            this.exists = exists;
+        }
+
+        String qualifiedTable() {
+            return IndexDefinition.quote(schema) + "." + IndexDefinition.quote(table);
+        }
+
+        String qualifiedIndex() {
+            return IndexDefinition.quote(schema) + "." + IndexDefinition.quote(name);
+        }
+
+        @Override
+        public void close() {
+            if (session != null) {
+                try {
+                    session.close(); // the advisory lock goes with it
+                } catch (SQLException ignored) {
+                    // closed already
+                }
+                session = null;
+            }
+        }
+    }
+
+    /** How a build ended. */
+    record Outcome(String state, String message) {
+    }
+
+    private final IndexesConfig config;
+    private final DirectConnections connections;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pgsidecar-index-build");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public IndexBuilder(IndexesConfig config, DirectConnections connections) {
+        this.config = config;
+        this.connections = connections;
+    }
+
+    void stop(@Observes ShutdownEvent e) {
+        worker.shutdownNow();
+    }
+
+    /**
+     * Opens the build's session and checks the request against the catalog: the table and every
+     * column exist, the server may build concurrently, the name is free (or already this index).
+     * With {@code lock}, takes the table's build lock (Busy when another build holds it).
+     */
+    Prepared prepare(IndexDefinition d, String defaultSchema, boolean lock) throws SQLException {
+        Connection c = connections.open(APPLICATION_NAME, config.buildTimeout().plusMinutes(1));
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("/* pgsidecar */ SET statement_timeout = " + config.statementTimeout().toMillis()
+                        + "; SET lock_timeout = " + config.lockTimeout().toMillis());
+            }
+            int pid;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(IndexesQueries.SERVER)) {
+                rs.next();
+                int version = rs.getInt(1);
+                if (rs.getBoolean(2)) {
+                    throw new IndexExceptions.Refused("this server is a standby: indexes are built on the primary");
+                }
+                if (version >= 140000 && version < 140004) {
+                    throw new IndexExceptions.Refused("PostgreSQL " + version + ": concurrent index builds on 14.0-14.3 "
+                            + "can corrupt indexes (fixed in 14.4); upgrade first");
+                }
+                pid = rs.getInt(3);
+            }
+            String schema = d.schema() != null ? d.schema() : resolveSchema(c, d.table(), defaultSchema);
+            Map<String, String> columns = new HashMap<>();
+            String kind = null;
+            try (PreparedStatement ps = c.prepareStatement(IndexesQueries.COLUMNS)) {
+                ps.setString(1, schema);
+                ps.setString(2, d.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        kind = rs.getString(1);
+                        if (rs.getString(2) != null) {
+                            columns.put(rs.getString(2), rs.getString(3));
+                        }
+                    }
+                }
+            }
+            String qualified = schema + "." + d.table();
+            if (kind == null) {
+                throw new IndexExceptions.UnknownTable("table " + qualified + " does not exist");
+            }
+            if (!List.of("r", "m", "p").contains(kind)) {
+                throw new IndexExceptions.BadRequest(qualified + " is not a table (relkind " + kind + ")");
+            }
+            List<String> named = new ArrayList<>(d.columns());
+            named.addAll(d.include());
+            if (d.where() != null) {
+                named.addAll(d.where().columns());
+            }
+            for (String col : named) {
+                if (!columns.containsKey(col)) {
+                    throw new IndexExceptions.UnknownTable("column " + col + " does not exist in " + qualified);
+                }
+            }
+            String shape = d.toSql(schema, d.table(), "x", false);
+            String equal = equalIndex(c, schema, d.table(), shape);
+            String name = d.name();
+            if (name == null) {
+                name = freeName(c, schema, IndexDefinition.defaultName(d.table(), d.columns()));
+            } else {
+                Optional<String[]> byName = byName(c, schema, name);
+                if (byName.isPresent()) {
+                    if (equal == null || !equal.equals(name)) {
+                        throw new IndexExceptions.NameTaken("a relation named " + schema + "." + name + " exists already "
+                                + ("true".equals(byName.get()[0]) ? "with another definition" : "(an invalid index)")
+                                + "; give another name or drop it first");
+                    }
+                }
+            }
+            List<String> statements = new ArrayList<>();
+            List<String[]> partitions = new ArrayList<>();
+            if ("p".equals(kind)) {
+                statements.add(d.toSqlOnOnly(schema, d.table(), name));
+                for (String[] p : partitions(c, schema, d.table())) {
+                    if (!"r".equals(p[2]) && !"m".equals(p[2])) {
+                        throw new IndexExceptions.BadRequest("partition " + p[0] + "." + p[1] + " is "
+                                + ("p".equals(p[2]) ? "itself partitioned" : "not a plain table (relkind " + p[2] + ")")
+                                + ": build its indexes one level at a time");
+                    }
+                    String pname = freeName(c, p[0], IndexDefinition.defaultName(p[1], d.columns()));
+                    partitions.add(new String[] {p[0], p[1], pname});
+                    statements.add(d.toSql(p[0], p[1], pname, true));
+                    statements.add("ALTER INDEX " + IndexDefinition.quote(schema) + "." + IndexDefinition.quote(name)
+                            + " ATTACH PARTITION " + IndexDefinition.quote(p[0]) + "." + IndexDefinition.quote(pname));
+                }
+            } else {
+                statements.add(d.toSql(schema, d.table(), name, true));
+            }
+            Prepared p = new Prepared(schema, d.table(), name, d, statements, partitions, equal);
+            p.session = c;
+            p.pid = pid;
+            if (lock && equal == null) {
+                try (PreparedStatement ps = c.prepareStatement("/* pgsidecar */ SELECT pg_catalog.pg_try_advisory_lock("
+                        + LOCK_CLASS + ", pg_catalog.hashtext(?))")) {
+                    ps.setString(1, qualified);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (!rs.getBoolean(1)) {
+                            throw new IndexExceptions.Busy("another index build works on " + qualified
+                                    + " (this agent or another): try again when it has ended");
+                        }
+                    }
+                }
+            }
+            return p;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Runs the prepared build on the worker; the session is closed (and the lock released) when it ends. */
+    Future<Outcome> submit(Prepared p, java.util.function.Consumer<Integer> started,
+                           java.util.function.Consumer<Outcome> ended) {
+        return worker.submit(() -> {
+            Outcome o;
+            try {
+                started.accept(p.pid);
+                o = run(p);
+            } catch (RuntimeException e) {
+                p.close();
+                o = new Outcome("failed", e.getMessage());
+            }
+            try {
+                ended.accept(o);
+            } catch (RuntimeException e) {
+                LOG.warnf("index build %s ended %s but could not be recorded: %s", p.name, o.state(), e.getMessage());
+            }
+            return o;
+        });
+    }
+
+    /** Runs the prepared build on the calling thread and closes its session. */
+    Outcome run(Prepared p) {
+        try {
+            return build(p);
+        } catch (RuntimeException e) {
+            return new Outcome("failed", e.getMessage());
+        } finally {
+            p.close();
+        }
+    }
+
+    /** Queues work on the build worker (the recommended indexes, one at a time). */
+    Future<?> queue(Runnable work) {
+        return worker.submit(work);
+    }
+
+    private Outcome build(Prepared p) {
+        Connection c = p.session;
+        List<String> made = new ArrayList<>();
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("/* pgsidecar */ SET statement_timeout = " + config.buildTimeout().toMillis());
+            }
+            // each name is noted before its statement: a failed concurrent build leaves an invalid index behind
+            made.add(p.qualifiedIndex());
+            execute(c, p.statements.get(0));
+            if (!p.partitions.isEmpty()) {
+                int k = 1;
+                for (String[] part : p.partitions) {
+                    String partIndex = IndexDefinition.quote(part[0]) + "." + IndexDefinition.quote(part[2]);
+                    made.add(partIndex);
+                    execute(c, p.statements.get(k++));
+                    if (!valid(c, partIndex)) {
+                        return failed(c, p, made, "the index on partition " + part[0] + "." + part[1]
+                                + " was built but is not valid");
+                    }
+                    execute(c, p.statements.get(k++));
+                }
+            }
+            if (!valid(c, p.qualifiedIndex())) {
+                return failed(c, p, made, "the build ended but pg_index.indisvalid is false");
+            }
+            LOG.infof("index %s on %s built concurrently and valid", p.qualifiedIndex(), p.qualifiedTable());
+            return new Outcome("valid", "built concurrently; pg_index.indisvalid is true");
+        } catch (SQLException e) {
+            String why = e.getMessage();
+            if ("55P03".equals(e.getSQLState())) {
+                try {
+                    why += " (lock_timeout " + config.lockTimeout().toMillis() + " ms; "
+                            + LockHolders.describe(c, p.qualifiedTable(), p.pid) + ")";
+                } catch (SQLException ignored) {
+                    // the holders are a courtesy
+                }
+            }
+            return failed(c, p, made, why);
+        }
+    }
+
+    private Outcome failed(Connection c, Prepared p, List<String> made, String why) {
+        String cleanup = dropLeftovers(c, p, made);
+        LOG.warnf("index build %s on %s failed: %s; %s", p.qualifiedIndex(), p.qualifiedTable(), why, cleanup);
+        return new Outcome("failed", why + "; " + cleanup);
+    }
+
+    /** Drops what the failed build left: the partitioned parent (with what is attached), then each leftover. */
+    private String dropLeftovers(Connection c, Prepared p, List<String> made) {
+        List<String> dropped = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < made.size(); i++) {
+            String index = made.get(i);
+            boolean parent = i == 0 && !p.partitions.isEmpty();
+            String sql = parent ? "DROP INDEX IF EXISTS " + index : "DROP INDEX CONCURRENTLY IF EXISTS " + index;
+            boolean ok = false;
+            for (int attempt = 1; attempt <= DROP_ATTEMPTS && !ok; attempt++) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("/* pgsidecar */ SET statement_timeout = " + config.statementTimeout().toMillis());
+                    s.execute("/* pgsidecar */ " + sql);
+                    ok = true;
+                } catch (SQLException e) {
+                    if (!"55P03".equals(e.getSQLState())) {
+                        break;
+                    }
+                    sleep(config.lockTimeout().toMillis() * attempt);
+                }
+            }
+            (ok ? dropped : left).add(index);
+        }
+        return left.isEmpty() ? "no invalid index left (dropped " + String.join(", ", dropped) + ")"
+                : "could not drop " + String.join(", ", left) + ": drop with DROP INDEX CONCURRENTLY";
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("/* pgsidecar */ " + sql);
+        }
+    }
+
+    private static boolean valid(Connection c, String index) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(IndexesQueries.IS_VALID)) {
+            ps.setString(1, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static String resolveSchema(Connection c, String table, String fallback) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(IndexesQueries.RESOLVE_SCHEMA)) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : fallback;
+            }
+        }
+    }
+
+    /** The name of a valid index of the table with the same definition as {@code shape}, or null. */
+    private static String equalIndex(Connection c, String schema, String table, String shape) throws SQLException {
+        String wanted = afterOn(shape);
+        try (PreparedStatement ps = c.prepareStatement(IndexesQueries.TABLE_INDEXES)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String def = rs.getString(2);
+                    if (def.startsWith("CREATE UNIQUE") == shape.startsWith("CREATE UNIQUE")
+                            && IndexChecks.sameText(afterOn(def).replace(" ONLY ", " "), wanted.replace(" ONLY ", " "))) {
+                        return rs.getString(1);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** "USING btree (a, b) WHERE ..." of a CREATE INDEX statement: what two equal indexes share. */
+    static String afterOn(String def) {
+        int using = def.indexOf(" USING ");
+        return using < 0 ? def : def.substring(using);
+    }
+
+    private static Optional<String[]> byName(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(IndexesQueries.INDEX_BY_NAME)) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new String[] {String.valueOf(rs.getBoolean(1)), rs.getString(2)})
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private static String freeName(Connection c, String schema, String base) throws SQLException {
+        if (byName(c, schema, base).isEmpty()) {
+            return base;
+        }
+        for (int i = 1; i < 100; i++) {
+            String suffix = String.valueOf(i);
+            String trimmed = base.length() + suffix.length() > 63 ? base.substring(0, 63 - suffix.length()) : base;
+            if (byName(c, schema, trimmed + suffix).isEmpty()) {
+                return trimmed + suffix;
+            }
+        }
+        throw new IndexExceptions.NameTaken("no free index name from " + base + " on: give a name");
+    }
+
+    private static List<String[]> partitions(Connection c, String schema, String table) throws SQLException {
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(IndexesQueries.PARTITIONS)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
