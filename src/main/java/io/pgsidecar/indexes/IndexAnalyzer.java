@@ -5,6 +5,7 @@ import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.maintenance.MaintenanceQueries;
+import io.pgsidecar.replicas.IndexScans;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.statements.NotExplainableException;
 import io.pgsidecar.statements.PlanService;
@@ -60,6 +61,7 @@ public class IndexAnalyzer {
         final String table;
         final List<String> columns;
         final List<Boolean> descending;
+        final List<String> nulls;
         final IndexDefinition.Predicate where;
         final Map<String, Helped> statements = new LinkedHashMap<>();
         String foreignKey;
@@ -69,21 +71,28 @@ public class IndexAnalyzer {
 
         Candidate(String schema, String table, List<String> columns, List<Boolean> descending,
                   IndexDefinition.Predicate where) {
+            this(schema, table, columns, descending, java.util.Collections.nCopies(columns.size(), null), where);
+        }
+
+        Candidate(String schema, String table, List<String> columns, List<Boolean> descending, List<String> nulls,
+                  IndexDefinition.Predicate where) {
             this.schema = schema;
             this.table = table;
             this.columns = columns;
             this.descending = descending;
+            this.nulls = nulls;
             this.where = where;
         }
 
         String key() {
-            return schema + "." + table + "|" + columns + "|" + descending + "|" + (where == null ? "" : where.toSql());
+            return schema + "." + table + "|" + columns + "|" + descending + "|" + nulls + "|"
+                    + (where == null ? "" : where.toSql());
         }
 
         IndexDefinition definition() {
             List<IndexDefinition.Key> keys = new ArrayList<>();
             for (int i = 0; i < columns.size(); i++) {
-                keys.add(new IndexDefinition.Key(columns.get(i), null, descending.get(i), null, null));
+                keys.add(new IndexDefinition.Key(columns.get(i), null, descending.get(i), nulls.get(i), null));
             }
             return new IndexDefinition(schema, table, null, false, "btree", keys, List.of(), where);
         }
@@ -105,6 +114,7 @@ public class IndexAnalyzer {
     private final Clock clock;
     private final String schema;
     private final String schemaLiteral;
+    private final Duration poolStatementTimeout;
 
     public IndexAnalyzer(IndexesConfig config, Database database, PlanService plans, ReplicaMonitor replicas,
                          BuildStore builds, Clock clock, DbConfig db) {
@@ -116,24 +126,35 @@ public class IndexAnalyzer {
         this.clock = clock;
         this.schema = Identifiers.quote(db.schema());
         this.schemaLiteral = db.schema().replace("'", "''");
+        this.poolStatementTimeout = db.statementTimeout();
+    }
+
+    /** The catalog reads' statement_timeout: the configured one, never above the pool's (its sockets time out after that). */
+    Duration catalogTimeout() {
+        return config.statementTimeout().compareTo(poolStatementTimeout) < 0 ? config.statementTimeout()
+                : poolStatementTimeout;
     }
 
     /** Runs the analysis now. */
     IndexAnalysis analyze() {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
-        Map<String, Optional<Map<String, Long>>> asked = replicas.config().list().isEmpty() ? Map.of()
+        Map<String, Optional<IndexScans>> asked = replicas.config().list().isEmpty() ? Map.of()
                 : replicas.indexScans(config.statementTimeout());
         Map<String, Map<String, Long>> replicaScans = new LinkedHashMap<>();
         List<String> unreachable = new ArrayList<>();
+        double[] youngestReplica = {Double.MAX_VALUE};
         asked.forEach((name, scans) -> {
             if (scans.isPresent()) {
-                replicaScans.put(name, scans.get());
+                replicaScans.put(name, scans.get().scans());
+                youngestReplica[0] = Math.min(youngestReplica[0], scans.get().statsAgeSeconds());
             } else {
                 unreachable.add(name);
             }
         });
-        IndexAnalysis a = database.withConnection(c -> analyze(c, replicaScans, unreachable, started));
+        // a job's connection: the analysis may take longer than a request's bound (forJob waits for a
+        // connection like a request, then is bounded by each statement's timeout)
+        IndexAnalysis a = database.forJob(c -> analyze(c, replicaScans, unreachable, youngestReplica[0], started));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new IndexAnalysis(a.computedAt(), 0, false, a.note(), ms, a.statsSince(), a.hypopg(),
                 List.copyOf(asked.keySet()), List.copyOf(unreachable), a.recommendations(), a.usageStats(),
@@ -142,7 +163,7 @@ public class IndexAnalyzer {
     }
 
     private IndexAnalysis analyze(Connection c, Map<String, Map<String, Long>> replicaScans, List<String> unreachable,
-                                  Instant started) throws SQLException {
+                                  double replicaStatsSeconds, Instant started) throws SQLException {
         Instant statsSince;
         String hypopg;
         List<CatalogIndex> indexes;
@@ -155,7 +176,7 @@ public class IndexAnalyzer {
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
-            s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + config.statementTimeout().toMillis());
+            s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + catalogTimeout().toMillis());
             try (ResultSet rs = s.executeQuery(IndexesQueries.STATS_SINCE)) {
                 rs.next();
                 statsSince = rs.getTimestamp(1).toInstant();
@@ -244,10 +265,11 @@ public class IndexAnalyzer {
             unusedCheck = "replica_unreachable";
             note = "unused indexes are not listed: replica(s) " + String.join(", ", unreachable) + " did not answer, "
                     + "and an index scanned only there is not unused";
-        } else if (statsSeconds < config.unusedMinStatisticsAge().toSeconds()) {
+        } else if (Math.min(statsSeconds, replicaStatsSeconds) < config.unusedMinStatisticsAge().toSeconds()) {
             unusedCheck = "insufficient_data";
-            note = "unused indexes are not listed: the statistics count since " + statsSince + " (less than "
-                    + config.unusedMinStatisticsAge() + ", pgsidecar.indexes.unused-min-statistics-age)";
+            note = "unused indexes are not listed: the statistics " + (statsSeconds < replicaStatsSeconds
+                    ? "count since " + statsSince : "of a replica count for " + Math.round(replicaStatsSeconds) + " s")
+                    + " (less than " + config.unusedMinStatisticsAge() + ", pgsidecar.indexes.unused-min-statistics-age)";
         } else {
             unused = IndexChecks.unused(indexes, replicaScans, config.unusedMinSize().asLongValue(), fkColumns);
         }
@@ -357,7 +379,11 @@ public class IndexAnalyzer {
             }
             List<String> columns = new ArrayList<>(a.equality());
             List<Boolean> desc = new ArrayList<>();
-            a.equality().forEach(x -> desc.add(false));
+            List<String> nulls = new ArrayList<>();
+            a.equality().forEach(x -> {
+                desc.add(false);
+                nulls.add(null);
+            });
             List<PlanReader.SortKey> tail = new ArrayList<>();
             if (!a.sort().isEmpty()) {
                 for (PlanReader.SortKey k : a.sort()) {
@@ -374,6 +400,7 @@ public class IndexAnalyzer {
             for (PlanReader.SortKey k : tail) {
                 columns.add(k.column());
                 desc.add(k.descending());
+                nulls.add(k.nulls());
             }
             List<IndexDefinition.Predicate> constant = a.constant().stream()
                     .filter(p -> p.columns().stream().noneMatch(columns::contains)).toList();
@@ -384,10 +411,11 @@ public class IndexAnalyzer {
                     : constant.size() == 1 ? constant.get(0) : new IndexDefinition.And(constant);
             Set<String> eq = new LinkedHashSet<>(a.equality());
             if (IndexChecks.covered(byTable.getOrDefault(t.schema() + "." + t.name(), List.of()), eq, tail,
-                    where == null ? null : where.toSql())) {
+                    where == null ? null : "(" + where.toSql() + ")")) { // as pg_get_expr prints a predicate
                 continue;
             }
-            Candidate made = new Candidate(t.schema(), t.name(), List.copyOf(columns), List.copyOf(desc), where);
+            Candidate made = new Candidate(t.schema(), t.name(), List.copyOf(columns), List.copyOf(desc),
+                    java.util.Collections.unmodifiableList(new ArrayList<>(nulls)), where);
             Candidate cand = candidates.computeIfAbsent(made.key(), k -> made);
             cand.fromPlan = true;
             double share = root > 0 ? Math.min(1, a.nodeCost() / root) : 0;
@@ -449,7 +477,8 @@ public class IndexAnalyzer {
                     continue;
                 }
                 int n = small.columns.size();
-                if (big.columns.subList(0, n).equals(small.columns) && big.descending.subList(0, n).equals(small.descending)) {
+                if (big.columns.subList(0, n).equals(small.columns) && big.descending.subList(0, n).equals(small.descending)
+                        && big.nulls.subList(0, n).equals(small.nulls)) {
                     small.statements.forEach(big.statements::putIfAbsent);
                     big.fromPlan |= small.fromPlan;
                     if (big.foreignKey == null && small.foreignKey != null) {

@@ -86,6 +86,7 @@ public class IndexBuilder {
 
     private final IndexesConfig config;
     private final DirectConnections connections;
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pgsidecar-index-build");
         t.setDaemon(true);
@@ -99,6 +100,14 @@ public class IndexBuilder {
 
     void stop(@Observes ShutdownEvent e) {
         worker.shutdownNow();
+    }
+
+    /**
+     * Whether a build runs or waits on this agent. Builds run one at a time and a create is refused
+     * meanwhile, so the agent never holds more than one session outside its pool for builds.
+     */
+    boolean busy() {
+        return pending.get() > 0;
     }
 
     /**
@@ -218,22 +227,34 @@ public class IndexBuilder {
     /** Runs the prepared build on the worker; the session is closed (and the lock released) when it ends. */
     Future<Outcome> submit(Prepared p, java.util.function.Consumer<Integer> started,
                            java.util.function.Consumer<Outcome> ended) {
-        return worker.submit(() -> {
-            Outcome o;
-            try {
-                started.accept(p.pid);
-                o = run(p);
-            } catch (RuntimeException e) {
-                p.close();
-                o = new Outcome("failed", e.getMessage());
-            }
-            try {
-                ended.accept(o);
-            } catch (RuntimeException e) {
-                LOG.warnf("index build %s ended %s but could not be recorded: %s", p.name, o.state(), e.getMessage());
-            }
-            return o;
-        });
+        pending.incrementAndGet();
+        try {
+            return worker.submit(() -> {
+                try {
+                    Outcome o;
+                    try {
+                        started.accept(p.pid);
+                        o = run(p);
+                    } catch (RuntimeException e) {
+                        p.close();
+                        o = new Outcome("failed", e.getMessage());
+                    }
+                    try {
+                        ended.accept(o);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("index build %s ended %s but could not be recorded: %s", p.name, o.state(),
+                                e.getMessage());
+                    }
+                    return o;
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            p.close();
+            throw e;
+        }
     }
 
     /** Runs the prepared build on the calling thread and closes its session. */
@@ -249,7 +270,19 @@ public class IndexBuilder {
 
     /** Queues work on the build worker (the recommended indexes, one at a time). */
     Future<?> queue(Runnable work) {
-        return worker.submit(work);
+        pending.incrementAndGet();
+        try {
+            return worker.submit(() -> {
+                try {
+                    work.run();
+                } finally {
+                    pending.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            pending.decrementAndGet();
+            throw e;
+        }
     }
 
     private Outcome build(Prepared p) {
@@ -259,15 +292,12 @@ public class IndexBuilder {
             try (Statement s = c.createStatement()) {
                 s.execute("/* pgsidecar */ SET statement_timeout = " + config.buildTimeout().toMillis());
             }
-            // each name is noted before its statement: a failed concurrent build leaves an invalid index behind
-            made.add(p.qualifiedIndex());
-            execute(c, p.statements.get(0));
+            create(c, p.statements.get(0), p.qualifiedIndex(), made);
             if (!p.partitions.isEmpty()) {
                 int k = 1;
                 for (String[] part : p.partitions) {
                     String partIndex = IndexDefinition.quote(part[0]) + "." + IndexDefinition.quote(part[2]);
-                    made.add(partIndex);
-                    execute(c, p.statements.get(k++));
+                    create(c, p.statements.get(k++), partIndex, made);
                     if (!valid(c, partIndex)) {
                         return failed(c, p, made, "the index on partition " + part[0] + "." + part[1]
                                 + " was built but is not valid");
@@ -325,6 +355,32 @@ public class IndexBuilder {
         }
         return left.isEmpty() ? "no invalid index left (dropped " + String.join(", ", dropped) + ")"
                 : "could not drop " + String.join(", ", left) + ": drop with DROP INDEX CONCURRENTLY";
+    }
+
+    /**
+     * Runs one CREATE INDEX and notes its index as this build's (a failed concurrent build leaves an
+     * invalid index behind, which the cleanup drops), but only when the name is still free just
+     * before: an index someone else made meanwhile is never this build's to drop.
+     */
+    private static void create(Connection c, String sql, String index, List<String> made) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("/* pgsidecar */ SELECT pg_catalog.to_regclass(?) IS NULL")) {
+            ps.setString(1, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SQLException("a relation named " + index + " appeared before this build made it", "42P07");
+                }
+            }
+        }
+        made.add(index);
+        try {
+            execute(c, sql);
+        } catch (SQLException e) {
+            if ("42P07".equals(e.getSQLState())) {
+                made.remove(index); // made by someone else between the check and the statement
+            }
+            throw e;
+        }
     }
 
     private static void execute(Connection c, String sql) throws SQLException {

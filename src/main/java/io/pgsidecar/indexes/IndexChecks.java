@@ -47,16 +47,24 @@ final class IndexChecks {
                 same &= desc == t.descending();
                 reversed &= desc != t.descending();
             }
-            if (names && (tail.size() <= 1 || same || reversed)) {
+            boolean plainNulls = tail.stream().allMatch(t -> t.nulls() == null);
+            if (names && plainNulls && (tail.size() <= 1 || same || reversed)) {
                 return true; // one column: a backward scan gives either direction
             }
         }
         return false;
     }
 
-    /** Two predicates as printed by the server and by the agent: equal but for quotes, parentheses and blanks. */
+    /**
+     * Two definitions as printed by the server and by the agent: equal but for identifier quotes and
+     * blanks (case, literals and parentheses count: {@code 'A'} is not {@code 'a'}).
+     */
     static boolean sameText(String a, String b) {
-        return a.replaceAll("[\"()\\s]", "").equalsIgnoreCase(b.replaceAll("[\"()\\s]", ""));
+        return normal(a).equals(normal(b));
+    }
+
+    private static String normal(String s) {
+        return s.replace("\"", "").replaceAll("\\s+", " ").replace("( ", "(").replace(" )", ")").trim();
     }
 
     /** Pairs of indexes that are the same index twice, and indexes that are a plain prefix of another. */
@@ -71,8 +79,7 @@ final class IndexChecks {
         Set<Long> reported = new HashSet<>();
         for (List<CatalogIndex> list : byTable.values()) {
             // the same index twice: the one that enforces something, else the oldest, stays
-            list.sort(Comparator.comparing((CatalogIndex i) -> !(i.primary() || i.constraint()))
-                    .thenComparingLong(CatalogIndex::oid));
+            list.sort(Comparator.comparing((CatalogIndex i) -> !protectedIndex(i)).thenComparingLong(CatalogIndex::oid));
             for (int x = 0; x < list.size(); x++) {
                 CatalogIndex kept = list.get(x);
                 if (reported.contains(kept.oid())) {
@@ -80,8 +87,7 @@ final class IndexChecks {
                 }
                 for (int y = x + 1; y < list.size(); y++) {
                     CatalogIndex other = list.get(y);
-                    if (!reported.contains(other.oid()) && other.shape().equals(kept.shape()) && !other.primary()
-                            && !other.constraint()) {
+                    if (!reported.contains(other.oid()) && other.shape().equals(kept.shape()) && !protectedIndex(other)) {
                         out.add(duplicate(other, kept, "identical"));
                         reported.add(other.oid());
                     }
@@ -105,9 +111,14 @@ final class IndexChecks {
         return out;
     }
 
+    /** An index that enforces or serves something beyond queries: never proposed for a drop as a duplicate. */
+    static boolean protectedIndex(CatalogIndex i) {
+        return i.primary() || i.constraint() || i.replicaIdentity();
+    }
+
     /** {@code a}'s keys are a strict prefix of {@code b}'s with the same opclasses, directions and predicate. */
     static boolean redundantPrefix(CatalogIndex a, CatalogIndex b) {
-        if (!"btree".equals(a.method()) || !"btree".equals(b.method()) || a.unique() || a.primary() || a.constraint()
+        if (!"btree".equals(a.method()) || !"btree".equals(b.method()) || a.unique() || protectedIndex(a)
                 || a.hasExpressions() || b.hasExpressions() || a.columns().size() != a.keyColumns()
                 || !java.util.Objects.equals(a.predicate(), b.predicate())) {
             return false;

@@ -241,6 +241,12 @@ public class IndexService {
     /** Plans or builds one index. A build still running after {@code create-wait} answers with state running. */
     public CreateAnswer create(CreateRequest r, boolean dryRun, String caller) {
         IndexDefinition d = definition(r);
+        if (!dryRun && builder.busy()) {
+            metrics.build("refused");
+            throw new IndexExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
+                    + "ended (GET .../indexes/analysis lists recent builds)");
+        }
+        Map<String, Double> before = r.recommendationId() == null || dryRun ? Map.of() : beforeMeans(r.recommendationId());
         IndexBuilder.Prepared p;
         try {
             p = builder.prepare(d, "public", !dryRun);
@@ -250,6 +256,16 @@ public class IndexService {
             metrics.build("refused");
             throw e;
         }
+        try {
+            return build(p, r, dryRun, caller, before);
+        } catch (RuntimeException e) {
+            p.close(); // the build's own session and its table lock, whatever went wrong before the worker took it
+            throw e;
+        }
+    }
+
+    private CreateAnswer build(IndexBuilder.Prepared p, CreateRequest r, boolean dryRun, String caller,
+                               Map<String, Double> before) {
         String table = p.schema + "." + p.table;
         if (p.exists != null) {
             p.close();
@@ -261,15 +277,8 @@ public class IndexService {
                         hypotheticalSize(p), null);
             }
         }
-        Map<String, Double> before = r.recommendationId() == null ? Map.of() : beforeMeans(r.recommendationId());
-        long id;
-        try {
-            id = store.insert(instance, caller, table, p.schema + "." + p.name, String.join(";\n", p.statements),
-                    r.recommendationId(), "queued", before);
-        } catch (RuntimeException e) {
-            p.close();
-            throw e;
-        }
+        long id = store.insert(instance, caller, table, p.schema + "." + p.name, String.join(";\n", p.statements),
+                r.recommendationId(), "queued", before);
         Future<IndexBuilder.Outcome> f = builder.submit(p, pid -> store.started(id, pid), o -> ended(id, o));
         try {
             IndexBuilder.Outcome o = f.get(config.createWait().toMillis(), TimeUnit.MILLISECONDS);
@@ -337,6 +346,11 @@ public class IndexService {
         if (rank < 0) {
             throw new IndexExceptions.BadRequest("priority '" + priority + "': expected high, medium or low");
         }
+        if (!dryRun && builder.busy()) {
+            metrics.build("refused");
+            throw new IndexExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
+                    + "ended");
+        }
         IndexAnalysis a = analysis(false);
         List<IndexAnalysis.Recommendation> chosen = a.recommendations().stream()
                 .filter(r -> PRIORITIES.indexOf(r.priority()) <= rank).toList();
@@ -362,16 +376,13 @@ public class IndexService {
     }
 
     private void buildQueued(long id, IndexAnalysis.Recommendation r) {
-        try {
-            IndexBuilder.Prepared p = builder.prepare(IndexSqlParser.parse(r.sql()), "public", true);
+        try (IndexBuilder.Prepared p = builder.prepare(IndexSqlParser.parse(r.sql()), "public", true)) {
             if (p.exists != null) {
-                p.close();
                 ended(id, new IndexBuilder.Outcome("exists", "an equal index is there: " + p.exists));
                 return;
             }
             store.started(id, p.pid);
-            IndexBuilder.Outcome o = builder.run(p);
-            ended(id, o);
+            ended(id, builder.run(p));
         } catch (SQLException | RuntimeException e) {
             ended(id, new IndexBuilder.Outcome("failed", e.getMessage()));
         }

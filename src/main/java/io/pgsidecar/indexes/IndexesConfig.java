@@ -78,8 +78,11 @@ public interface IndexesConfig {
         boolean createExtension();
     }
 
-    /** statement_timeout of the analysis' catalog reads and of each plan. */
-    @WithDefault("30s")
+    /**
+     * statement_timeout of the analysis' catalog reads (never above pgsidecar.db.statement-timeout),
+     * and how long the replicas are given to answer.
+     */
+    @WithDefault("10s")
     Duration statementTimeout();
 
     /** Bloated indexes: from this size on. */

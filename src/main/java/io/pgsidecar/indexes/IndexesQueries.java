@@ -41,13 +41,15 @@ final class IndexesQueries {
 
     /*
      * Tables of the application's schemas: rows, size, the writes counted since the statistics
-     * began, and how many of them were updates or deletes (what makes a parent's foreign key costly).
+     * began, and the deletes and non-HOT updates among them (an upper bound of the changes of a
+     * referenced key: a HOT update changed no indexed column, so no foreign key check ran).
      */
     static final String TABLES = """
             /* pgsidecar */
             SELECT n.nspname, c.relname, c.relkind::text, greatest(c.reltuples, 0)::float8,
                    pg_catalog.pg_total_relation_size(c.oid),
-                   coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0), coalesce(s.n_tup_upd + s.n_tup_del, 0),
+                   coalesce(s.n_tup_ins + s.n_tup_upd + s.n_tup_del, 0),
+                   coalesce(s.n_tup_del + s.n_tup_upd - s.n_tup_hot_upd, 0),
                    coalesce(s.seq_scan, 0), c.relpages::bigint
               FROM pg_catalog.pg_class c
               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -22,7 +22,11 @@ final class PlanReader {
                   List<String> range, List<IndexDefinition.Predicate> constant, List<SortKey> sort) {
     }
 
-    record SortKey(String column, boolean descending) {
+    /** @param nulls {@code first} or {@code last} when the sort asks for the order its direction does not default to */
+    record SortKey(String column, boolean descending, String nulls) {
+        SortKey(String column, boolean descending) {
+            this(column, descending, null);
+        }
     }
 
     private static final Set<String> SCANS = Set.of("Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan");
@@ -35,6 +39,9 @@ final class PlanReader {
     private static final Pattern BOOL = Pattern.compile("^(NOT\\s+)?" + COL + "$");
     private static final Pattern OTHER_COLUMN = Pattern.compile("^" + COL + "$");
     private static final Pattern PARAM = Pattern.compile("^\\(?\\$\\d+\\)?(::[\\w .\\[\\]\"()]+)?$");
+    /** An IN list of parameters, as the planner prints it: {@code ARRAY[$1, $2]} (possibly with casts). */
+    private static final Pattern PARAM_ARRAY = Pattern.compile("^\\(?ARRAY\\[\\(?\\$\\d+\\)?(::[\\w .\"()]+)?"
+            + "(\\s*,\\s*\\(?\\$\\d+\\)?(::[\\w .\"()]+)?)*\\]\\)?(::[\\w .\\[\\]\"()]+)?$");
     private static final Pattern SORT = Pattern.compile("^" + COL + "(\\s+DESC)?(\\s+NULLS\\s+(FIRST|LAST))?$");
 
     private PlanReader() {
@@ -125,7 +132,9 @@ final class PlanReader {
                     constant.add(new IndexDefinition.IsNull(unquote(m.group(2)), m.group(3) != null));
                 }
             } else if ((m = ANY.matcher(term)).matches()) {
-                if (alias.equals(unquote(m.group(1))) && PARAM.matcher(m.group(3).trim()).matches()) {
+                String inner = m.group(3).trim();
+                if (alias.equals(unquote(m.group(1)))
+                        && (PARAM.matcher(inner).matches() || PARAM_ARRAY.matcher(inner).matches())) {
                     eq.add(unquote(m.group(2)));
                 }
             } else if ((m = COMPARE.matcher(term)).matches()) {
@@ -186,7 +195,13 @@ final class PlanReader {
             if (!m.matches() || !alias.equals(unquote(m.group(1)))) {
                 return null; // an expression, or another table's column: no index on this one serves it
             }
-            out.add(new SortKey(unquote(m.group(2)), m.group(3) != null));
+            boolean desc = m.group(3) != null;
+            String nulls = m.group(5) == null ? null : m.group(5).toLowerCase(java.util.Locale.ROOT);
+            // the direction's default (DESC: NULLS FIRST, ASC: NULLS LAST) needs no clause in the index
+            if (nulls != null && nulls.equals(desc ? "first" : "last")) {
+                nulls = null;
+            }
+            out.add(new SortKey(unquote(m.group(2)), desc, nulls));
         }
         return out.isEmpty() ? null : out;
     }

@@ -171,15 +171,15 @@ public class ReplicaMonitor {
     }
 
     /**
-     * Index scans on every configured replica, asked at once: replica name to ({@code schema.index}
-     * to idx_scan), or to empty when that replica did not answer within {@code bound}.
+     * Index scans on every configured replica, asked at once: replica name to its scans and the age
+     * of its statistics, or to empty when that replica did not answer within {@code bound}.
      */
-    public Map<String, java.util.Optional<Map<String, Long>>> indexScans(Duration bound) {
-        Map<String, CompletableFuture<java.util.Optional<Map<String, Long>>>> asked = new LinkedHashMap<>();
+    public Map<String, java.util.Optional<IndexScans>> indexScans(Duration bound) {
+        Map<String, CompletableFuture<java.util.Optional<IndexScans>>> asked = new LinkedHashMap<>();
         synchronized (this) {
             trackers.forEach((name, t) -> asked.put(name, t.probe.indexScans(bound)));
         }
-        Map<String, java.util.Optional<Map<String, Long>>> out = new LinkedHashMap<>();
+        Map<String, java.util.Optional<IndexScans>> out = new LinkedHashMap<>();
         asked.forEach((name, f) -> out.put(name, f.join()));
         return out;
     }

@@ -107,16 +107,18 @@ final class ReplicaProbe {
      * Index scans counted on the replica ({@code schema.index} to idx_scan), or empty when it did not
      * answer within {@code deadline}: completes, never exceptionally, by then.
      */
-    CompletableFuture<java.util.Optional<java.util.Map<String, Long>>> indexScans(Duration deadline) {
+    CompletableFuture<java.util.Optional<IndexScans>> indexScans(Duration deadline) {
         long limit = Math.min(deadlineMillis, deadline.toMillis());
         return pool.withConnection(conn -> conn.query(ReplicasQueries.INDEX_SCANS).execute())
                 .toCompletionStage().toCompletableFuture()
                 .thenApply(rows -> {
                     java.util.Map<String, Long> out = new java.util.HashMap<>();
+                    double age = Double.MAX_VALUE;
                     for (Row r : rows) {
                         out.put(r.getString(0), r.getLong(1));
+                        age = r.getDouble(2);
                     }
-                    return java.util.Optional.of(out);
+                    return java.util.Optional.of(new IndexScans(out, age));
                 })
                 .orTimeout(limit, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> java.util.Optional.empty());

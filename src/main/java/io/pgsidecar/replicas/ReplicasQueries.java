@@ -57,9 +57,16 @@ final class ReplicasQueries {
     private ReplicasQueries() {
     }
 
-    /** Index scans counted on a replica (its own statistics: a standby counts its own reads). */
+    /*
+     * Index scans counted on a replica (its own statistics: a standby counts its own reads), and
+     * how long those statistics have counted (since their reset, else the server's start).
+     */
     static final String INDEX_SCANS = """
             /* pgsidecar */
-            SELECT schemaname || '.' || indexrelname, idx_scan FROM pg_catalog.pg_stat_user_indexes
+            SELECT schemaname || '.' || indexrelname, idx_scan,
+                   extract(epoch FROM now() - coalesce((SELECT d.stats_reset FROM pg_catalog.pg_stat_database d
+                                                        WHERE d.datname = pg_catalog.current_database()),
+                                                       pg_catalog.pg_postmaster_start_time()))::float8
+              FROM pg_catalog.pg_stat_user_indexes
             """;
 }

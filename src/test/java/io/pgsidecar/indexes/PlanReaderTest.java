@@ -44,6 +44,21 @@ class PlanReaderTest {
     }
 
     @Test
+    void anInListOfParametersIsEqualityAndANullsOrderOtherThanTheDefaultIsKept() throws Exception {
+        List<String> eq = new ArrayList<>();
+        PlanReader.conditions("(t.a = ANY (ARRAY[$1, $2, $3]))", "t", eq, new ArrayList<>(), new ArrayList<>());
+        PlanReader.conditions("(t.b = ANY (ARRAY[($4)::text, ($5)::text]))", "t", eq, new ArrayList<>(), new ArrayList<>());
+        assertThat(eq).containsExactly("a", "b");
+        List<PlanReader.Access> a = read("""
+                [{"Plan": {"Node Type": "Limit", "Plans": [
+                  {"Node Type": "Sort", "Sort Key": ["t.x DESC NULLS LAST", "t.y NULLS LAST"], "Plans": [
+                    {"Node Type": "Seq Scan", "Relation Name": "t", "Schema": "public", "Alias": "t"}]}]}}]
+                """);
+        assertThat(a.get(0).sort()).containsExactly(new PlanReader.SortKey("x", true, "last"),
+                new PlanReader.SortKey("y", false, null));
+    }
+
+    @Test
     void orsExpressionsAndOtherTablesAreNotKeys() throws Exception {
         List<String> eq = new ArrayList<>();
         List<String> range = new ArrayList<>();
