@@ -87,4 +87,33 @@ class NativeRegistrationTest {
         assertThat(seen).as("the walk found the API's types").hasSizeGreaterThan(20);
         assertThat(missing).as("serialised but not registered for reflection").isEmpty();
     }
+
+    /**
+     * The CLI's commands are read reflectively by picocli: its annotation processor writes their
+     * native-image configuration at compile time; every command class must be in it.
+     */
+    @org.junit.jupiter.api.Test
+    void everyCliCommandIsInTheGeneratedNativeConfiguration() throws Exception {
+        String config;
+        try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream(
+                "META-INF/native-image/picocli-generated/io.pgsidecar/pgsidecar/reflect-config.json")) {
+            assertThat(in).as("picocli-codegen's reflect-config.json").isNotNull();
+            config = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        java.util.List<Class<?>> commands = new java.util.ArrayList<>(java.util.List.of(io.pgsidecar.cli.Cli.class));
+        for (int i = 0; i < commands.size(); i++) {
+            picocli.CommandLine.Command c = commands.get(i).getAnnotation(picocli.CommandLine.Command.class);
+            if (c != null) {
+                for (Class<?> sub : c.subcommands()) {
+                    if (sub.getName().startsWith("io.pgsidecar")) {
+                        commands.add(sub);
+                    }
+                }
+            }
+        }
+        assertThat(commands).hasSizeGreaterThan(12);
+        for (Class<?> c : commands) {
+            assertThat(config).as(c.getName()).contains("\"" + c.getName() + "\"");
+        }
+    }
 }

@@ -71,6 +71,15 @@ class DockerfileTest {
         assertThat(String.join("\n", runtime.lines())).contains("-Dquarkus.http.host=0.0.0.0");
     }
 
+    @Test
+    void bothImagesPutThePgsidecarCommandOnThePath() throws Exception {
+        for (String file : List.of("Dockerfile.native", "Dockerfile.jvm")) {
+            Stage runtime = stages(file).get(1);
+            assertThat(runtime.lines()).as(file).anySatisfy(l -> assertThat(l).startsWith("RUN ")
+                    .contains("/usr/local/bin/pgsidecar"));
+        }
+    }
+
     private static String last(Stage s, String prefix) {
         String found = null;
         for (String l : s.lines()) {

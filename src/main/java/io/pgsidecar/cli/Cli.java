@@ -1,0 +1,531 @@
+package io.pgsidecar.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The {@code pgsidecar} command line: the same executable as the agent, run with a command. It talks
+ * to the running agent's admin API (audited like any call) and never starts the agent itself. The
+ * port and the admin token come from the agent's own configuration (environment, system properties,
+ * application.properties), so inside the pod it needs no flags; {@code --url} and
+ * {@code --token-file} serve a laptop with {@code kubectl port-forward}.
+ */
+@Command(name = "pgsidecar", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Asks the running pgsidecar agent. Without a command, runs the agent.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:ok", "1:the agent reported an error (its message is printed)", "2:usage",
+                "3:agent unreachable or unauthorized"},
+        subcommands = {Cli.Health.class, Cli.PerformanceStats.class, Cli.MaintenanceStatus.class,
+                Cli.MaintenanceHistory.class, Cli.RunMaintenance.class, Cli.AnalyzeIndexes.class,
+                Cli.CreateRecommendedIndexes.class, Cli.ReplicaStatus.class, Cli.ReplicaHealthCheck.class,
+                Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class,
+                AutoComplete.GenerateCompletion.class})
+public class Cli {
+
+    static final int OK = 0;
+    static final int AGENT_ERROR = 1;
+    static final int USAGE = 2;
+    static final int UNREACHABLE = 3;
+
+    @Option(names = "--url", description = "The agent's base URL (default: http://127.0.0.1:<the agent's HTTP port>)")
+    String url;
+
+    @Option(names = "--token-file", description = "A file holding the admin token (default: the agent's own "
+            + "PGSIDECAR_ADMIN_TOKEN or PGSIDECAR_ADMIN_TOKEN_FILE)")
+    Path tokenFile;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table (default) or json (the API's data)")
+    String output;
+
+    @Option(names = "--timeout", defaultValue = "60s", description = "How long to wait for an answer (default 60s)")
+    String timeout;
+
+    private Map<String, String> env = System.getenv();
+    private PrintWriter out;
+    private PrintWriter err;
+
+    /** Runs one command line and returns its exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        Cli cli = new Cli();
+        cli.env = env;
+        cli.out = out;
+        cli.err = err;
+        CommandLine cmd = new CommandLine(cli);
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setExecutionExceptionHandler((e, line, parsed) -> {
+            err.println("pgsidecar: " + e.getMessage());
+            return e instanceof Unusable ? UNREACHABLE : e instanceof CommandLine.ParameterException ? USAGE : AGENT_ERROR;
+        });
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Whether these arguments ask for a command (anything but JVM-style -D/-X options and nothing). */
+    public static boolean isCommand(String[] args) {
+        for (String a : args) {
+            if (!a.startsWith("-D") && !a.startsWith("-X")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The agent cannot be reached with what is configured (no token, say). */
+    static final class Unusable extends RuntimeException {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cli.class.getPackage() == null ? null : Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"pgsidecar " + (v == null ? "(development build)" : v)};
+        }
+    }
+
+    // ----------------------------------------------------------------------------- configuration
+
+    AgentClient client() {
+        Duration t;
+        try {
+            t = Duration.parse("PT" + timeout.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--timeout '" + timeout
+                    + "': expected a duration such as 30s or 2m");
+        }
+        return new AgentClient(url != null ? url : "http://127.0.0.1:" + port(), token(), t);
+    }
+
+    private String setting(String key) {
+        String v = System.getProperty(key);
+        if (v == null) {
+            v = env.get(key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+        }
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private String port() {
+        String p = setting("quarkus.http.port");
+        if (p != null) {
+            return p;
+        }
+        Properties props = new Properties();
+        try (InputStream in = Cli.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                props.load(in);
+            }
+        } catch (IOException ignored) {
+            // the default port then
+        }
+        return props.getProperty("quarkus.http.port", "9188").trim();
+    }
+
+    private String token() {
+        if (tokenFile != null) {
+            return read(tokenFile);
+        }
+        String t = setting("pgsidecar.admin.token");
+        if (t != null) {
+            return t;
+        }
+        String file = setting("pgsidecar.admin.token-file");
+        if (file != null) {
+            return read(Path.of(file));
+        }
+        throw new Unusable("no admin token: the agent's PGSIDECAR_ADMIN_TOKEN or PGSIDECAR_ADMIN_TOKEN_FILE is not set "
+                + "here; pass --token-file");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new Unusable("the token file " + file + " cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Prints the answer: its data as JSON with -o json, else through {@code table}; returns the exit code. */
+    int show(AgentClient.Answer a, java.util.function.Consumer<JsonNode> table) {
+        if (!a.ok()) {
+            err.println("pgsidecar: " + a.error());
+            return a.exit();
+        }
+        if ("json".equalsIgnoreCase(output)) {
+            out.println(AgentClient.json(a.data()));
+        } else {
+            table.accept(a.data());
+        }
+        return OK;
+    }
+
+    static String q(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    // ----------------------------------------------------------------------------- commands
+
+    @Command(name = "health", description = "The agent's health report: overall state, reasons, server, pool, leader.")
+    static class Health implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/health"), d -> {
+                List<String[]> rows = new ArrayList<>();
+                d.fieldNames().forEachRemaining(f -> rows.add(new String[] {f, f}));
+                Table.fields(cli.out, d, rows);
+            });
+        }
+    }
+
+    @Command(name = "performance-stats", aliases = "db_performance_stats",
+            description = "The top statements of the last interval by total time.")
+    static class PerformanceStats implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--limit", defaultValue = "20", description = "Statements shown (default 20)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/performance/stats?limit=" + limit), d -> {
+                cli.out.println(Table.cut("interval: " + Table.text(d.path("interval").path("captured_at")) + ", "
+                        + Table.text(d.path("interval").path("seconds")) + " s", Table.WIDTH));
+                Table.print(cli.out, d.path("query_statistics"), List.of(Table.col("QUERYID", "queryid", 20),
+                        Table.col("CALLS", "calls", 10), Table.col("TOTAL_MS", "total_ms", 11),
+                        Table.col("MEAN_MS", "mean_ms", 9), Table.col("QUERY", "query", 100)));
+            });
+        }
+    }
+
+    @Command(name = "maintenance-status", aliases = "db_maintenance_status",
+            description = "Each maintenance task: scheduled, next run, last run, what it would pick now.")
+    static class MaintenanceStatus implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/maintenance/status"), d -> Table.print(cli.out, d.path("tasks"), List.of(
+                    Table.col("TASK", "task", 18), Table.col("SCHEDULED", "scheduled", 9),
+                    Table.col("SCHEDULE", "schedule", 16), Table.col("NEXT_RUN", "next_run", 20),
+                    Table.col("LAST", "last_run.outcome", 11), Table.col("CANDIDATES", "candidates.target", 100))));
+        }
+    }
+
+    @Command(name = "maintenance-history", aliases = "db_maintenance_history",
+            description = "Maintenance runs, newest first.")
+    static class MaintenanceHistory implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--task", description = "Only this task")
+        String task;
+
+        @Option(names = "--limit", defaultValue = "20", description = "Runs shown (default 20)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            String path = "/maintenance/runs?limit=" + limit + (task == null ? "" : "&task=" + q(task));
+            return cli.show(cli.client().get(path), d -> Table.print(cli.out, d, List.of(Table.col("ID", "id", 6),
+                    Table.col("TASK", "task", 18), Table.col("TRIGGER", "trigger", 9), Table.col("OUTCOME", "outcome", 11),
+                    Table.col("STARTED", "started_at", 20), Table.col("SECONDS", "duration_seconds", 8),
+                    Table.col("DONE", "items_done", 5), Table.col("ERROR", "error", 100))));
+        }
+    }
+
+    @Command(name = "run-maintenance", aliases = "db_run_maintenance",
+            description = "Runs a maintenance task now (update_statistics, vacuum, maintain_indexes, cleanup_old_data, "
+                    + "connection_health, housekeeping), or shows its plan with --dry-run.")
+    static class RunMaintenance implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Parameters(index = "0", paramLabel = "TASK")
+        String task;
+
+        @Option(names = "--dry-run", description = "Show the plan (each item's exact SQL); change nothing")
+        boolean dryRun;
+
+        @Option(names = "--table", description = "Only these tables (schema.table); repeatable")
+        List<String> tables;
+
+        @Option(names = "--reason", description = "Why, for the audit log")
+        String reason;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("dry_run", dryRun);
+            if (tables != null) {
+                body.put("tables", tables);
+            }
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return cli.show(cli.client().post("/maintenance/tasks/" + q(task) + "/run", body), d -> {
+                if (d.hasNonNull("run_id")) {
+                    cli.out.println(Table.cut("run " + d.path("run_id").asText() + " of " + task
+                            + " started; follow it with: pgsidecar maintenance-history --task " + task, Table.WIDTH));
+                }
+                if (d.path("items").isArray()) {
+                    Table.print(cli.out, d.path("items"), List.of(Table.col("TARGET", "target", 40),
+                            Table.col("ACTION", "action", 16), Table.col("SQL", "sql", 100)));
+                }
+            });
+        }
+    }
+
+    @Command(name = "analyze-indexes", aliases = "db_analyze_indexes",
+            description = "Index recommendations, unused, duplicate, invalid and bloated indexes, the maintenance plan.")
+    static class AnalyzeIndexes implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--refresh", description = "Recompute now instead of the cached analysis")
+        boolean refresh;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/indexes/analysis?refresh=" + refresh), d -> {
+                cli.out.println(Table.cut("analysis of " + Table.text(d.path("computed_at")) + " ("
+                        + Table.text(d.path("age_seconds")) + " s old), HypoPG " + d.path("hypopg").asText(), Table.WIDTH));
+                cli.out.printf("unused %d, duplicate %d, invalid %d, bloated %d%n", d.path("unused_indexes").size(),
+                        d.path("duplicate_indexes").size(), d.path("invalid_indexes").size(),
+                        d.path("bloated_indexes").size());
+                if (d.hasNonNull("note")) {
+                    cli.out.println(Table.cut("note: " + d.path("note").asText(), Table.WIDTH));
+                }
+                cli.out.println();
+                Table.print(cli.out, d.path("recommendations"), List.of(Table.col("PRIORITY", "priority", 8),
+                        Table.col("ID", "id", 12), Table.col("VALID", "validated", 5),
+                        Table.col("MS/H", "ms_per_hour_saved", 10), Table.col("SQL", "sql", 100)));
+                cli.out.println();
+                Table.print(cli.out, d.path("maintenance_plan"), List.of(Table.col("STEP", "step", 4),
+                        Table.col("ACTION", "action", 7), Table.col("SQL", "sql", 100)));
+            });
+        }
+    }
+
+    @Command(name = "create-recommended-indexes", aliases = "db_create_recommended_indexes",
+            description = "Builds the current recommendations from a priority up, one at a time, concurrently.")
+    static class CreateRecommendedIndexes implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--priority", defaultValue = "high", description = "high (default), medium or low")
+        String priority;
+
+        @Option(names = "--dry-run", description = "List what would be built; build nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().post("/indexes/create-recommended?priority=" + q(priority) + "&dry_run="
+                    + dryRun, Map.of()), d -> Table.print(cli.out, d, List.of(Table.col("PRIORITY", "priority", 8),
+                    Table.col("BUILD", "build_id", 6), Table.col("SQL", "sql", 100))));
+        }
+    }
+
+    private static final List<Table.Column> REPLICA_COLUMNS = List.of(Table.col("NAME", "name", 16),
+            Table.col("HEALTHY", "healthy", 7), Table.col("CHECK", "check_passed", 5), Table.col("LAG_S", "lag_seconds", 8),
+            Table.col("LAG_BYTES", "lag_bytes", 10), Table.col("PROBLEMS", "problems", 100));
+
+    @Command(name = "replica-status", aliases = "db_replica_status",
+            description = "Every configured replica: health, lag, problems.")
+    static class ReplicaStatus implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/replicas/status"), d -> {
+                cli.out.println(Table.cut("load balancing: " + Table.text(d.path("load_balancing")) + ", polled "
+                        + Table.text(d.path("captured_at")), Table.WIDTH));
+                Table.print(cli.out, d.path("replicas"), REPLICA_COLUMNS);
+            });
+        }
+    }
+
+    @Command(name = "replica-health-check", aliases = "db_replica_health_check",
+            description = "A live check of one replica now, or of all of them.")
+    static class ReplicaHealthCheck implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--all", description = "Every configured replica (the default without a name)")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            AgentClient c = cli.client();
+            List<String> names = new ArrayList<>();
+            if (name != null && !all) {
+                names.add(name);
+            } else {
+                AgentClient.Answer status = c.get("/replicas/status");
+                if (!status.ok()) {
+                    return cli.show(status, d -> { });
+                }
+                status.data().path("replicas").forEach(r -> names.add(r.path("name").asText()));
+            }
+            com.fasterxml.jackson.databind.node.ArrayNode results =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            for (String n : names) {
+                AgentClient.Answer a = c.post("/replicas/" + q(n) + "/health", null);
+                if (!a.ok()) {
+                    return cli.show(a, d -> { });
+                }
+                results.add(a.data());
+            }
+            return cli.show(new AgentClient.Answer(OK, results, null), d -> Table.print(cli.out, d, REPLICA_COLUMNS));
+        }
+    }
+
+    @Command(name = "alerts", description = "Alerts, open ones first.")
+    static class Alerts implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--state", defaultValue = "all", description = "firing, pending, resolved or all (default)")
+        String state;
+
+        @Option(names = "--limit", defaultValue = "50", description = "Alerts shown (default 50)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/alerts?state=" + q(state) + "&limit=" + limit), d -> Table.print(cli.out, d,
+                    List.of(Table.col("ALERT", "alertname", 26), Table.col("SEVERITY", "severity", 8),
+                            Table.col("STATE", "state", 8), Table.col("SUMMARY", "summary", 100))));
+        }
+    }
+
+    @Command(name = "silence", description = "Silences: add, list, expire.",
+            subcommands = {SilenceAdd.class, SilenceList.class, SilenceExpire.class})
+    static class Silences {
+        @ParentCommand
+        Cli cli;
+    }
+
+    @Command(name = "add", description = "Silences the alerts that match every matcher, for a while.")
+    static class SilenceAdd implements Callable<Integer> {
+        @ParentCommand
+        Silences parent;
+
+        @Option(names = {"-m", "--matcher"}, required = true, description = "label=value, or label=~regex; repeatable")
+        List<String> matchers;
+
+        @Option(names = "--duration", defaultValue = "2h", description = "How long (default 2h)")
+        String duration;
+
+        @Option(names = "--comment", required = true, description = "Why (recorded with the silence)")
+        String comment;
+
+        @Option(names = "--dry-run", description = "Check it and list the open alerts it would match; store nothing")
+        boolean dryRun;
+
+        @Override
+        public Integer call() {
+            List<Map<String, Object>> ms = new ArrayList<>();
+            for (String m : matchers) {
+                int eq = m.indexOf('=');
+                if (eq <= 0) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--matcher '" + m
+                            + "': expected label=value or label=~regex");
+                }
+                boolean regex = m.startsWith("=~", eq);
+                ms.add(Map.of("name", m.substring(0, eq), "value", m.substring(eq + (regex ? 2 : 1)), "is_regex", regex));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("matchers", ms);
+            body.put("duration", duration);
+            body.put("comment", comment);
+            body.put("dry_run", dryRun);
+            Cli cli = parent.cli;
+            return cli.show(cli.client().post("/alerts/silences", body), d -> cli.out.println(d.hasNonNull("silence")
+                    ? "silence " + d.path("silence").path("id").asText() + " until "
+                            + d.path("silence").path("ends_at").asText()
+                    : AgentClient.json(d)));
+        }
+    }
+
+    @Command(name = "list", description = "Active silences.")
+    static class SilenceList implements Callable<Integer> {
+        @ParentCommand
+        Silences parent;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            return cli.show(cli.client().get("/alerts/silences"), d -> Table.print(cli.out, d, List.of(
+                    Table.col("ID", "id", 6), Table.col("ENDS", "ends_at", 24), Table.col("BY", "created_by", 20),
+                    Table.col("MATCHERS", "matchers", 30), Table.col("COMMENT", "comment", 100))));
+        }
+    }
+
+    @Command(name = "expire", description = "Ends a silence now.")
+    static class SilenceExpire implements Callable<Integer> {
+        @ParentCommand
+        Silences parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            return cli.show(cli.client().delete("/alerts/silences/" + id), d -> cli.out.println("silence " + id
+                    + " expired"));
+        }
+    }
+
+    @Command(name = "partitions-status", description = "Every partitioned table: managed by, partitions, runway, "
+            + "default rows, last job.")
+    static class PartitionsStatus implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/partitions/status"), d -> {
+                cli.out.println("partitioning " + (d.path("enabled").asBoolean() ? "enabled" : "off (PARTITIONING_ENABLED)"));
+                Table.print(cli.out, d.path("tables"), List.of(Table.col("TABLE", "table", 30),
+                        Table.col("MANAGED_BY", "managed_by", 10), Table.col("PARTS", "partition_count", 5),
+                        Table.col("RUNWAY", "runway_intervals", 6), Table.col("DEFAULT_ROWS", "default_rows", 12),
+                        Table.col("LAST_JOB", "last_job.outcome", 100)));
+            });
+        }
+    }
+}
