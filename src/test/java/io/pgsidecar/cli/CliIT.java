@@ -79,9 +79,14 @@ class CliIT {
                 {"run-maintenance", "update_statistics", "--dry-run"}, {"analyze-indexes"},
                 {"create-recommended-indexes", "--dry-run"}, {"replica-status"}, {"replica-health-check", "r1"},
                 {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}};
+        Path examples = Path.of("target", "cli-examples");
+        Files.createDirectories(examples);
         for (String[] c : commands) {
             Run r = run(c);
             assertThat(r.exit()).as(String.join(" ", c) + ": " + r.err()).isZero();
+            // what each command printed, kept for the README's examples
+            Files.writeString(examples.resolve(String.join("_", c).replace("-", "") + ".txt"),
+                    "$ pgsidecar " + String.join(" ", c) + "\n" + r.out());
             assertThat(r.out()).as(String.join(" ", c)).isNotBlank();
             for (String line : r.out().split("\n")) {
                 assertThat(line.length()).as(String.join(" ", c) + " line: " + line).isLessThanOrEqualTo(Table.WIDTH);
