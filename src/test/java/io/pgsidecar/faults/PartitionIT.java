@@ -127,11 +127,16 @@ class PartitionIT {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     given().auth().oauth2("test-token").get(BASE + "/health").statusCode() == 200);
             int most = 0;
+            String seen = "";
             while (Duration.between(healed, Instant.now()).getSeconds() < 20) {
-                most = Math.max(most, agentSessions(primary));
+                int now = agentSessions(primary);
+                if (now > most) {
+                    most = now;
+                    seen = sessionNames(primary);
+                }
                 pause(500);
             }
-            assertThat(most).as("agent sessions after the link came back (pool + leader + migration)")
+            assertThat(most).as("agent sessions after the link came back (pool + leader + migration): " + seen)
                     .isLessThanOrEqualTo(POOL + 2);
             assertThat(unhandled.seen()).as("exceptions nobody handled").isEmpty();
         } finally {
@@ -157,6 +162,17 @@ class PartitionIT {
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'pgsidecar%'")) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /** The agent's sessions by application name, state and age: what the message shows when there are too many. */
+    static String sessionNames(PgCluster primary) throws Exception {
+        try (Connection c = primary.connect("app"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(application_name || ' ' || state || ' '"
+                     + " || round(extract(epoch FROM now() - backend_start)) || 's', ', ') FROM pg_stat_activity"
+                     + " WHERE application_name LIKE 'pgsidecar%'")) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
