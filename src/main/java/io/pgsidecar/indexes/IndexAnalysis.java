@@ -32,12 +32,6 @@ public record IndexAnalysis(Instant computedAt, double ageSeconds, boolean fromC
                 recentBuilds, skipped);
     }
 
-    IndexAnalysis withBuilds(List<Build> builds) {
-        return new IndexAnalysis(computedAt, ageSeconds, fromCache, note, durationMs, statsSince, hypopg,
-                replicasAsked, replicasUnreachable, recommendations, usageStats, unusedIndexes, duplicateIndexes,
-                invalidIndexes, bloatedIndexes, maintenancePlan, builds, skipped);
-    }
-
     /**
      * One index worth building.
      *
