@@ -49,6 +49,7 @@ public class DirectConnections {
         props.setProperty("loginTimeout", Long.toString(Math.min(5, seconds)));
         props.setProperty("socketTimeout", Long.toString(seconds));
         props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("options", SessionSettings.STARTUP_OPTIONS);
         Connection c = DriverManager.getConnection(url.orElseThrow(
                 () -> new SQLException("no database URL configured", "08001")), props);
         try (Statement s = c.createStatement()) {

@@ -19,10 +19,14 @@ public class SessionSettings implements AgroalPoolInterceptor {
     /**
      * Server-side TCP keepalives of every agent session: probes after 5 s idle, every 2 s, 3 lost:
      * the server ends the session of an agent it can no longer reach within about 11 s, under the
-     * default 15 s leader lease.
+     * default 15 s leader lease. They travel in the startup packet (the driver's {@code options}),
+     * not in a later SET: a session whose SET was lost to a partition right after the login would
+     * otherwise sit on the server with the system's two-hour keepalive, holding a connection slot
+     * the agent no longer knows about. The pool gets the same value from
+     * {@code quarkus.datasource.jdbc.additional-jdbc-properties.options}; a test compares the two.
      */
-    static final String KEEPALIVES = "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; "
-            + "SET tcp_keepalives_count = 3";
+    public static final String STARTUP_OPTIONS =
+            "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3";
     /** A read on a pooled connection gives up this long after the statement timeout. */
     static final Duration SOCKET_MARGIN = Duration.ofSeconds(5);
     private static final Executor DIRECT = Runnable::run;
@@ -54,6 +58,6 @@ public class SessionSettings implements AgroalPoolInterceptor {
                 + "SET statement_timeout = " + config.statementTimeout().toMillis() + "; "
                 + "SET lock_timeout = " + config.lockTimeout().toMillis() + "; "
                 + "SET idle_in_transaction_session_timeout = "
-                + config.idleInTransactionSessionTimeout().toMillis() + "; " + KEEPALIVES;
+                + config.idleInTransactionSessionTimeout().toMillis();
     }
 }

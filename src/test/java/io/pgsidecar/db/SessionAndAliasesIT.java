@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,9 @@ class SessionAndAliasesIT {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    DirectConnections directConnections;
+
     @Test
     void legacyNamesDriveThePool() {
         var cfg = dataSource.getConfiguration().connectionPoolConfiguration();
@@ -60,6 +64,32 @@ class SessionAndAliasesIT {
             assertThat(rs.getString(3)).isEqualTo("2s");
             assertThat(rs.getString(4)).isEqualTo("1min");
         }
+    }
+
+    /**
+     * Keepalives must be in force from the login on (source {@code client}: the startup packet), so a
+     * session whose first SET is lost to a partition still ends on the server within seconds.
+     */
+    @Test
+    void keepalivesArriveWithTheLogin() throws Exception {
+        try (Connection pooled = dataSource.getConnection();
+             Connection direct = directConnections.open("pgsidecar-test", Duration.ofSeconds(5))) {
+            for (Connection c : new Connection[] {pooled, direct}) {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, setting, source"
+                        + " FROM pg_settings WHERE name LIKE 'tcp_keepalives_%' ORDER BY name")) {
+                    StringBuilder seen = new StringBuilder();
+                    while (rs.next()) {
+                        seen.append(rs.getString(1)).append('=').append(rs.getString(2)).append('/')
+                                .append(rs.getString(3)).append(' ');
+                    }
+                    assertThat(seen.toString().trim()).isEqualTo("tcp_keepalives_count=3/client "
+                            + "tcp_keepalives_idle=5/client tcp_keepalives_interval=2/client");
+                }
+            }
+        }
+        assertThat(ConfigProvider.getConfig().getValue(
+                "quarkus.datasource.jdbc.additional-jdbc-properties.options", String.class))
+                .isEqualTo(SessionSettings.STARTUP_OPTIONS);
     }
 
     @Test
