@@ -31,4 +31,19 @@ public interface AdminConfig {
     /** Most rows one audit-log page returns. */
     @WithDefault("500")
     int maxAuditLimit();
+
+    /** The status page at {@code /} on the same port. */
+    StatusPage statusPage();
+
+    /** The status page: a login with the admin token, then a signed session cookie. */
+    interface StatusPage {
+
+        /** Serve the page (it still needs the admin token to log in). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long a login lasts; the cookie expires then and the page asks for the token again. */
+        @WithDefault("1h")
+        java.time.Duration sessionTtl();
+    }
 }

@@ -24,6 +24,10 @@ public class AdminConfigCheck implements ConfigCheck {
             problems.add("pgsidecar.admin.max-uri-length='" + admin.maxUriLength() + "': expected 256 to "
                     + AdminConfig.HTTP_LINE_LIMIT);
         }
+        if (admin.statusPage().sessionTtl().toMinutes() < 1 || admin.statusPage().sessionTtl().toHours() > 24) {
+            problems.add("pgsidecar.admin.status-page.session-ttl='" + admin.statusPage().sessionTtl()
+                    + "': expected 1m to 24h");
+        }
         if (admin.token().filter(t -> !t.isBlank()).isEmpty()) {
             admin.tokenFile().ifPresent(f -> problems.readableFile("pgsidecar.admin.token-file", f));
         }

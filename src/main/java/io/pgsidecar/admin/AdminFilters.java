@@ -27,6 +27,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 public class AdminFilters {
 
     static final String ADMIN_PREFIX = "/api/v1/admin";
+    /** The status page's forms that change something: audited like the admin API, by the session's caller. */
+    static final String PAGE_PREFIX = "/ui/";
     private static final String CALLER = "pgsidecar.caller";
     private static final String STARTED = "pgsidecar.started";
     private static final String INTENT = "pgsidecar.audit-intent";
@@ -37,17 +39,24 @@ public class AdminFilters {
     private final AuditLog audit;
     private final AuditContext auditContext;
     private final InstanceInfo instance;
+    private final PageSessions sessions;
 
-    public AdminFilters(AdminToken token, AuditLog audit, AuditContext auditContext, InstanceInfo instance) {
+    public AdminFilters(AdminToken token, AuditLog audit, AuditContext auditContext, InstanceInfo instance,
+                        PageSessions sessions) {
         this.token = token;
         this.audit = audit;
         this.auditContext = auditContext;
         this.instance = instance;
+        this.sessions = sessions;
     }
 
     @ServerRequestFilter(preMatching = true)
     public Response authenticate(ContainerRequestContext ctx) {
         String path = ctx.getUriInfo().getPath();
+        if (path.startsWith(PAGE_PREFIX) && !SAFE.contains(ctx.getMethod()) && !path.equals(StatusPage.LOGIN)
+                && !path.equals(StatusPage.LOGOUT)) {
+            return pageForm(ctx);
+        }
         if (!path.startsWith(ADMIN_PREFIX)) {
             return null;
         }
@@ -80,6 +89,22 @@ public class AdminFilters {
         if (noBody || ctx.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             ctx.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         }
+        return null;
+    }
+
+    /**
+     * A status page form that changes something: it needs a valid session (else back to the login), and
+     * is then audited like an admin call by the session's caller. Its CSRF token is checked by the page.
+     */
+    private Response pageForm(ContainerRequestContext ctx) {
+        var cookie = ctx.getCookies().get(PageSessions.COOKIE);
+        var session = sessions.verify(cookie == null ? null : cookie.getValue());
+        if (session.isEmpty()) {
+            return Response.seeOther(java.net.URI.create(StatusPage.LOGIN)).build();
+        }
+        ctx.setProperty(STARTED, System.nanoTime());
+        ctx.setProperty(CALLER, session.get().caller());
+        auditContext.caller(session.get().caller());
         return null;
     }
 

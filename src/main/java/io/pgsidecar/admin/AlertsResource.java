@@ -26,6 +26,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Alerts: the current and past ones, the rules, and silences. */
 @Path("/api/v1/admin/database/alerts")
@@ -53,7 +60,15 @@ public class AlertsResource {
     }
 
     @GET
-    public ApiResponse<List<Alert>> alerts(@QueryParam("state") String stateParam, @QueryParam("limit") String limitParam) {
+    @Operation(summary = "Alerts, newest first", description = "Open and past alerts with their state, "
+            + "severity, labels, value, runbook and the silence that holds them back, if any.")
+    public ApiResponse<List<Alert>> alerts(
+            @Parameter(description = "Only alerts in this state.", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"firing", "pending", "resolved", "all"}, defaultValue = "all"))
+            @QueryParam("state") String stateParam,
+            @Parameter(description = "How many alerts.", schema = @Schema(type = SchemaType.INTEGER,
+                    defaultValue = "100", minimum = "1", maximum = "1000"))
+            @QueryParam("limit") String limitParam) {
         String state = stateParam == null || stateParam.isBlank() ? "all" : stateParam.trim().toLowerCase(Locale.ROOT);
         if (!STATES.contains(state)) {
             throw new ApiException.InvalidParameter("state", stateParam, "expected firing, pending, resolved or all");
@@ -65,12 +80,15 @@ public class AlertsResource {
 
     @GET
     @Path("/rules")
+    @Operation(summary = "The alert rules", description = "Each rule with its thresholds, durations and severity "
+            + "as configured, and where notifications go.")
     public ApiResponse<RulesView> rules() {
         return ApiResponse.success(engine.rulesView());
     }
 
     @GET
     @Path("/silences")
+    @Operation(summary = "Active silences")
     public ApiResponse<List<Silence>> silences() {
         return ApiResponse.success(store.activeSilences());
     }
@@ -81,7 +99,15 @@ public class AlertsResource {
      */
     @POST
     @Path("/silences")
-    public ApiResponse<Map<String, Object>> silence(@QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Add a silence", description = "Alerts matching all matchers stay listed (with "
+            + "`silenced_by`) but are not sent to Alertmanager or webhooks until it ends. The answer lists the "
+            + "open alerts it silences.")
+    public ApiResponse<Map<String, Object>> silence(
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = SilenceRequest.class)))
+            JsonNode json) {
         audit.action("alerts.silence");
         SilenceRequest req = bodies.read(json, SilenceRequest.class);
         if (req == null) {
@@ -128,7 +154,12 @@ public class AlertsResource {
 
     @DELETE
     @Path("/silences/{id}")
-    public ApiResponse<Map<String, Object>> expire(@PathParam("id") String idParam) {
+    @Operation(summary = "End a silence now")
+    @APIResponse(responseCode = "200", description = "Ended, or had already ended.")
+    @APIResponse(responseCode = "404", description = "`not_found`: no silence with this id.")
+    public ApiResponse<Map<String, Object>> expire(
+            @Parameter(description = "The silence's id.", schema = @Schema(type = SchemaType.INTEGER))
+            @PathParam("id") String idParam) {
         audit.action("alerts.silence-expire").param("silence_id", idParam);
         long id;
         try {

@@ -11,6 +11,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public record ChangeRequest(Boolean dryRun, String reason) {
 
     static final int MAX_REASON = 500;
+    /** The admin API document's words for {@code dry_run}, wherever a call takes it. */
+    static final String DRY_RUN_DOC = "true: answer what the call would do and change nothing (the body's "
+            + "`dry_run` asks the same).";
 
     /**
      * Reads the query parameter and the body, checks them, records them in the audit context, and

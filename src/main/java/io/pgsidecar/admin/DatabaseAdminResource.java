@@ -21,6 +21,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The foundation's admin endpoints: the health report, the agent's pool, leadership, audit log. */
 @Path("/api/v1/admin/database")
@@ -52,6 +59,8 @@ public class DatabaseAdminResource {
     /** A live composite check of the database and of this agent. */
     @GET
     @Path("/health")
+    @Operation(summary = "Health report", description = "A live check of the database (version, extensions, "
+            + "connections, locks, replication) and of this agent (pool, leader, migrations, collectors).")
     public ApiResponse<HealthReport> health() {
         return ApiResponse.success(health.report());
     }
@@ -59,6 +68,8 @@ public class DatabaseAdminResource {
     /** This agent's own connection pool. */
     @GET
     @Path("/pool")
+    @Operation(summary = "The agent's own connection pool", description = "Size, in use, idle, waiting and the "
+            + "most ever in use, from the agent's pool (never the application's).")
     public ApiResponse<PoolStats> pool() {
         return ApiResponse.success(pool.stats());
     }
@@ -71,6 +82,7 @@ public class DatabaseAdminResource {
 
     @GET
     @Path("/leader")
+    @Operation(summary = "Leadership as this agent sees it")
     public ApiResponse<LeaderView> leader() {
         return ApiResponse.success(view(leader.state()));
     }
@@ -86,8 +98,15 @@ public class DatabaseAdminResource {
      */
     @POST
     @Path("/leader/step-down")
-    public ApiResponse<StepDownResult> stepDown(@QueryParam("dry_run") String dryRunParam,
-                                                JsonNode json) {
+    @Operation(summary = "Give up leadership for one lease", description = "Another agent takes over the "
+            + "scheduled work within the lease; use it before draining this pod.")
+    @APIResponse(responseCode = "200", description = "What the step-down did, or would do.")
+    @APIResponse(responseCode = "409", description = "`not_leader`: this agent is not the leader.")
+    public ApiResponse<StepDownResult> stepDown(
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ChangeRequest.class))) JsonNode json) {
         auditContext.action("leader.step-down");
         boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, auditContext);
         if (!leader.isLeader()) {
@@ -106,8 +125,14 @@ public class DatabaseAdminResource {
     /** The audit log, newest first. */
     @GET
     @Path("/audit")
-    public ApiResponse<List<AuditEntry>> audit(@QueryParam("limit") String limitParam,
-                                               @QueryParam("action") String action) {
+    @Operation(summary = "The audit log, newest first", description = "Every call that changed something "
+            + "(or was refused), who made it, its parameters and outcome.")
+    public ApiResponse<List<AuditEntry>> audit(
+            @Parameter(description = "How many entries, 1 to `pgsidecar.admin.max-audit-limit`.",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50", minimum = "1"))
+            @QueryParam("limit") String limitParam,
+            @Parameter(description = "Only this action, for example `maintenance.run`.")
+            @QueryParam("action") String action) {
         int limit = Params.intInRange("limit", limitParam, 50, 1, config.maxAuditLimit());
         return ApiResponse.success(audit.list(limit, Optional.ofNullable(action).filter(a -> !a.isBlank())));
     }
@@ -115,6 +140,8 @@ public class DatabaseAdminResource {
     /** Each scheduled collector: last run, last success, errors. */
     @GET
     @Path("/collectors")
+    @Operation(summary = "Each scheduled collector", description = "By name: last run, last success, its "
+            + "duration, consecutive errors and the last error.")
     public ApiResponse<Map<String, CollectorMetrics.Status>> collectors() {
         return ApiResponse.success(collectors.statuses());
     }

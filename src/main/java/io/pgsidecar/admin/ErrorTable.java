@@ -58,6 +58,11 @@ final class ErrorTable {
     private ErrorTable() {
     }
 
+    /** Every mapping, for the test that finds each code in the API's document. */
+    static java.util.Collection<Mapping> all() {
+        return TABLE.values();
+    }
+
     /** What a client acts on besides the code: the run that holds a task, for {@code already_running}. */
     static Map<String, Object> details(Throwable e) {
         if (e instanceof MaintenanceExceptions.AlreadyRunning a && a.runId() != null) {

@@ -13,6 +13,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Indexes: the analysis (cached, {@code refresh=true} recomputes), a safe create of one index, the
@@ -24,6 +31,7 @@ public class IndexesResource {
 
     /** Body of {@code POST .../indexes/create}: a statement, the structured fields, or a recommendation. */
     @RegisterForReflection
+    @Schema(name = "IndexCreateBody")
     public record CreateBody(String sqlStatement, String tableName, List<String> columns, String where, String method,
                              String name, Boolean descending, Boolean unique, String recommendationId, Boolean dryRun,
                              String reason) {
@@ -46,14 +54,35 @@ public class IndexesResource {
 
     @GET
     @Path("/analysis")
-    public ApiResponse<IndexAnalysis> analysis(@QueryParam("refresh") String refresh) {
+    @Operation(summary = "Index analysis", description = "Recommendations (validated on the statements' generic "
+            + "plans), usage, unused, duplicate, invalid and bloated indexes, and a maintenance plan. Cached for "
+            + "`INDEX_CACHE_TTL`; the answer says how old it is.")
+    public ApiResponse<IndexAnalysis> analysis(
+            @Parameter(description = "true: compute it again now (rate-limited).",
+                    schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+            @QueryParam("refresh") String refresh) {
         return ApiResponse.success(indexes.analysis(Params.bool("refresh", refresh, false)));
     }
 
     /** Builds one index concurrently (200 when it ended within the wait, 202 while it runs), or plans it. */
     @POST
     @Path("/create")
-    public Response create(@QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Build one index concurrently", description = "From a `CREATE INDEX` statement, a table "
+            + "and columns, or a recommendation's id: validated, then built with `CREATE INDEX CONCURRENTLY` under the "
+            + "lock timeout and verified. A dry run answers the exact statement and changes nothing.")
+    @APIResponse(responseCode = "200", description = "The build ended within the wait, or the plan of a dry run.")
+    @APIResponse(responseCode = "202", description = "The build goes on; follow it at `GET .../indexes/jobs/{id}`.")
+    @APIResponse(responseCode = "404", description = "`not_found`: no current recommendation with this id.")
+    @APIResponse(responseCode = "409", description = "`index_exists`: a relation of this name exists with another "
+            + "definition; `already_running`: another build works on this table or on this agent.")
+    @APIResponse(responseCode = "422", description = "`build_failed`: the build failed and what it made was "
+            + "dropped (`details.build_id`); `refused`: the database is a standby or PostgreSQL 14.0 to 14.3.")
+    public Response create(
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CreateBody.class)))
+            JsonNode json) {
         audit.action("indexes.create");
         CreateBody b = bodies.read(json, CreateBody.class);
         if (b == null) {
@@ -89,8 +118,20 @@ public class IndexesResource {
     /** The current recommendations from a priority up, built one at a time in the background (202), or planned. */
     @POST
     @Path("/create-recommended")
-    public Response createRecommended(@QueryParam("priority") String priorityParam,
-                                      @QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Build the current recommendations", description = "Those from a priority up, one at a "
+            + "time in the background.")
+    @APIResponse(responseCode = "200", description = "The plan of a dry run, or nothing to build.")
+    @APIResponse(responseCode = "202", description = "The builds are queued; each is followed at "
+            + "`GET .../indexes/jobs/{id}`.")
+    @APIResponse(responseCode = "409", description = "`already_running`: an index build runs on this agent.")
+    public Response createRecommended(
+            @Parameter(description = "The lowest priority built.", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"high", "medium", "low"}, defaultValue = "high"))
+            @QueryParam("priority") String priorityParam,
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RecommendedBody.class))) JsonNode json) {
         audit.action("indexes.create_recommended");
         RecommendedBody b = bodies.read(json, RecommendedBody.class);
         boolean dryRun = Params.bool("dry_run", dryRunParam, false) || (b != null && Boolean.TRUE.equals(b.dryRun()));
@@ -104,7 +145,13 @@ public class IndexesResource {
 
     @GET
     @Path("/jobs/{id}")
-    public ApiResponse<IndexAnalysis.Build> job(@PathParam("id") String id) {
+    @Operation(summary = "One index build", description = "Its state, the statement, progress while it runs, and "
+            + "the outcome with the verification.")
+    @APIResponse(responseCode = "200", description = "The build.")
+    @APIResponse(responseCode = "404", description = "`not_found`: no build with this id.")
+    public ApiResponse<IndexAnalysis.Build> job(
+            @Parameter(description = "The build's id.", schema = @Schema(type = SchemaType.INTEGER))
+            @PathParam("id") String id) {
         long n;
         try {
             n = Long.parseLong(id);

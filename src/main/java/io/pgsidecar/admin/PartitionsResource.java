@@ -13,6 +13,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Partitions: every partitioned table's state, candidates for partitioning, ranges made, retention now. */
 @Path("/api/v1/admin/database/partitions")
@@ -21,6 +28,7 @@ public class PartitionsResource {
 
     /** Body of {@code POST .../partitions/create}. */
     @RegisterForReflection
+    @Schema(name = "PartitionsCreateBody")
     public record CreateBody(String tableName, String columnName, String startDate, String endDate, String interval,
                              String timeZone, Boolean dryRun, String reason) {
     }
@@ -42,12 +50,16 @@ public class PartitionsResource {
 
     @GET
     @Path("/status")
+    @Operation(summary = "Partition sets", description = "Each configured or found range-partitioned table: its "
+            + "partitions, runway ahead, rows in the default partition, retention and what manages it.")
     public ApiResponse<PartitionsStatus> status() {
         return ApiResponse.success(partitions.status());
     }
 
     @GET
     @Path("/analyze")
+    @Operation(summary = "Candidates for partitioning", description = "Large tables with a date or timestamp "
+            + "column that a range-partitioning would help, with the reasons.")
     public ApiResponse<PartitionAnalysis> analyze() {
         return ApiResponse.success(partitions.analyze());
     }
@@ -55,7 +67,20 @@ public class PartitionsResource {
     /** Makes the partitions covering a date range (idempotent), or plans them with {@code dry_run}. */
     @POST
     @Path("/create")
-    public ApiResponse<PartitionManager.Result> create(@QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Make the partitions covering a date range", description = "Idempotent; every DDL "
+            + "under the lock timeout.")
+    @APIResponse(responseCode = "200", description = "Each step with its SQL and outcome (planned, for a dry run).")
+    @APIResponse(responseCode = "409", description = "`partition_overlap`: a new partition would overlap existing "
+            + "bounds (nothing is created); `managed_by_pg_partman`: pg_partman manages this set; "
+            + "`already_running`: another change works on this set.")
+    @APIResponse(responseCode = "422", description = "`not_partitioned`: the table is not range-partitioned by "
+            + "this column; `refused`: the database is a standby.")
+    public ApiResponse<PartitionManager.Result> create(
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CreateBody.class)))
+            JsonNode json) {
         audit.action("partitions.create");
         CreateBody b = bodies.read(json, CreateBody.class);
         if (b == null) {
@@ -73,8 +98,20 @@ public class PartitionsResource {
     /** Retention now for one table: what it detached or dropped, or would with {@code dry_run}. */
     @POST
     @Path("/{table_name}/cleanup")
-    public ApiResponse<PartitionManager.Result> cleanup(@PathParam("table_name") String tableName,
-                                                        @QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Apply retention to one table now", description = "Detaches (or, only when written, "
+            + "drops) the partitions wholly older than the retention.")
+    @APIResponse(responseCode = "200", description = "What it detached, archived or dropped (or would).")
+    @APIResponse(responseCode = "409", description = "`managed_by_pg_partman`: pg_partman manages this set; "
+            + "`already_running`: another change works on this set.")
+    @APIResponse(responseCode = "422", description = "`not_partitioned`: the table is not range-partitioned by a "
+            + "date or timestamp column; `refused`: the database is a standby.")
+    public ApiResponse<PartitionManager.Result> cleanup(
+            @Parameter(description = "The partitioned table, `schema.table` (or a table on the search path).")
+            @PathParam("table_name") String tableName,
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CleanupBody.class))) JsonNode json) {
         audit.action("partitions.cleanup").param("table_name", tableName);
         CleanupBody b = bodies.read(json, CleanupBody.class);
         boolean dryRun = Params.bool("dry_run", dryRunParam, false) || (b != null && Boolean.TRUE.equals(b.dryRun()));

@@ -25,6 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Query performance: served from the latest snapshot (no database work per GET), except the plan
@@ -35,6 +42,8 @@ import java.util.function.ToDoubleFunction;
 public class PerformanceResource {
 
     private static final int TOP_LIST = 10;
+    private static final String QUERYID_DOC = "The statement's query id, as pg_stat_statements gives it (a signed "
+            + "64-bit number).";
 
     private final StatementsPoller statements;
     private final StatementHistory history;
@@ -57,8 +66,16 @@ public class PerformanceResource {
 
     @GET
     @Path("/stats")
-    public ApiResponse<Map<String, Object>> stats(@QueryParam("limit") String limitParam,
-                                                  @QueryParam("slow_query_limit") String slowLimitParam) {
+    @Operation(summary = "Statements of the last interval", description = "From the latest poll of "
+            + "pg_stat_statements (no database work per call): per-statement deltas and rates, slow queries, "
+            + "regressions, N+1 patterns, error rates, the connection pool view and the top lists.")
+    public ApiResponse<Map<String, Object>> stats(
+            @Parameter(description = "How many statements in `query_statistics`, by total time.",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "1000"))
+            @QueryParam("limit") String limitParam,
+            @Parameter(description = "How many slow queries in each list of `slow_queries`.",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20", minimum = "1", maximum = "1000"))
+            @QueryParam("slow_query_limit") String slowLimitParam) {
         int limit = Params.intInRange("limit", limitParam, 50, 1, 1000);
         int slowLimit = Params.intInRange("slow_query_limit", slowLimitParam, 20, 1, 1000);
         StatementsSnapshot s = statements.latest();
@@ -89,8 +106,18 @@ public class PerformanceResource {
 
     @GET
     @Path("/queries/{queryid}")
-    public ApiResponse<Map<String, Object>> query(@PathParam("queryid") String id, @QueryParam("hours") String hoursParam,
-                                                  @QueryParam("limit") String limitParam) {
+    @Operation(summary = "One statement: its text, last interval and stored history")
+    @APIResponse(responseCode = "200", description = "The statement, its last interval and its history.")
+    @APIResponse(responseCode = "404", description = "`not_found`: no statement with this query id in the last "
+            + "interval, the history or pg_stat_statements.")
+    public ApiResponse<Map<String, Object>> query(
+            @Parameter(description = QUERYID_DOC) @PathParam("queryid") String id,
+            @Parameter(description = "How far back the history goes, in hours.",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "24", minimum = "1", maximum = "744"))
+            @QueryParam("hours") String hoursParam,
+            @Parameter(description = "At most this many history points, newest kept.",
+                    schema = @Schema(type = SchemaType.INTEGER, defaultValue = "500", minimum = "1", maximum = "10000"))
+            @QueryParam("limit") String limitParam) {
         long queryid = queryId(id);
         int hours = Params.intInRange("hours", hoursParam, 24, 1, 24 * 31);
         int limit = Params.intInRange("limit", limitParam, 500, 1, 10_000);
@@ -111,12 +138,21 @@ public class PerformanceResource {
 
     @GET
     @Path("/queries/{queryid}/plan")
-    public ApiResponse<PlanService.Plan> plan(@PathParam("queryid") String id) {
+    @Operation(summary = "A statement's generic plan", description = "EXPLAIN (GENERIC_PLAN on PostgreSQL 16 and "
+            + "later, a prepared statement with unknown parameters before that) of the normalized text: never "
+            + "executed, within the statement timeout.")
+    @APIResponse(responseCode = "200", description = "The plan.")
+    @APIResponse(responseCode = "404", description = "`not_found`: no statement with this query id.")
+    @APIResponse(responseCode = "422", description = "`not_explainable`: the statement cannot be explained (a "
+            + "utility statement, more than one statement, or a text that was cut).")
+    public ApiResponse<PlanService.Plan> plan(@Parameter(description = QUERYID_DOC) @PathParam("queryid") String id) {
         return ApiResponse.success(plans.explain(queryId(id)));
     }
 
     @GET
     @Path("/connections")
+    @Operation(summary = "Connections", description = "Sessions by application and state, the server's limit, "
+            + "leak signals and pool-size suggestions, from the latest poll.")
     public ApiResponse<Map<String, Object>> connections() {
         return ApiResponse.success(connectionPool(connections.latest()));
     }
@@ -124,7 +160,16 @@ public class PerformanceResource {
     /** Resets pg_stat_statements for everyone reading it; audited, supports dry_run. */
     @POST
     @Path("/reset")
-    public ApiResponse<Map<String, Object>> reset(@QueryParam("dry_run") String dryRunParam, JsonNode json) {
+    @Operation(summary = "Reset pg_stat_statements", description = "Clears the statistics of all statements for "
+            + "every tool that reads them; the next poll starts a new baseline.")
+    @APIResponse(responseCode = "200", description = "Done, or what it would do.")
+    @APIResponse(responseCode = "422", description = "`not_installed`: pg_stat_statements is not installed in "
+            + "this database.")
+    public ApiResponse<Map<String, Object>> reset(
+            @Parameter(description = ChangeRequest.DRY_RUN_DOC, schema = @Schema(type = SchemaType.BOOLEAN))
+            @QueryParam("dry_run") String dryRunParam,
+            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ChangeRequest.class))) JsonNode json) {
         audit.action("performance.reset");
         boolean dryRun = ChangeRequest.dryRun(dryRunParam, json, bodies, audit);
         Map<String, Object> data = new LinkedHashMap<>();

@@ -1,0 +1,228 @@
+package io.pgsidecar.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * What one status page shows, built from the admin API's own answers (the page is one more reader of
+ * the same data): sections of key figures, tables and texts, each cell already formatted with its
+ * unit. The template only lays it out; Qute escapes every text, and the one raw part, a sparkline,
+ * is drawn here from numbers alone.
+ */
+public record PageView(String title, String active, String csrf, String message, boolean error,
+                       List<Section> sections, boolean silenceForm, boolean taskForm, List<String> tasks) {
+
+    /** A block of the page: figures, a table, a preformatted text or a sparkline, with a note. */
+    public record Section(String title, String note, List<Figure> figures, List<String> headers, List<Row> rows,
+                          String text, String svg) {
+    }
+
+    /** One figure: a label and its formatted value, with a state for its colour (ok, warn, bad, or empty). */
+    public record Figure(String label, String value, String state) {
+    }
+
+    public record Row(List<Cell> cells) {
+    }
+
+    /** A table cell; with {@code href} it is a link, {@code title} shows the full text on hover. */
+    public record Cell(String text, String href, String title, String state) {
+    }
+
+    /** How a column reads its cell from a JSON row, and how it formats it. */
+    public record Column(String header, String field, Format format, Function<JsonNode, String> link) {
+    }
+
+    /** The units a value is shown in. */
+    public enum Format { TEXT, CUT, NUMBER, MS, SECONDS, BYTES, RATIO, TIME, STATE }
+
+    static final int CUT = 90;
+
+    public static Column col(String header, String field, Format format) {
+        return new Column(header, field, format, null);
+    }
+
+    public static Column link(String header, String field, Format format, Function<JsonNode, String> href) {
+        return new Column(header, field, format, href);
+    }
+
+    /** A table section of the rows of a JSON array (or an empty one when it is not). */
+    public static Section table(String title, String note, JsonNode rows, List<Column> columns) {
+        List<Row> out = new ArrayList<>();
+        if (rows != null && rows.isArray()) {
+            for (JsonNode r : rows) {
+                List<Cell> cells = new ArrayList<>();
+                for (Column c : columns) {
+                    JsonNode v = value(r, c.field());
+                    String text = format(v, c.format());
+                    String full = plain(v);
+                    cells.add(new Cell(text, c.link() == null ? null : c.link().apply(r),
+                            full.length() > text.length() ? full : null, c.format() == Format.STATE ? state(full) : null));
+                }
+                out.add(new Row(cells));
+            }
+        }
+        return new Section(title, out.isEmpty() ? (note == null ? "none" : note + " None.") : note, List.of(),
+                columns.stream().map(Column::header).toList(), out, null, null);
+    }
+
+    public static Section figures(String title, String note, List<Figure> figures) {
+        return new Section(title, note, figures, List.of(), List.of(), null, null);
+    }
+
+    public static Section text(String title, String note, String text) {
+        return new Section(title, note, List.of(), List.of(), List.of(), text, null);
+    }
+
+    public static Section chart(String title, String note, String svg) {
+        return new Section(title, note, List.of(), List.of(), List.of(), null, svg);
+    }
+
+    /** A section that could not be read, saying why instead of failing the page. */
+    public static Section unavailable(String title, String why) {
+        return new Section(title, "unavailable: " + why, List.of(), List.of(), List.of(), null, null);
+    }
+
+    public static Figure figure(String label, JsonNode object, String field, Format format) {
+        JsonNode v = value(object, field);
+        return new Figure(label, format(v, format), format == Format.STATE ? state(plain(v)) : null);
+    }
+
+    public static Figure figure(String label, String value, String state) {
+        return new Figure(label, value, state);
+    }
+
+    /** A dotted path in a JSON object ({@code agent_pool.max_used}). */
+    static JsonNode value(JsonNode row, String field) {
+        JsonNode v = row;
+        for (String part : field.split("\\.")) {
+            v = v == null ? null : v.get(part);
+        }
+        return v;
+    }
+
+    static String plain(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return "";
+        }
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            v.forEach(e -> parts.add(e.isValueNode() ? e.asText() : e.toString()));
+            return String.join(", ", parts);
+        }
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    static String format(JsonNode v, Format f) {
+        String plain = plain(v);
+        if (plain.isEmpty()) {
+            return "–";
+        }
+        if (!v.isNumber() && f != Format.TIME && f != Format.CUT && f != Format.TEXT && f != Format.STATE) {
+            return cut(plain);
+        }
+        return switch (f) {
+            case TEXT, STATE -> plain;
+            case CUT -> cut(plain);
+            case NUMBER -> number(v.asDouble());
+            case MS -> millis(v.asDouble());
+            case SECONDS -> seconds(v.asDouble());
+            case BYTES -> bytes(v.asDouble());
+            case RATIO -> String.format(Locale.ROOT, "%.1f %%", v.asDouble() * 100);
+            case TIME -> time(plain, Instant.now());
+        };
+    }
+
+    static String cut(String s) {
+        String one = s.replaceAll("\\s+", " ").strip();
+        return one.length() <= CUT ? one : one.substring(0, CUT - 1) + "…";
+    }
+
+    static String number(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", (long) d);
+        }
+        return String.format(Locale.ROOT, Math.abs(d) >= 100 ? "%,.0f" : "%.2f", d);
+    }
+
+    static String millis(double ms) {
+        return ms >= 10_000 ? seconds(ms / 1000) : String.format(Locale.ROOT, ms >= 100 ? "%,.0f ms" : "%.2f ms", ms);
+    }
+
+    static String seconds(double s) {
+        if (s >= 86_400) {
+            return String.format(Locale.ROOT, "%.1f d", s / 86_400);
+        }
+        if (s >= 3_600) {
+            return String.format(Locale.ROOT, "%.1f h", s / 3_600);
+        }
+        if (s >= 120) {
+            return String.format(Locale.ROOT, "%.1f min", s / 60);
+        }
+        return String.format(Locale.ROOT, s >= 10 ? "%.0f s" : "%.2f s", s);
+    }
+
+    static String bytes(double b) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        int i = 0;
+        while (Math.abs(b) >= 1024 && i < units.length - 1) {
+            b /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, i == 0 ? "%.0f %s" : "%.1f %s", b, units[i]);
+    }
+
+    /** A time both ways: "3 min ago (2026-11-30 21:40:51 UTC)". */
+    static String time(String iso, Instant now) {
+        Instant t;
+        try {
+            t = Instant.parse(iso);
+        } catch (DateTimeParseException e) {
+            return iso;
+        }
+        Duration d = Duration.between(t, now);
+        String rel = d.isNegative() ? "in " + seconds(-d.toMillis() / 1000.0) : seconds(d.toMillis() / 1000.0) + " ago";
+        return rel + " (" + iso.replace('T', ' ').replaceAll("\\.\\d+", "").replace("Z", " UTC") + ")";
+    }
+
+    /** The colour of a state word. */
+    static String state(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "healthy", "ok", "true", "success", "valid", "resolved" -> "ok";
+            case "degraded", "warning", "pending", "partial", "skipped", "running", "queued" -> "warn";
+            case "unhealthy", "critical", "firing", "failed", "false", "error", "interrupted" -> "bad";
+            default -> null;
+        };
+    }
+
+    /**
+     * A sparkline of {@code values} (oldest first) as inline SVG: a polyline scaled to its own range,
+     * with the range in its label. Made from numbers only, so it is safe to insert unescaped.
+     */
+    static String sparkline(List<Double> values, String label) {
+        int w = 240;
+        int h = 40;
+        if (values.size() < 2) {
+            return null;
+        }
+        double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        double span = max - min == 0 ? 1 : max - min;
+        StringBuilder points = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            double x = 2 + (w - 4) * i / (double) (values.size() - 1);
+            double y = h - 2 - (h - 4) * (values.get(i) - min) / span;
+            points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+        }
+        String safeLabel = label.replaceAll("[^\\p{Alnum} .,:()%/-]", "");
+        return "<svg class=\"spark\" width=\"" + w + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h
+                + "\" role=\"img\" aria-label=\"" + safeLabel + "\"><title>" + safeLabel + "</title>"
+                + "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"" + points.toString().trim()
+                + "\"/></svg>";
+    }
+}

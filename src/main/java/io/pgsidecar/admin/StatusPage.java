@@ -1,0 +1,519 @@
+package io.pgsidecar.admin;
+
+import static io.pgsidecar.admin.PageView.col;
+import static io.pgsidecar.admin.PageView.figure;
+import static io.pgsidecar.admin.PageView.link;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgsidecar.admin.PageView.Format;
+import io.pgsidecar.admin.PageView.Section;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The status page: server-rendered HTML at {@code /} on the agent's port, for a person behind
+ * {@code kubectl port-forward}. It logs in with the admin token (a form, never a URL) and then
+ * carries a signed, expiring session cookie ({@link PageSessions}); forms that change something carry
+ * the session's CSRF token and are audited like the API (see {@link AdminFilters}). Every page is one
+ * more reader of the admin API's answers, rendered without JavaScript and without assets from
+ * outside the pod; the security headers forbid scripts, framing and foreign sources.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class StatusPage {
+
+    private static final Logger LOG = Logger.getLogger(StatusPage.class);
+    static final String LOGIN = "/ui/login";
+    static final String LOGOUT = "/ui/logout";
+    static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+    static final List<String> TASKS = List.of("update_statistics", "vacuum", "maintain_indexes", "cleanup_old_data",
+            "connection_health", "housekeeping");
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance page(PageView view);
+
+        static native TemplateInstance login(String message);
+    }
+
+    private final PageSessions sessions;
+    private final AdminConfig config;
+    private final ObjectMapper json;
+    private final DatabaseAdminResource agent;
+    private final PerformanceResource performance;
+    private final ReplicasResource replicas;
+    private final AlertsResource alerts;
+    private final MaintenanceResource maintenance;
+    private final PartitionsResource partitions;
+    private final IndexesResource indexes;
+
+    public StatusPage(PageSessions sessions, AdminConfig config, ObjectMapper json, DatabaseAdminResource agent,
+                      PerformanceResource performance, ReplicasResource replicas, AlertsResource alerts,
+                      MaintenanceResource maintenance, PartitionsResource partitions, IndexesResource indexes) {
+        this.sessions = sessions;
+        this.config = config;
+        this.json = json;
+        this.agent = agent;
+        this.performance = performance;
+        this.replicas = replicas;
+        this.alerts = alerts;
+        this.maintenance = maintenance;
+        this.partitions = partitions;
+        this.indexes = indexes;
+    }
+
+    // ---- login and logout ----
+
+    @GET
+    @Path("/ui/login")
+    public Response loginForm() {
+        return html(200, Templates.login(null));
+    }
+
+    @POST
+    @Path("/ui/login")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response login(@FormParam("token") String token, @jakarta.ws.rs.core.Context UriInfo uri) {
+        if (!config.statusPage().enabled()) {
+            return notFound();
+        }
+        Optional<String> cookie = sessions.login(token == null ? null : token.strip());
+        if (cookie.isEmpty()) {
+            LOG.warn("status page: a login with a wrong token was refused");
+            return html(401, Templates.login("That is not the admin token."));
+        }
+        LOG.infof("status page: %s logged in", AdminToken.fingerprint(token.strip()));
+        return Response.seeOther(URI.create("/")).cookie(cookie(cookie.get(), (int) config.statusPage().sessionTtl()
+                .toSeconds(), uri)).build();
+    }
+
+    @POST
+    @Path("/ui/logout")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response logout(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
+                           @jakarta.ws.rs.core.Context UriInfo uri) {
+        Optional<PageSessions.Session> s = sessions.verify(cookie);
+        if (s.isPresent() && !PageSessions.csrfMatches(s.get(), csrf)) {
+            return forbidden();
+        }
+        return Response.seeOther(URI.create(LOGIN)).cookie(cookie("", 0, uri)).build();
+    }
+
+    // ---- pages ----
+
+    @GET
+    public Response overview(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Overview", "overview", s -> {
+            List<Section> out = new ArrayList<>();
+            out.add(section("Database", () -> {
+                JsonNode h = data(agent.health());
+                return PageView.figures("Database", String.join("; ", texts(h.path("reasons"))), List.of(
+                        figure("overall", h, "overall", Format.STATE),
+                        figure("PostgreSQL", h, "server.version", Format.TEXT),
+                        figure("in recovery", h, "server.in_recovery", Format.TEXT),
+                        figure("up", h, "server.uptime_seconds", Format.SECONDS),
+                        figure("connections", h, "connections.current", Format.NUMBER),
+                        figure("of usable", h, "connections.usable", Format.NUMBER),
+                        figure("cache hit ratio", h, "cache_hit_ratio", Format.RATIO),
+                        figure("oldest transaction", h, "oldest_transaction_seconds", Format.SECONDS),
+                        figure("XID age of limit", h, "transaction_ids.age_ratio", Format.RATIO),
+                        figure("pg_stat_statements", h, "pg_stat_statements.version", Format.TEXT)));
+            }));
+            out.add(section("This agent", () -> {
+                JsonNode l = data(agent.leader());
+                JsonNode p = data(agent.pool());
+                return PageView.figures("This agent", "Its own pool, apart from the application's.", List.of(
+                        figure("leader", l, "leader", Format.STATE),
+                        figure("leader since", l, "since", Format.TIME),
+                        figure("pool max", p, "max", Format.NUMBER),
+                        figure("pool active", p, "active", Format.NUMBER),
+                        figure("pool most used", p, "max_used", Format.NUMBER),
+                        figure("waiting", p, "awaiting", Format.NUMBER),
+                        figure("acquire max", p, "acquire_max_seconds", Format.SECONDS)));
+            }));
+            out.add(section("Collectors", () -> {
+                JsonNode c = data(agent.collectors());
+                List<JsonNode> rows = new ArrayList<>();
+                c.forEach(rows::add);
+                return PageView.table("Collectors", "Each scheduled poller and job.", json.valueToTree(rows), List.of(
+                        col("collector", "collector", Format.TEXT), col("last success", "last_success", Format.TIME),
+                        col("took", "last_duration_seconds", Format.SECONDS), col("errors", "errors", Format.NUMBER),
+                        col("last error", "last_error", Format.CUT)));
+            }));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/ui/statements")
+    public Response statements(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Statements", "statements", s -> {
+            List<Section> out = new ArrayList<>();
+            JsonNode d = data(performance.stats("25", "10"));
+            String note = "Interval of " + PageView.format(d.at("/interval/seconds"), Format.SECONDS) + ", captured "
+                    + PageView.format(d.at("/interval/captured_at"), Format.TIME) + ". Availability: "
+                    + d.at("/availability/state").asText("") + ".";
+            out.add(PageView.table("Top statements by total time", note, d.path("query_statistics"), List.of(
+                    link("query id", "queryid", Format.TEXT, r -> "/ui/statements/" + r.path("queryid").asText()),
+                    col("calls", "calls", Format.NUMBER), col("total", "total_ms", Format.MS),
+                    col("mean", "mean_ms", Format.MS), col("calls/s", "calls_per_second", Format.NUMBER),
+                    col("cache hit", "cache_hit_ratio", Format.RATIO), col("query", "query", Format.CUT))));
+            out.add(PageView.table("Slow queries (interval mean)", null, d.at("/slow_queries/by_interval_mean"), List.of(
+                    link("query id", "queryid", Format.TEXT, r -> "/ui/statements/" + r.path("queryid").asText()),
+                    col("calls", "calls", Format.NUMBER), col("mean", "mean_ms", Format.MS),
+                    col("total", "total_ms", Format.MS), col("query", "query", Format.CUT))));
+            out.add(PageView.table("Running past the slow threshold now", null, d.at("/slow_queries/running_now"),
+                    List.of(col("pid", "pid", Format.TEXT), col("application", "application_name", Format.TEXT),
+                            col("state", "state", Format.TEXT), col("query", "query", Format.CUT))));
+            out.add(PageView.table("Possible N+1 patterns", null, d.at("/analysis/n_plus_one"), List.of(
+                    link("query id", "queryid", Format.TEXT, r -> "/ui/statements/" + r.path("queryid").asText()),
+                    col("calls", "calls", Format.NUMBER), col("rows/call", "rows_per_call", Format.NUMBER),
+                    col("mean", "mean_ms", Format.MS), col("query", "query", Format.CUT))));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/ui/statements/{queryid}")
+    public Response statement(@CookieParam(PageSessions.COOKIE) String cookie, @PathParam("queryid") String queryid) {
+        return page(cookie, "Statement " + PageView.cut(queryid), "statements", s -> {
+            List<Section> out = new ArrayList<>();
+            JsonNode d = data(performance.query(queryid, "24", "500"));
+            out.add(PageView.text("Text", null, d.path("query").asText("(not known)")));
+            JsonNode last = d.path("last_interval");
+            if (last.isObject()) {
+                out.add(PageView.figures("Last interval", null, List.of(figure("calls", last, "calls", Format.NUMBER),
+                        figure("total", last, "total_ms", Format.MS), figure("mean", last, "mean_ms", Format.MS),
+                        figure("max (lifetime)", last, "max_ms", Format.MS), figure("rows", last, "rows", Format.NUMBER),
+                        figure("cache hit", last, "cache_hit_ratio", Format.RATIO))));
+            }
+            List<Double> means = new ArrayList<>();
+            List<Double> calls = new ArrayList<>();
+            d.path("history").forEach(p -> {
+                means.add(p.path("mean_ms").asDouble());
+                calls.add(p.path("calls").asDouble());
+            });
+            java.util.Collections.reverse(means);   // the history is newest first; a sparkline reads left to right
+            java.util.Collections.reverse(calls);
+            int n = means.size();
+            if (n >= 2) {
+                out.add(PageView.chart("Mean time, last 24 h", n + " intervals, "
+                        + PageView.millis(means.stream().mapToDouble(Double::doubleValue).min().orElse(0)) + " to "
+                        + PageView.millis(means.stream().mapToDouble(Double::doubleValue).max().orElse(0)) + ".",
+                        PageView.sparkline(means, "mean time per interval")));
+                out.add(PageView.chart("Calls per interval, last 24 h", PageView.number(calls.stream()
+                        .mapToDouble(Double::doubleValue).sum()) + " calls in " + n + " intervals.",
+                        PageView.sparkline(calls, "calls per interval")));
+            } else {
+                out.add(PageView.text("History", "Fewer than two stored intervals so far.", null));
+            }
+            out.add(section("Plan", () -> {
+                JsonNode plan = data(performance.plan(queryid));
+                StringBuilder tree = new StringBuilder();
+                plan.path("nodes").forEach(node -> tree.append("  ".repeat(Math.max(0, node.path("depth").asInt())))
+                        .append(node.path("node_type").asText()).append(node.hasNonNull("relation")
+                                ? " on " + node.path("relation").asText() : "")
+                        .append("  (cost ").append(node.path("total_cost").asText()).append(", rows ")
+                        .append(node.path("plan_rows").asText()).append(")\n"));
+                return PageView.text("Plan", "Generic plan (" + plan.path("method").asText() + "), never executed; "
+                        + "total cost " + PageView.format(plan.path("total_cost"), Format.NUMBER) + ".", tree.toString());
+            }));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/ui/connections")
+    public Response connections(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Connections", "connections", s -> {
+            JsonNode d = data(performance.connections());
+            JsonNode server = d.path("server");
+            List<Section> out = new ArrayList<>();
+            out.add(PageView.figures("Server", "From the latest poll, " + PageView.format(server.path("captured_at"),
+                    Format.TIME) + ".", List.of(figure("connections", server, "total", Format.NUMBER),
+                    figure("usable", server, "usable", Format.NUMBER), figure("used", server, "usage_ratio", Format.RATIO),
+                    figure("this agent", server, "agent", Format.NUMBER))));
+            out.add(PageView.table("By application", "The suggested pool size is what the application's peak "
+                    + "active sessions need, with headroom.", server.path("by_application"), List.of(
+                    col("application", "application_name", Format.TEXT), col("total", "total", Format.NUMBER),
+                    col("active", "active", Format.NUMBER), col("idle", "idle", Format.NUMBER),
+                    col("idle in transaction", "idle_in_transaction", Format.NUMBER),
+                    col("peak active", "peak_active", Format.NUMBER),
+                    col("suggested pool", "recommended_pool_size", Format.NUMBER), col("basis", "basis", Format.CUT))));
+            List<PageView.Column> sessionCols = List.of(col("pid", "pid", Format.TEXT),
+                    col("application", "application_name", Format.TEXT), col("user", "user", Format.TEXT),
+                    col("state", "state", Format.TEXT), col("query", "query", Format.CUT));
+            out.add(PageView.table("Idle in transaction", null, server.path("idle_in_transaction"), sessionCols));
+            out.add(PageView.table("Long transactions", null, server.path("long_transactions"), sessionCols));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/ui/replicas")
+    public Response replicaPage(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Replicas", "replicas", s -> {
+            JsonNode d = data(replicas.status());
+            List<Section> out = new ArrayList<>();
+            out.add(PageView.table("Read replicas", "Polled " + PageView.format(d.path("captured_at"), Format.TIME)
+                    + "; reads are routed by " + d.path("load_balancing").asText() + ".", d.path("replicas"), List.of(
+                    col("name", "name", Format.TEXT), col("healthy", "healthy", Format.STATE),
+                    col("lag", "lag_seconds", Format.SECONDS), col("lag bytes", "lag_bytes", Format.BYTES),
+                    col("max lag", "max_lag_seconds", Format.SECONDS), col("connections", "active_connections",
+                            Format.NUMBER), col("weight", "weight", Format.NUMBER),
+                    col("problems", "problems", Format.CUT))));
+            out.add(PageView.table("Standbys seen by the primary", null, d.at("/primary/standbys"), List.of(
+                    col("application", "application_name", Format.TEXT), col("state", "state", Format.TEXT),
+                    col("sync", "sync_state", Format.TEXT), col("replay lag", "replay_lag_seconds", Format.SECONDS))));
+            out.add(PageView.table("Replication slots", null, d.at("/primary/slots"), List.of(
+                    col("slot", "name", Format.TEXT), col("active", "active", Format.STATE),
+                    col("WAL status", "wal_status", Format.TEXT), col("WAL retained", "retained_bytes", Format.BYTES))));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/ui/alerts")
+    public Response alertPage(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Alerts", "alerts", s -> alertSections());
+    }
+
+    /** Adds a silence from the form; audited like {@code POST .../alerts/silences} (it is that call). */
+    @POST
+    @Path("/ui/alerts/silences")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response addSilence(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
+                               @FormParam("name") String name, @FormParam("value") String value,
+                               @FormParam("duration") String duration, @FormParam("comment") String comment) {
+        Optional<PageSessions.Session> session = sessions.verify(cookie);
+        Response refused = refused(session, csrf);
+        if (refused != null) {
+            return refused;
+        }
+        ObjectNode body = json.createObjectNode();
+        ObjectNode matcher = body.putArray("matchers").addObject();
+        matcher.put("name", name == null || name.isBlank() ? "alertname" : name.strip());
+        matcher.put("value", value);
+        body.put("duration", duration);
+        body.put("comment", comment);
+        String message;
+        boolean error = false;
+        try {
+            JsonNode d = data(alerts.silence(null, body));
+            message = "Silence " + d.at("/silence/id").asText() + " added; it ends "
+                    + PageView.format(d.at("/silence/ends_at"), Format.TIME) + " and matches "
+                    + d.path("matching_alerts").size() + " open alert(s).";
+        } catch (ApiException e) {
+            message = e.getMessage();
+            error = true;
+        }
+        return render(error ? 400 : 200, new PageView("Alerts", "alerts", session.get().csrf(), message, error,
+                alertSections(), true, false, List.of()));
+    }
+
+    @GET
+    @Path("/ui/operations")
+    public Response operations(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Maintenance, partitions, indexes", "operations", s -> operationSections());
+    }
+
+    /** Runs a maintenance task from the form (a dry run unless unticked); audited like the API call it is. */
+    @POST
+    @Path("/ui/maintenance/run")
+    @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response runTask(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
+                            @FormParam("task") String task, @FormParam("dry_run") String dryRun) {
+        Optional<PageSessions.Session> session = sessions.verify(cookie);
+        Response refused = refused(session, csrf);
+        if (refused != null) {
+            return refused;
+        }
+        boolean dry = dryRun != null;
+        String message;
+        boolean error = false;
+        List<Section> sections = new ArrayList<>();
+        try {
+            ObjectNode body = json.createObjectNode();
+            body.put("dry_run", dry);
+            body.put("reason", "status page");
+            Response r = maintenance.run(task, null, body);
+            JsonNode d = json.valueToTree(((ApiResponse<?>) r.getEntity()).data());
+            message = dry ? "Plan of " + task + " (nothing was run):" : "Run " + d.path("run_id").asText() + " of "
+                    + task + " started.";
+            if (dry) {
+                sections.add(PageView.table("Plan of " + task, d.path("message").asText(null), d.path("items"),
+                        List.of(col("target", "target", Format.TEXT), col("action", "action", Format.TEXT),
+                                col("SQL", "sql", Format.CUT), col("why", "why", Format.CUT))));
+            }
+        } catch (RuntimeException e) {
+            message = e.getMessage();
+            error = true;
+        }
+        sections.addAll(operationSections());
+        return render(error ? 400 : 200, new PageView("Maintenance, partitions, indexes", "operations",
+                session.get().csrf(), message, error, sections, false, true, TASKS));
+    }
+
+    // ---- building pages ----
+
+    private interface Sections {
+        List<Section> of(PageSessions.Session session);
+    }
+
+    private Response page(String cookie, String title, String active, Sections sections) {
+        if (!config.statusPage().enabled()) {
+            return notFound();
+        }
+        Optional<PageSessions.Session> session = sessions.verify(cookie);
+        if (session.isEmpty()) {
+            return Response.seeOther(URI.create(LOGIN)).header("Cache-Control", "no-store").build();
+        }
+        List<Section> out;
+        String message = null;
+        boolean error = false;
+        try {
+            out = sections.of(session.get());
+        } catch (RuntimeException e) {
+            out = List.of();
+            message = e.getMessage();
+            error = true;
+        }
+        return render(error ? 503 : 200, new PageView(title, active, session.get().csrf(), message, error, out,
+                active.equals("alerts"), active.equals("operations"), TASKS));
+    }
+
+    private List<Section> alertSections() {
+        List<Section> out = new ArrayList<>();
+        out.add(section("Alerts", () -> PageView.table("Alerts", "Open ones first, then the newest.",
+                data(alerts.alerts("all", "50")), List.of(col("alert", "alertname", Format.TEXT),
+                        col("severity", "severity", Format.STATE), col("state", "state", Format.STATE),
+                        col("since", "firing_since", Format.TIME), col("value", "value", Format.NUMBER),
+                        col("summary", "summary", Format.CUT), col("silenced by", "silenced_by", Format.TEXT)))));
+        out.add(section("Active silences", () -> {
+            JsonNode list = data(alerts.silences());
+            List<JsonNode> rows = new ArrayList<>();
+            list.forEach(sil -> {
+                ObjectNode r = sil.deepCopy();
+                List<String> ms = new ArrayList<>();
+                sil.path("matchers").forEach(m -> ms.add(m.path("name").asText() + (m.path("is_regex").asBoolean()
+                        ? "=~" : "=") + m.path("value").asText()));
+                r.put("matchers_text", String.join(", ", ms));
+                rows.add(r);
+            });
+            return PageView.table("Active silences", null, json.valueToTree(rows), List.of(col("id", "id", Format.TEXT),
+                    col("matchers", "matchers_text", Format.CUT), col("ends", "ends_at", Format.TIME),
+                    col("by", "created_by", Format.TEXT), col("comment", "comment", Format.CUT)));
+        }));
+        return out;
+    }
+
+    private List<Section> operationSections() {
+        List<Section> out = new ArrayList<>();
+        out.add(section("Maintenance", () -> {
+            JsonNode d = data(maintenance.status());
+            return PageView.table("Maintenance tasks", d.path("enabled").asBoolean() ? "Scheduled maintenance is on."
+                    : "Scheduled maintenance is off (MAINTENANCE_ENABLED); tasks run only when asked.", d.path("tasks"),
+                    List.of(col("task", "task", Format.TEXT), col("scheduled", "scheduled", Format.TEXT),
+                            col("schedule", "schedule", Format.TEXT), col("next run", "next_run", Format.TIME),
+                            col("last outcome", "last_run.outcome", Format.STATE),
+                            col("last run", "last_run.started_at", Format.TIME),
+                            col("last success", "last_success", Format.TIME)));
+        }));
+        out.add(section("Partitions", () -> {
+            JsonNode d = data(partitions.status());
+            return PageView.table("Partitioned tables", d.path("enabled").asBoolean() ? "Partition management is on."
+                    : "Partition management is off (PARTITIONING_ENABLED).", d.path("tables"), List.of(
+                    col("table", "table", Format.TEXT), col("managed by", "managed_by", Format.TEXT),
+                    col("partitions", "partition_count", Format.NUMBER),
+                    col("runway", "runway_intervals", Format.NUMBER), col("default rows", "default_rows", Format.NUMBER),
+                    col("last job", "last_job.outcome", Format.STATE), col("problems", "problems", Format.CUT)));
+        }));
+        out.add(section("Indexes", () -> {
+            JsonNode d = data(indexes.analysis("false"));
+            return PageView.table("Index recommendations", "Analysis " + PageView.format(d.path("computed_at"),
+                    Format.TIME) + "; unused " + d.path("unused_indexes").size() + ", duplicate "
+                    + d.path("duplicate_indexes").size() + ", invalid " + d.path("invalid_indexes").size()
+                    + ", bloated " + d.path("bloated_indexes").size() + ".", d.path("recommendations"), List.of(
+                    col("priority", "priority", Format.TEXT), col("table", "table", Format.TEXT),
+                    col("validated", "validated", Format.STATE), col("saves", "ms_per_hour_saved", Format.MS),
+                    col("SQL", "sql", Format.CUT)));
+        }));
+        return out;
+    }
+
+    /** One section, or the reason it cannot be shown: one unreadable part never takes the page down. */
+    private static Section section(String title, Supplier<Section> build) {
+        try {
+            return build.get();
+        } catch (RuntimeException e) {
+            return PageView.unavailable(title, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private JsonNode data(ApiResponse<?> r) {
+        return json.valueToTree(r.data());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    private Response render(int status, PageView view) {
+        return html(status, Templates.page(view));
+    }
+
+    /** An HTML answer with the page's security headers. */
+    static Response html(int status, TemplateInstance body) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body.render())
+                .header("Content-Security-Policy", CSP).header("X-Frame-Options", "DENY")
+                .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-store").build();
+    }
+
+    /** Why a form post is not carried out (no session: to the login; a wrong CSRF token: 403), or null. */
+    private static Response refused(Optional<PageSessions.Session> session, String csrf) {
+        if (session.isEmpty()) {
+            return Response.seeOther(URI.create(LOGIN)).build();
+        }
+        return PageSessions.csrfMatches(session.get(), csrf) ? null : forbidden();
+    }
+
+    private static Response forbidden() {
+        return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE).entity("the form is stale or not from this page "
+                + "(CSRF token); reload the page and try again").header("Cache-Control", "no-store").build();
+    }
+
+    private static Response notFound() {
+        return Response.status(404).type(MediaType.TEXT_PLAIN_TYPE).entity("no status page here "
+                + "(pgsidecar.admin.status-page.enabled=false)").build();
+    }
+
+    /** The session cookie: HttpOnly, SameSite=Strict, Secure when the page came over HTTPS. */
+    private static NewCookie cookie(String value, int maxAge, UriInfo uri) {
+        return new NewCookie.Builder(PageSessions.COOKIE).value(value).path("/").maxAge(maxAge).httpOnly(true)
+                .secure("https".equalsIgnoreCase(uri.getRequestUri().getScheme()))
+                .sameSite(NewCookie.SameSite.STRICT).build();
+    }
+}
