@@ -132,7 +132,7 @@ public class MaintenanceResource {
     @Operation(summary = "One run with its items", description = "Each item's SQL, outcome, duration and reason.")
     @APIResponse(responseCode = "200", description = "The run and its items.")
     @APIResponse(responseCode = "404", description = "`not_found`: no run with this id.")
-    public ApiResponse<MaintenanceRun.Detail> run(
+    public ApiResponse<MaintenanceRun.Detail> runDetail(
             @Parameter(description = "The run's id.", schema = @Schema(type = SchemaType.INTEGER))
             @PathParam("id") String id) {
         return ApiResponse.success(maintenance.run(runId(id)));

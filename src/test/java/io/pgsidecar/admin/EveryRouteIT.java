@@ -118,7 +118,10 @@ class EveryRouteIT {
         }));
         assertThat(documented).as("routes in /q/openapi against the resource classes").isEqualTo(AdminRoutes.declared());
         Set<String> operationIds = new TreeSet<>();
-        doc.get("paths").forEach(p -> p.forEach(op -> operationIds.add(op.path("operationId").asText())));
+        List<String> allIds = new ArrayList<>();
+        doc.get("paths").forEach(p -> p.forEach(op -> allIds.add(op.path("operationId").asText())));
+        operationIds.addAll(allIds);
+        assertThat(allIds).as("operation ids are unique").hasSize(operationIds.size());
         assertThat(operationIds).as("the routes whose body ApiDocFilter marks required exist")
                 .containsAll(ApiDocFilter.BODY_REQUIRED);
         assertThat(doc.at("/components/securitySchemes/admin_token/scheme").asText()).isEqualTo("bearer");

@@ -33,6 +33,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in a real browser (Debian's Chromium, headless, driven by its chromedriver): a wrong
@@ -54,6 +56,7 @@ class StatusPageIT {
     static final Path SHOTS = Path.of("target/screenshots");
     static final String TOKEN = "test-token";
     static final int MAX_PAGE_BYTES = 100 * 1024;
+    static final Duration WAIT = Duration.ofSeconds(20);
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -84,13 +87,13 @@ class StatusPageIT {
             browser.get(root + "/");
             assertThat(browser.getCurrentUrl()).as("without a session the page asks for the token").endsWith("/ui/login");
             browser.findElement(By.id("token")).sendKeys("not-the-token");
-            browser.findElement(By.id("login")).click();
+            submit(browser, By.id("login"));
             assertThat(browser.findElement(By.id("message")).getText()).contains("not the admin token");
             assertThat(browser.manage().getCookieNamed(PageSessions.COOKIE)).as("no session for a wrong token").isNull();
             shot(browser, "login-refused");
 
             browser.findElement(By.id("token")).sendKeys(TOKEN);
-            browser.findElement(By.id("login")).click();
+            submit(browser, By.id("login"));
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Overview");
             assertThat(browser.getPageSource()).contains("Collectors").contains("This agent");
             shot(browser, "overview");
@@ -101,7 +104,8 @@ class StatusPageIT {
             assertThat(row.getText()).contains("page_items");
             shot(browser, "statements");
             link.click();
-            assertThat(browser.getCurrentUrl()).endsWith("/ui/statements/" + queryid);
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(link));
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.tagName("footer")));
             String statement = browser.getPageSource();
             assertThat(statement).contains("page_items").contains("Generic plan").contains("Scan");
             List<WebElement> lines = browser.findElements(By.cssSelector("svg.spark polyline"));
@@ -117,7 +121,7 @@ class StatusPageIT {
             browser.findElement(By.id("silence-duration")).clear();
             browser.findElement(By.id("silence-duration")).sendKeys("30m");
             browser.findElement(By.id("silence-comment")).sendKeys("deploying from the status page");
-            browser.findElement(By.id("silence-add")).click();
+            submit(browser, By.id("silence-add"));
             assertThat(browser.findElement(By.id("message")).getText()).startsWith("Silence ").contains("added; it ends in 30.0 min");
             assertThat(browser.getPageSource()).contains("alertname=SlowQuery").contains("deploying from the status page");
             shot(browser, "alerts");
@@ -127,7 +131,7 @@ class StatusPageIT {
                 assertThat(browser.findElements(By.cssSelector("p.message.error"))).as(page).isEmpty();
                 shot(browser, page);
             }
-            browser.findElement(By.id("task-run")).click();
+            submit(browser, By.id("task-run"));
             assertThat(browser.findElement(By.id("message")).getText())
                     .as("the task form runs a dry run by default").startsWith("Plan of update_statistics");
             shot(browser, "task-plan");
@@ -144,7 +148,7 @@ class StatusPageIT {
                 System.out.printf("status page %s: %d bytes%n", page, r.asByteArray().length);
             }
 
-            browser.findElement(By.id("logout")).click();
+            submit(browser, By.id("logout"));
             assertThat(browser.getCurrentUrl()).endsWith("/ui/login");
             browser.get(root + "/ui/statements");
             assertThat(browser.getCurrentUrl()).as("after logout the session is gone").endsWith("/ui/login");
@@ -198,6 +202,20 @@ class StatusPageIT {
                     .filter(st -> st.query() != null && st.query().contains("page_items WHERE v"))
                     .findFirst().orElseThrow().queryid();
         }
+    }
+
+    /**
+     * Clicks a button that submits its form and waits until the browser has left the page it was on
+     * (a click returns before the next page has loaded, so reading right after it races the load).
+     */
+    static void submit(WebDriver browser, By button) {
+        WebElement b = browser.findElement(button);
+        b.click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(b));
+        // the last element of either page: once it is there, everything before it is parsed
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.or(
+                ExpectedConditions.presenceOfElementLocated(By.tagName("footer")),
+                ExpectedConditions.presenceOfElementLocated(By.id("login-form"))));
     }
 
     static WebDriver chromium() {
