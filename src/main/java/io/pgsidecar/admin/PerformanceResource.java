@@ -124,7 +124,7 @@ public class PerformanceResource {
         StatementStat current = statements.latest().statements().stream()
                 .filter(st -> st.queryid().equals(Long.toString(queryid))).findFirst().orElse(null);
         List<StatementHistory.Point> points = history.of(queryid, Duration.ofHours(hours), limit);
-        String text = statements.textOf(queryid);
+        String text = plans.textOrNull(queryid);
         if (current == null && points.isEmpty() && text == null) {
             throw new UnknownQueryException(queryid);
         }
@@ -198,6 +198,8 @@ public class PerformanceResource {
         out.put("age_seconds", s.capturedAt() == null ? null
                 : Duration.between(s.capturedAt(), Instant.now()).toMillis() / 1000.0);
         out.put("extension_version", s.extensionVersion());
+        out.put("texts_fetched_at", s.textsFetchedAt());
+        out.put("texts_pending", s.textsPending());
         return out;
     }
 

@@ -273,6 +273,12 @@ public class PlanService {
         return out;
     }
 
+    /** A statement's text: the poller's, else read from pg_stat_statements now (an API request's fetch); null if unknown. */
+    public String textOrNull(long queryid) {
+        String text = poller.textOf(queryid);
+        return text != null ? text : lookUp(queryid);
+    }
+
     private String lookUp(long queryid) {
         return database.withConnection(c -> {
             StatementsReader.Extension ext = StatementsReader.extension(c);

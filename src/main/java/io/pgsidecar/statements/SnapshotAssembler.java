@@ -46,8 +46,12 @@ final class SnapshotAssembler {
 
     /** What is known about the interval besides the deltas. */
     record Interval(Instant capturedAt, double seconds, String extensionVersion, int entries, int rebaselined,
-                    long dealloc, boolean serverRestarted, DatabaseRates rates) {
+                    long dealloc, boolean serverRestarted, DatabaseRates rates, Instant textsFetchedAt,
+                    int textsPending) {
     }
+
+    /** The {@code by_type} bucket of statements whose text (so whose type) has not been read. */
+    static final String UNCLASSIFIED = "unclassified";
 
     private SnapshotAssembler() {
     }
@@ -57,11 +61,12 @@ final class SnapshotAssembler {
         for (StatementType t : StatementType.values()) {
             byType.put(t.label(), Totals.NONE);
         }
+        byType.put(UNCLASSIFIED, Totals.NONE);
         Totals all = Totals.NONE;
         for (StatementDelta d : deltas) {
             Totals one = new Totals(1, d.calls(), d.totalMs(), d.rows());
             StatementType type = types.apply(d.key().queryid());
-            byType.merge((type == null ? StatementType.OTHER : type).label(), one, Totals::plus);
+            byType.merge(type == null ? UNCLASSIFIED : type.label(), one, Totals::plus);
             all = all.plus(one);
         }
         return new Aggregates(all, byType);
@@ -85,7 +90,7 @@ final class SnapshotAssembler {
                 StatementType type = types.apply(id);
                 Counters cum = d.cumulative();
                 stats.add(new StatementStat(Long.toString(id), d.key().userid(), d.key().toplevel(), text,
-                        (type == null ? StatementType.OTHER : type).label(), d.calls(), d.totalMs(), d.meanMs(),
+                        type == null ? UNCLASSIFIED : type.label(), d.calls(), d.totalMs(), d.meanMs(),
                         cum.minMs(), cum.maxMs(), cum.stddevMs(), d.rows(), seconds > 0 ? d.calls() / seconds : 0,
                         seconds > 0 ? d.rows() / seconds : 0, d.sharedBlksHit(), d.sharedBlksRead(),
                         d.tempBlksWritten(), d.cacheHitRatio(), d.rebaselined()));
@@ -103,7 +108,8 @@ final class SnapshotAssembler {
         return new StatementsSnapshot(interval.capturedAt(), seconds, Availability.AVAILABLE,
                 interval.extensionVersion(), interval.entries(), List.copyOf(stats), aggregates.totals(),
                 aggregates.byType(), List.copyOf(slow), List.copyOf(nPlusOne), List.copyOf(regressions),
-                interval.rates(), interval.rebaselined(), interval.dealloc(), interval.serverRestarted());
+                interval.rates(), interval.rebaselined(), interval.dealloc(), interval.serverRestarted(),
+                interval.textsFetchedAt(), interval.textsPending());
     }
 
     /**

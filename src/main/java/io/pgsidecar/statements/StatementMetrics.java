@@ -38,6 +38,7 @@ public class StatementMetrics {
     private final MultiGauge state;
     private final Counter rebaselined;
     private final Counter dealloc;
+    private final Counter textReads;
     private final Counter restarts;
     private final Counter rollbacks;
     private final Counter deadlocks;
@@ -80,6 +81,9 @@ public class StatementMetrics {
                 .description("Statements slower than their baseline").register(r));
         rebaselined = meters.own(Counter.builder("pgsidecar.statements.rebaselined")
                 .description("Entries taken as new baselines (new, evicted and back, reset)").register(r));
+        textReads = meters.own(Counter.builder("pgsidecar.statements.text.reads")
+                .description("Reads of query texts by the poller (each loads the server's whole query-text file)")
+                .register(r));
         dealloc = meters.own(Counter.builder("pgsidecar.statements.dealloc")
                 .description("Entries pg_stat_statements evicted to make room").register(r));
         restarts = meters.own(Counter.builder("pgsidecar.server.restarts")
@@ -97,6 +101,16 @@ public class StatementMetrics {
         tempFiles = meters.own(Counter.builder("pgsidecar.database.temp.files").description("Temporary files written").register(r));
         tempBytes = meters.own(Counter.builder("pgsidecar.database.temp").baseUnit("bytes")
                 .description("Bytes written to temporary files").register(r));
+    }
+
+    /** The poller read query texts once. */
+    void textRead() {
+        textReads.increment();
+    }
+
+    /** How often the poller has read query texts since the start. */
+    public double textReads() {
+        return textReads.count();
     }
 
     void update(StatementsSnapshot s) {

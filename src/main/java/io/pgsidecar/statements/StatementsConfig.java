@@ -10,8 +10,8 @@ public interface StatementsConfig {
 
     /**
      * Poll pg_stat_statements (env DB_MONITORING_ENABLED). The poll reads every entry's counters
-     * (never the query texts, which are fetched once per new statement), so its cost grows with
-     * pg_stat_statements.max: see docs/benchmarks.md.
+     * (never the query texts, which are fetched only for the statements shown or alerted on, see
+     * {@link #textFetchInterval()}), so its cost grows with pg_stat_statements.max: see docs/benchmarks.md.
      */
     @WithDefault("true")
     boolean enabled();
@@ -23,6 +23,15 @@ public interface StatementsConfig {
     /** Create the pg_stat_statements extension when it is loaded but not installed (needs the right). */
     @WithDefault("false")
     boolean createExtension();
+
+    /**
+     * Texts are read (one {@code pg_stat_statements(true)} call, which loads the server's whole
+     * query-text file) at most this often, and only for statements that are shown or alerted on and
+     * have none yet: the top lists, slow queries, N+1 candidates and regressions. Until then such a
+     * statement is listed with {@code query: null} and counted in {@code texts_pending}. 0: every poll.
+     */
+    @WithDefault("1m")
+    Duration textFetchInterval();
 
     /** Query texts kept in memory (least recently used go first). */
     @WithDefault("5000")

@@ -43,6 +43,8 @@ public class StatementsPoller {
     static final String SNAPSHOT_KIND = "statements";
     private static final Logger LOG = Logger.getLogger(StatementsPoller.class);
     private static final int TYPE_CACHE_SIZE = 200_000;
+    /** Most texts asked for in one read (the array parameter), whatever the workload. */
+    private static final int MAX_WANTED = 2_000;
 
     private final Database database;
     private final StatementsConfig config;
@@ -65,6 +67,9 @@ public class StatementsPoller {
     private DbCounters previousDb;
     private Long previousDealloc;
     private String lastState = "";
+    // texts: when they were last read, and ids alerted on after that read (regressions) still without one
+    private Instant lastTextFetch;
+    private final Set<Long> textsWanted = new LinkedHashSet<>();
 
     private volatile StatementsSnapshot latest = StatementsSnapshot.pending();
 
@@ -202,7 +207,7 @@ public class StatementsPoller {
 
         List<StatementDelta> byTime = new ArrayList<>(result.deltas());
         byTime.sort(Comparator.comparingDouble(StatementDelta::totalMs).reversed());
-        fetchTexts(c, ext, current.keySet(), byTime);
+        int pending = fetchTexts(c, ext, byTime, now);
 
         previous = current;
         previousAt = now;
@@ -215,22 +220,32 @@ public class StatementsPoller {
         if (seconds > 0 && migrator.status().done()) {
             history.store(c, now, seconds, byTime, aggregates, result.rebaselined(), deallocDelta, rates);
             regressions = history.regressions(c, texts::get);
+            for (Regression r : regressions) {
+                if (r.query() == null && textsWanted.size() < MAX_WANTED) {
+                    textsWanted.add(Long.parseLong(r.queryid()));
+                }
+            }
         }
         SnapshotAssembler.Interval interval = new SnapshotAssembler.Interval(now, seconds, ext.version(),
-                current.size(), result.rebaselined(), deallocDelta, restarted, rates);
+                current.size(), result.rebaselined(), deallocDelta, restarted, rates, lastTextFetch, pending);
         return SnapshotAssembler.assemble(interval, byTime, aggregates, regressions, texts::get, types::get, rules);
     }
 
     /**
-     * Fetches texts, in one query, for statements whose type is not known yet (each text is read
-     * once per statement) and for the ones the snapshot will show that fell out of the text cache.
+     * Reads the texts of the statements that will be shown or alerted on and have none in the cache:
+     * the top by total time (history and metrics), slow ones, N+1 candidates by calls, and
+     * regressions found after the last read. One {@code pg_stat_statements(true)} call, which loads
+     * the server's whole query-text file, so at most every {@code text-fetch-interval}; statements
+     * nobody looks at are never read (their type stays {@code unclassified}).
+     *
+     * @return how many wanted texts are still not read
      */
-    private void fetchTexts(Connection c, Extension ext, Set<StatementKey> all, List<StatementDelta> byTime)
+    private int fetchTexts(Connection c, Extension ext, List<StatementDelta> byTime, Instant now)
             throws SQLException {
         Set<Long> wanted = new LinkedHashSet<>();
-        for (StatementKey k : all) {
-            if (!types.contains(k.queryid())) {
-                wanted.add(k.queryid());
+        for (long id : textsWanted) {
+            if (!texts.contains(id)) {
+                wanted.add(id);
             }
         }
         int shown = Math.max(config.storedTopN(), config.metricsTopN());
@@ -242,14 +257,27 @@ public class StatementsPoller {
         }
         for (StatementDelta d : byTime) {
             long id = d.key().queryid();
-            if (!texts.contains(id) && (d.calls() >= config.nPlusOneMinCalls() || rules.isSlow(d))) {
+            if (wanted.size() < MAX_WANTED && !texts.contains(id)
+                    && (d.calls() >= config.nPlusOneMinCalls() || rules.isSlow(d))) {
                 wanted.add(id);
             }
         }
-        StatementsReader.texts(c, ext, wanted, config.maxTextLength()).forEach((id, text) -> {
+        if (wanted.isEmpty()) {
+            textsWanted.clear();
+            return 0;
+        }
+        if (lastTextFetch != null && Duration.between(lastTextFetch, now).compareTo(config.textFetchInterval()) < 0) {
+            return wanted.size();
+        }
+        Map<Long, String> read = StatementsReader.texts(c, ext, wanted, config.maxTextLength());
+        metrics.textRead();
+        read.forEach((id, text) -> {
             texts.put(id, text);
             types.put(id, StatementType.of(text));
         });
+        lastTextFetch = now;
+        textsWanted.clear();
+        return 0;
     }
 
     /** Calls pg_stat_statements_reset(); the next poll is a baseline. */

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param statements every statement with calls in the interval, by total time, highest first
  * @param rebaselined entries that were new, evicted and back, or reset since the previous poll
  * @param dealloc entries pg_stat_statements evicted during the interval (1.9+)
+ * @param textsFetchedAt when texts were last read (they are read at most every text-fetch-interval)
+ * @param textsPending statements shown or alerted on whose text has not been read yet
  */
 @RegisterForReflection
 public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Availability availability,
@@ -21,7 +23,7 @@ public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Ava
                                  Totals totals, Map<String, Totals> byType, List<SlowQuery> slowQueries,
                                  List<NPlusOneCandidate> nPlusOne, List<Regression> regressions,
                                  DatabaseRates databaseRates, int rebaselined, long dealloc,
-                                 boolean serverRestarted) {
+                                 boolean serverRestarted, Instant textsFetchedAt, int textsPending) {
 
     /**
      * @param state {@code available}, {@code not_loaded} (not in shared_preload_libraries),
@@ -87,6 +89,6 @@ public record StatementsSnapshot(Instant capturedAt, double intervalSeconds, Ava
     /** A poll that could not read pg_stat_statements, and why. */
     static StatementsSnapshot unavailable(Instant at, String state, String message, String version) {
         return new StatementsSnapshot(at, 0, new Availability(state, message), version, 0, List.of(), Totals.NONE,
-                Map.of(), List.of(), List.of(), List.of(), null, 0, 0, false);
+                Map.of(), List.of(), List.of(), List.of(), null, 0, 0, false, null, 0);
     }
 }

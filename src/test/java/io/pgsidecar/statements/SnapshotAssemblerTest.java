@@ -27,7 +27,7 @@ class SnapshotAssemblerTest {
 
     static StatementsSnapshot assemble(List<StatementDelta> byTime, List<Regression> regressions) {
         SnapshotAssembler.Aggregates agg = SnapshotAssembler.aggregate(byTime, id -> StatementType.of(TEXTS.get(id)));
-        return SnapshotAssembler.assemble(new SnapshotAssembler.Interval(NOW, 30, "1.10", 3, 1, 0, false, null),
+        return SnapshotAssembler.assemble(new SnapshotAssembler.Interval(NOW, 30, "1.10", 3, 1, 0, false, null, NOW, 0),
                 byTime, agg, regressions, TEXTS::get, id -> StatementType.of(TEXTS.get(id)), RULES);
     }
 
@@ -63,6 +63,20 @@ class SnapshotAssemblerTest {
         assertThat(s.statements()).hasSize(SnapshotAssembler.MAX_LISTED);
         assertThat(s.totals().statements()).isEqualTo(SnapshotAssembler.MAX_LISTED + 500);
         assertThat(s.byType().get("other").statements()).as("no text: type other").isEqualTo(1500);
+    }
+
+    @Test
+    void aStatementWhoseTextWasNotReadIsUnclassifiedNotOther() {
+        List<StatementDelta> byTime = List.of(delta(1, 3, 4500, 3), delta(77, 5, 5, 5));
+        SnapshotAssembler.Aggregates agg = SnapshotAssembler.aggregate(byTime, id -> id == 1 ? StatementType.SELECT : null);
+        StatementsSnapshot s = SnapshotAssembler.assemble(new SnapshotAssembler.Interval(NOW, 30, "1.10", 2, 0, 0, false,
+                null, NOW, 1), byTime, agg, List.of(), id -> id == 1 ? TEXTS.get(1L) : null,
+                id -> id == 1 ? StatementType.SELECT : null, RULES);
+        assertThat(s.byType().get(SnapshotAssembler.UNCLASSIFIED)).isEqualTo(new StatementsSnapshot.Totals(1, 5, 5, 5));
+        assertThat(s.byType().get("other")).isEqualTo(StatementsSnapshot.Totals.NONE);
+        assertThat(s.statements().get(1).type()).isEqualTo("unclassified");
+        assertThat(s.statements().get(1).query()).isNull();
+        assertThat(s.textsPending()).isEqualTo(1);
     }
 
     @Test

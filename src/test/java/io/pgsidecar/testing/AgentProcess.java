@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged agent ({@code quarkus-run.jar}) run as its own process, as a user runs it. */
+/**
+ * The packaged agent ({@code quarkus-run.jar}, or the native executable named by
+ * {@code -Dagent.binary}) run as its own process, as a user runs it.
+ */
 public final class AgentProcess implements AutoCloseable {
 
     public static final String TOKEN = "packaged-test-token";
@@ -33,14 +36,18 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent with the given environment (added to a clean one) on a free port. */
     public static AgentProcess start(String name, Map<String, String> env) {
+        // -Dagent.binary=target/...-runner runs these tests against the native executable instead
+        String binary = System.getProperty("agent.binary");
         String jar = System.getProperty("agent.jar", "target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(Path.of(jar))) {
-            throw new IllegalStateException("packaged agent not found at " + jar + " (run mvn package first)");
+        if (!Files.exists(Path.of(binary != null ? binary : jar))) {
+            throw new IllegalStateException("packaged agent not found at " + (binary != null ? binary : jar)
+                    + " (run mvn package first)");
         }
         int port = freePort();
         try {
             Path log = Files.createTempFile("pgsidecar-" + name + "-", ".log");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> cmd = binary != null ? new ArrayList<>(List.of(binary))
+                    : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-jar", jar));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> e = pb.environment();
