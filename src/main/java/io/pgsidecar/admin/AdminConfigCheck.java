@@ -24,7 +24,8 @@ public class AdminConfigCheck implements ConfigCheck {
             problems.add("pgsidecar.admin.max-uri-length='" + admin.maxUriLength() + "': expected 256 to "
                     + AdminConfig.HTTP_LINE_LIMIT);
         }
-        if (admin.statusPage().sessionTtl().toMinutes() < 1 || admin.statusPage().sessionTtl().toHours() > 24) {
+        if (admin.statusPage().sessionTtl().compareTo(java.time.Duration.ofMinutes(1)) < 0
+                || admin.statusPage().sessionTtl().compareTo(java.time.Duration.ofHours(24)) > 0) {
             problems.add("pgsidecar.admin.status-page.session-ttl='" + admin.statusPage().sessionTtl()
                     + "': expected 1m to 24h");
         }

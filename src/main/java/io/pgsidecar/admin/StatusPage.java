@@ -87,6 +87,9 @@ public class StatusPage {
     @GET
     @Path("/ui/login")
     public Response loginForm() {
+        if (!config.statusPage().enabled()) {
+            return notFound();
+        }
         return html(200, Templates.login(null));
     }
 
@@ -112,6 +115,9 @@ public class StatusPage {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
                            @jakarta.ws.rs.core.Context UriInfo uri) {
+        if (!config.statusPage().enabled()) {
+            return notFound();
+        }
         Optional<PageSessions.Session> s = sessions.verify(cookie);
         if (s.isPresent() && !PageSessions.csrfMatches(s.get(), csrf)) {
             return forbidden();
@@ -317,17 +323,17 @@ public class StatusPage {
         body.put("duration", duration);
         body.put("comment", comment);
         String message;
-        boolean error = false;
+        int status = 200;
         try {
             JsonNode d = data(alerts.silence(null, body));
             message = "Silence " + d.at("/silence/id").asText() + " added; it ends "
                     + PageView.format(d.at("/silence/ends_at"), Format.TIME) + " and matches "
                     + d.path("matching_alerts").size() + " open alert(s).";
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
             message = e.getMessage();
-            error = true;
+            status = status(e);
         }
-        return render(error ? 400 : 200, new PageView("Alerts", "alerts", session.get().csrf(), message, error,
+        return render(status, new PageView("Alerts", "alerts", session.get().csrf(), message, status != 200,
                 alertSections(), true, false, List.of()));
     }
 
@@ -350,7 +356,7 @@ public class StatusPage {
         }
         boolean dry = dryRun != null;
         String message;
-        boolean error = false;
+        int status = 200;
         List<Section> sections = new ArrayList<>();
         try {
             ObjectNode body = json.createObjectNode();
@@ -367,11 +373,11 @@ public class StatusPage {
             }
         } catch (RuntimeException e) {
             message = e.getMessage();
-            error = true;
+            status = status(e);
         }
         sections.addAll(operationSections());
-        return render(error ? 400 : 200, new PageView("Maintenance, partitions, indexes", "operations",
-                session.get().csrf(), message, error, sections, false, true, TASKS));
+        return render(status, new PageView("Maintenance, partitions, indexes", "operations",
+                session.get().csrf(), message, status != 200, sections, false, true, TASKS));
     }
 
     // ---- building pages ----
@@ -390,15 +396,15 @@ public class StatusPage {
         }
         List<Section> out;
         String message = null;
-        boolean error = false;
+        int status = 200;
         try {
             out = sections.of(session.get());
         } catch (RuntimeException e) {
             out = List.of();
             message = e.getMessage();
-            error = true;
+            status = status(e);
         }
-        return render(error ? 503 : 200, new PageView(title, active, session.get().csrf(), message, error, out,
+        return render(status, new PageView(title, active, session.get().csrf(), message, status != 200, out,
                 active.equals("alerts"), active.equals("operations"), TASKS));
     }
 
@@ -490,6 +496,20 @@ public class StatusPage {
                 .header("Content-Security-Policy", CSP).header("X-Frame-Options", "DENY")
                 .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /**
+     * The status a failure answers with, as the API would (an unknown statement 404, a bad field 400,
+     * the database down 503); anything unexpected is logged and answered 500.
+     */
+    private static int status(RuntimeException e) {
+        if (e instanceof ApiException a) {
+            return a.status();
+        }
+        return ErrorTable.of(e).map(ErrorTable.Mapping::status).orElseGet(() -> {
+            LOG.error("status page: unexpected error", e);
+            return 500;
+        });
     }
 
     /** Why a form post is not carried out (no session: to the login; a wrong CSRF token: 403), or null. */

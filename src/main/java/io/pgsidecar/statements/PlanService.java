@@ -266,7 +266,7 @@ public class PlanService {
         }
         if (!missing.isEmpty()) {
             StatementsReader.Extension ext = StatementsReader.extension(c);
-            if (ext.version() != null) {
+            if (ext.loaded() && ext.version() != null) {
                 out.putAll(StatementsReader.texts(c, ext, missing, config.maxTextLength()));
             }
         }
@@ -282,7 +282,8 @@ public class PlanService {
     private String lookUp(long queryid) {
         return database.withConnection(c -> {
             StatementsReader.Extension ext = StatementsReader.extension(c);
-            if (ext.version() == null) {
+            // not loaded: reading it would fail (55000); the statement is then simply unknown
+            if (!ext.loaded() || ext.version() == null) {
                 return null;
             }
             return StatementsReader.texts(c, ext, List.of(queryid), config.maxTextLength()).get(queryid);

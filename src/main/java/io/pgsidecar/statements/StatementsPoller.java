@@ -25,7 +25,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +47,11 @@ public class StatementsPoller {
     private static final int TYPE_CACHE_SIZE = 200_000;
     /** Most texts asked for in one read (the array parameter), whatever the workload. */
     private static final int MAX_WANTED = 2_000;
+    /** The admin API's top lists besides total time, and how long each is (PerformanceResource). */
+    private static final List<ToDoubleFunction<StatementDelta>> OTHER_TOP_LISTS = List.of(StatementDelta::meanMs,
+            StatementDelta::calls, StatementDelta::rows, StatementDelta::sharedBlksRead,
+            StatementDelta::tempBlksWritten);
+    private static final int OTHER_TOP_SIZE = 10;
 
     private final Database database;
     private final StatementsConfig config;
@@ -221,8 +228,8 @@ public class StatementsPoller {
             history.store(c, now, seconds, byTime, aggregates, result.rebaselined(), deallocDelta, rates);
             regressions = history.regressions(c, texts::get);
             for (Regression r : regressions) {
-                if (r.query() == null && textsWanted.size() < MAX_WANTED) {
-                    textsWanted.add(Long.parseLong(r.queryid()));
+                if (r.query() == null && textsWanted.size() < MAX_WANTED && textsWanted.add(Long.parseLong(r.queryid()))) {
+                    pending++;
                 }
             }
         }
@@ -255,6 +262,15 @@ public class StatementsPoller {
                 wanted.add(id);
             }
         }
+        // the API's other top lists (by mean time, calls, rows, blocks read, temp blocks) over the listed statements
+        List<StatementDelta> listed = byTime.subList(0, Math.min(byTime.size(), SnapshotAssembler.MAX_LISTED));
+        for (ToDoubleFunction<StatementDelta> by : OTHER_TOP_LISTS) {
+            for (StatementDelta d : top(listed, by, OTHER_TOP_SIZE)) {
+                if (!texts.contains(d.key().queryid())) {
+                    wanted.add(d.key().queryid());
+                }
+            }
+        }
         for (StatementDelta d : byTime) {
             long id = d.key().queryid();
             if (wanted.size() < MAX_WANTED && !texts.contains(id)
@@ -266,7 +282,9 @@ public class StatementsPoller {
             textsWanted.clear();
             return 0;
         }
-        if (lastTextFetch != null && Duration.between(lastTextFetch, now).compareTo(config.textFetchInterval()) < 0) {
+        // a poll that starts a little early must not skip a due read (30 s polls, 1 min interval)
+        Duration due = config.textFetchInterval().multipliedBy(19).dividedBy(20);
+        if (lastTextFetch != null && Duration.between(lastTextFetch, now).compareTo(due) < 0) {
             return wanted.size();
         }
         Map<Long, String> read = StatementsReader.texts(c, ext, wanted, config.maxTextLength());
@@ -278,6 +296,18 @@ public class StatementsPoller {
         lastTextFetch = now;
         textsWanted.clear();
         return 0;
+    }
+
+    /** The {@code n} highest by {@code by}, in no particular order (a bounded heap, not a sort of all). */
+    static List<StatementDelta> top(List<StatementDelta> all, ToDoubleFunction<StatementDelta> by, int n) {
+        PriorityQueue<StatementDelta> heap = new PriorityQueue<>(n + 1, Comparator.comparingDouble(by));
+        for (StatementDelta d : all) {
+            heap.add(d);
+            if (heap.size() > n) {
+                heap.poll();
+            }
+        }
+        return new ArrayList<>(heap);
     }
 
     /** Calls pg_stat_statements_reset(); the next poll is a baseline. */

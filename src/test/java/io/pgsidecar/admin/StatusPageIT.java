@@ -40,8 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The status page in a real browser (Debian's Chromium, headless, driven by its chromedriver): a wrong
  * token is refused, a login shows the top statements of a known workload, a statement's link leads to
  * its plan and sparklines, a silence added in the form is listed and audited, and logging out ends the
- * session. Around that, over plain HTTP: the cookie's flags, the security headers, the CSRF check,
- * no token in any page, and each page's weight. A screenshot of each page is kept under
+ * session in the browser. Around that, over plain HTTP: the cookie's flags, the security headers, the
+ * CSRF check, no token in any page, and each page's weight. A screenshot of each page is kept under
  * {@code target/screenshots}.
  */
 @QuarkusTest
@@ -151,7 +151,7 @@ class StatusPageIT {
             submit(browser, By.id("logout"));
             assertThat(browser.getCurrentUrl()).endsWith("/ui/login");
             browser.get(root + "/ui/statements");
-            assertThat(browser.getCurrentUrl()).as("after logout the session is gone").endsWith("/ui/login");
+            assertThat(browser.getCurrentUrl()).as("after logout this browser has no session").endsWith("/ui/login");
         } finally {
             browser.quit();
         }
