@@ -26,7 +26,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Maintenance on its schedule: a heavy task starts inside the window and is cancelled when the
@@ -39,6 +42,7 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "sql", value = "CREATE TABLE churn (id int, v text) WITH (autovacuum_enabled = false); "
                 + "INSERT INTO churn SELECT g, repeat('x', 200) FROM generate_series(1, 60000) g; "
                 + "DELETE FROM churn WHERE id % 10 <> 0")})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MaintenanceScheduleIT {
 
     static final String BASE = MaintenanceClient.BASE;
@@ -75,6 +79,7 @@ class MaintenanceScheduleIT {
      * starts vacuum inside the window, the window's end cancels it, later fires are recorded skipped.
      */
     @Test
+    @Order(2)
     void aHeavyTaskRunsInsideTheWindowAndIsCancelledWhenItCloses() {
         MaintenanceClient.awaitReady();
         Instant closes = LocalDate.now(ZoneOffset.UTC).plusDays(1).atTime(1, 5).toInstant(ZoneOffset.UTC);
@@ -104,7 +109,14 @@ class MaintenanceScheduleIT {
                 .getList("data.error", String.class).stream().anyMatch(e -> e.contains("outside the maintenance window")));
     }
 
+    /**
+     * Runs first: the other test moves the scheduler's clock to tomorrow's window, and between the
+     * agent's start and then, update_statistics' daily fire can lie (when the suite runs between
+     * about 23:00 and 03:00 UTC), which is rightly recorded as one missed fire and would be the
+     * record this test finds instead of its own.
+     */
     @Test
+    @Order(1)
     void aFireMissedWhileNobodyLedIsRecordedOnceAsMissed() throws Exception {
         try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2("test-token")
