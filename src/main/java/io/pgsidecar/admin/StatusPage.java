@@ -129,7 +129,7 @@ public class StatusPage {
 
     @GET
     public Response overview(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Overview", "overview", s -> {
+        return page(cookie, "Overview", "overview", () -> {
             List<Section> out = new ArrayList<>();
             out.add(section("Database", () -> {
                 JsonNode h = data(agent.health());
@@ -173,7 +173,7 @@ public class StatusPage {
     @GET
     @Path("/ui/statements")
     public Response statements(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Statements", "statements", s -> {
+        return page(cookie, "Statements", "statements", () -> {
             List<Section> out = new ArrayList<>();
             JsonNode d = data(performance.stats("25", "10"));
             String note = "Interval of " + PageView.format(d.at("/interval/seconds"), Format.SECONDS) + ", captured "
@@ -202,7 +202,7 @@ public class StatusPage {
     @GET
     @Path("/ui/statements/{queryid}")
     public Response statement(@CookieParam(PageSessions.COOKIE) String cookie, @PathParam("queryid") String queryid) {
-        return page(cookie, "Statement " + PageView.cut(queryid), "statements", s -> {
+        return page(cookie, "Statement " + PageView.cut(queryid), "statements", () -> {
             List<Section> out = new ArrayList<>();
             JsonNode d = data(performance.query(queryid, "24", "500"));
             out.add(PageView.text("Text", null, d.path("query").asText("(not known)")));
@@ -251,7 +251,7 @@ public class StatusPage {
     @GET
     @Path("/ui/connections")
     public Response connections(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Connections", "connections", s -> {
+        return page(cookie, "Connections", "connections", () -> {
             JsonNode d = data(performance.connections());
             JsonNode server = d.path("server");
             List<Section> out = new ArrayList<>();
@@ -278,7 +278,7 @@ public class StatusPage {
     @GET
     @Path("/ui/replicas")
     public Response replicaPage(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Replicas", "replicas", s -> {
+        return page(cookie, "Replicas", "replicas", () -> {
             JsonNode d = data(replicas.status());
             List<Section> out = new ArrayList<>();
             out.add(PageView.table("Read replicas", "Polled " + PageView.format(d.path("captured_at"), Format.TIME)
@@ -301,7 +301,7 @@ public class StatusPage {
     @GET
     @Path("/ui/alerts")
     public Response alertPage(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Alerts", "alerts", s -> alertSections());
+        return page(cookie, "Alerts", "alerts", () -> alertSections());
     }
 
     /** Adds a silence from the form; audited like {@code POST .../alerts/silences} (it is that call). */
@@ -340,7 +340,7 @@ public class StatusPage {
     @GET
     @Path("/ui/operations")
     public Response operations(@CookieParam(PageSessions.COOKIE) String cookie) {
-        return page(cookie, "Maintenance, partitions, indexes", "operations", s -> operationSections());
+        return page(cookie, "Maintenance, partitions, indexes", "operations", () -> operationSections());
     }
 
     /** Runs a maintenance task from the form (a dry run unless unticked); audited like the API call it is. */
@@ -382,11 +382,7 @@ public class StatusPage {
 
     // ---- building pages ----
 
-    private interface Sections {
-        List<Section> of(PageSessions.Session session);
-    }
-
-    private Response page(String cookie, String title, String active, Sections sections) {
+    private Response page(String cookie, String title, String active, Supplier<List<Section>> sections) {
         if (!config.statusPage().enabled()) {
             return notFound();
         }
@@ -398,7 +394,7 @@ public class StatusPage {
         String message = null;
         int status = 200;
         try {
-            out = sections.of(session.get());
+            out = sections.get();
         } catch (RuntimeException e) {
             out = List.of();
             message = e.getMessage();

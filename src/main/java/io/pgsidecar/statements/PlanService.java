@@ -88,10 +88,7 @@ public class PlanService {
 
     /** The statement's normalized text (cached by the poller, else read), or UnknownQueryException. */
     public String text(long queryid) {
-        String text = poller.textOf(queryid);
-        if (text == null) {
-            text = lookUp(queryid);
-        }
+        String text = textOrNull(queryid);
         if (text == null) {
             throw new UnknownQueryException(queryid);
         }
@@ -280,13 +277,6 @@ public class PlanService {
     }
 
     private String lookUp(long queryid) {
-        return database.withConnection(c -> {
-            StatementsReader.Extension ext = StatementsReader.extension(c);
-            // not loaded: reading it would fail (55000); the statement is then simply unknown
-            if (!ext.loaded() || ext.version() == null) {
-                return null;
-            }
-            return StatementsReader.texts(c, ext, List.of(queryid), config.maxTextLength()).get(queryid);
-        });
+        return database.withConnection(c -> texts(c, List.of(queryid)).get(queryid));
     }
 }
