@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -57,6 +58,8 @@ public class Database {
     private final Duration requestBound;
     private final DatabaseFailures.Target target;
     private final String agentSchema;
+    /** When each permit now held was taken (System.nanoTime), to say what a full pool is waiting on. */
+    private final ConcurrentHashMap<Object, Long> held = new ConcurrentHashMap<>();
     private volatile Failure lastFailure;
 
     public Database(AgroalDataSource dataSource, DbConfig config, DatabaseName name,
@@ -92,7 +95,7 @@ public class Database {
      * bounded by the statement timeout and, on a dead network, the connection's socket timeout.
      */
     public <T> T forJob(Work<T> work) {
-        acquire(requestBound);
+        Object permit = acquire(requestBound);
         try (Connection c = dataSource.getConnection()) {
             T value = work.run(c);
             lastFailure = null;
@@ -100,25 +103,25 @@ public class Database {
         } catch (SQLException e) {
             throw translate(e);
         } finally {
-            permits.release();
+            release(permit);
         }
     }
 
     /** Work bounded by {@code bound}, from the call until the answer (see {@link #withConnection(Work)}). */
     public <T> T withConnection(Duration bound, Work<T> work) {
         long deadline = System.nanoTime() + bound.toNanos();
-        acquire(bound);
+        Object permit = acquire(bound);
         Future<T> result;
         try {
             result = workers.submit(() -> {
                 try (Connection c = dataSource.getConnection()) {
                     return work.run(c);
                 } finally {
-                    permits.release();
+                    release(permit);
                 }
             });
         } catch (RejectedExecutionException e) {
-            permits.release();
+            release(permit);
             throw unavailable("the agent is shutting down", e);
         }
         try {
@@ -147,18 +150,41 @@ public class Database {
         }
     }
 
-    /** One of the {@code max-size} permits, waiting parked at most {@code bound}. */
-    private void acquire(Duration bound) {
+    /**
+     * One of the {@code max-size} permits, waiting parked at most {@code bound}; the token it returns
+     * goes back through {@link #release}. When none frees up in time, the message names the cause:
+     * the last error if there was one, else how long the oldest holder has gone without an answer
+     * (on a server that accepts and never answers, callers give up before any error exists).
+     */
+    private Object acquire(Duration bound) {
         try {
             if (!permits.tryAcquire(bound.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw unavailable("the agent's " + maxSize + " connections are all busy"
-                        + lastFailure().map(f -> "; last error: " + f.cause()).orElse("") + " (waited "
-                        + bound.toMillis() + " ms)", null);
+                throw unavailable("the agent's " + maxSize + " connections are all busy (waited "
+                        + bound.toMillis() + " ms); " + whyBusy(), null);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("interrupted while waiting for a connection", e);
         }
+        Object permit = new Object();
+        held.put(permit, System.nanoTime());
+        return permit;
+    }
+
+    private void release(Object permit) {
+        held.remove(permit);
+        permits.release();
+    }
+
+    private String whyBusy() {
+        Optional<Failure> last = lastFailure();
+        if (last.isPresent()) {
+            return "last error: " + last.get().cause();
+        }
+        long now = System.nanoTime();
+        long oldest = held.values().stream().mapToLong(t -> now - t).max().orElse(0);
+        return "the longest-held has had no answer from " + target.address() + " for "
+                + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms";
     }
 
     /** A statement's error as the agent reports it: unavailable (with the cause) or a database error. */
