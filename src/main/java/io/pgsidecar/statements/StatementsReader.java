@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.postgresql.PGStatement;
 
 /**
  * Reads pg_stat_statements and pg_stat_database. The SQL lives in {@link StatementsQueries}; which
@@ -32,6 +33,9 @@ final class StatementsReader {
     record DbCounters(long commit, long rollback, long deadlocks, long conflicts, long tempFiles, long tempBytes,
                       long blksHit, long blksRead, Instant statsReset, Instant started) {
     }
+
+    /** Rows of pg_stat_statements the agent holds at once while reading it. */
+    static final int FETCH_SIZE = 1000;
 
     private StatementsReader() {
     }
@@ -70,12 +74,22 @@ final class StatementsReader {
         return ma > major || (ma == major && mi >= minor);
     }
 
-    /** Every entry of this database, without texts; the same key twice (never seen) keeps the busier row. */
+    /**
+     * Every entry of this database, without texts; the same key twice (never seen) keeps the busier row.
+     * The rows come in binary (the server sends its numbers as they are instead of printing them, the
+     * agent copies bytes instead of parsing them) and through a cursor, 1,000 at a time, so at 20,000
+     * entries the agent never holds the whole result as rows: only the map it builds from them.
+     */
     static Map<StatementKey, Counters> counters(Connection c, Extension ext) throws SQLException {
         Map<StatementKey, Counters> out = new HashMap<>();
-        try (Statement s = c.createStatement()) {
-            s.setFetchSize(5000);
-            try (ResultSet rs = s.executeQuery(countersQuery(ext.version()).formatted(ext.quotedSchema()))) {
+        boolean ownTransaction = c.getAutoCommit();
+        if (ownTransaction) {
+            c.setAutoCommit(false); // a fetch size needs a transaction: without one the driver reads every row first
+        }
+        try (PreparedStatement s = c.prepareStatement(countersQuery(ext.version()).formatted(ext.quotedSchema()))) {
+            s.unwrap(PGStatement.class).setPrepareThreshold(-1); // negative: binary results from the first run
+            s.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Timestamp since = rs.getTimestamp(15);
                     StatementKey key = new StatementKey(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
@@ -83,6 +97,14 @@ final class StatementsReader {
                             rs.getDouble(8), rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
                             rs.getLong(13), rs.getDouble(14), since == null ? null : since.toInstant());
                     out.merge(key, cnt, (a, b) -> a.calls() >= b.calls() ? a : b);
+                }
+            }
+        } finally {
+            if (ownTransaction) {
+                try {
+                    c.rollback(); // it only read
+                } finally {
+                    c.setAutoCommit(true);
                 }
             }
         }
