@@ -69,6 +69,9 @@ class DockerfileTest {
         assertThat(runtime.lines()).contains("EXPOSE 9188");
         assertThat(last(runtime, "USER ")).matches("USER [1-9][0-9]*");
         assertThat(String.join("\n", runtime.lines())).contains("-Dquarkus.http.host=0.0.0.0");
+        // the launcher with the measured flags (docs/benchmarks.md), which the packaged tests run with too
+        assertThat(last(runtime, "ENTRYPOINT ")).contains("/usr/local/bin/pgsidecar");
+        assertThat(io.pgsidecar.testing.AgentProcess.jvmImageFlags()).contains("-XX:+UseSerialGC", "-Xmx48m");
     }
 
     @Test

@@ -47,17 +47,36 @@ public final class AgentProcess implements AutoCloseable {
         try {
             Path log = Files.createTempFile("pgsidecar-" + name + "-", ".log");
             List<String> cmd = binary != null ? new ArrayList<>(List.of(binary))
-                    : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-jar", jar));
+                    : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            if (binary == null) {
+                // the JVM image's own flags, so the packaged tests prove the agent works within them
+                cmd.addAll(jvmImageFlags());
+                cmd.addAll(List.of("-jar", jar));
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> e = pb.environment();
             e.keySet().removeIf(k -> k.startsWith("PGSIDECAR_") || k.startsWith("QUARKUS_") || k.startsWith("DB_")
                     || k.equals("DATABASE_URL"));
             e.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            e.put("MALLOC_ARENA_MAX", "2");
             e.put("HOSTNAME", name);
             e.put("PGSIDECAR_ADMIN_TOKEN", TOKEN);
             e.putAll(env);
             return new AgentProcess(pb.start(), log, port);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The default {@code PGSIDECAR_JAVA_FLAGS} of the launcher that {@code Dockerfile.jvm} writes. */
+    public static List<String> jvmImageFlags() {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("PGSIDECAR_JAVA_FLAGS:=([^}]*)}")
+                    .matcher(Files.readString(Path.of("Dockerfile.jvm")));
+            if (!m.find()) {
+                throw new IllegalStateException("Dockerfile.jvm sets no default PGSIDECAR_JAVA_FLAGS");
+            }
+            return List.of(m.group(1).trim().split("\\s+"));
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Where the agent's memory goes, on a ../shared/bench cluster.
+
+Starts the packaged agent (target/quarkus-app) with the given JVM flags plus Native Memory Tracking,
+times start to ready (/q/health/ready answers 200), lets it poll --polls times, then forces a full
+GC and prints: live heap after the full GC, RSS, the NMT summary's committed figures per category,
+the thread count, and the agent's CPU per poll (process CPU over the polling window divided by the
+polls). Bounded: every wait has a limit; the agent is always stopped.
+
+    python3 bench/footprint.py --cluster 20000 --label lean -- -Xmx48m -XX:+UseSerialGC
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+JAR = os.environ.get("AGENT_JAR", "target/quarkus-app/quarkus-run.jar")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except OSError:
+        return 0, ""
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_s(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu(pid):
+    """CPU seconds per thread name (numbers in names folded, so pools add up)."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        name = re.sub(r"\d+", "N", raw[raw.index("(") + 1:raw.rindex(")")])
+        fields = raw.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def threads(pid):
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def poll_calls(pgport):
+    """Calls of the agent's poll statement so far, read from the server (no scrape of the agent)."""
+    sql = ("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE userid = 'pgsidecar'::regrole "
+           "AND query LIKE '%s.stddev_exec_time%'")
+    r = subprocess.run([os.path.join(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"), "psql"), "-X", "-At",
+                        "-h", "127.0.0.1", "-p", str(pgport), "-U", "postgres", "-d", "bench", "-c", sql],
+                       capture_output=True, text=True, timeout=30, check=True)
+    return int(r.stdout.strip())
+
+
+def jcmd(pid, *args):
+    return subprocess.run(["jcmd", str(pid), *args], capture_output=True, text=True, timeout=60).stdout
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cluster", required=True)
+    p.add_argument("--label", default="agent")
+    p.add_argument("--interval", default="10s", help="statements interval, in seconds (\"10s\")")
+    p.add_argument("--polls", type=int, default=6, help="polls to wait for after the first one")
+    p.add_argument("--warmup", type=float, default=0, help="seconds after ready before the window")
+    p.add_argument("--env", action="append", default=[], help="extra KEY=VALUE")
+    p.add_argument("flags", nargs="*")
+    a = p.parse_args()
+    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
+    with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
+        pgport = json.load(f)["port"]
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
+               QUARKUS_HTTP_PORT=str(port), PGSIDECAR_STATEMENTS_INTERVAL=a.interval)
+    for kv in a.env:
+        k, v = kv.split("=", 1)
+        env[k] = v
+    cmd = ["java", *a.flags, "-XX:NativeMemoryTracking=summary", "-jar", JAR]
+    log = open(f"/tmp/footprint-{a.label}.log", "w")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    out = {"label": a.label, "flags": " ".join(a.flags), "cluster": a.cluster}
+    try:
+        while status(f"http://127.0.0.1:{port}/q/health/ready")[0] != 200:
+            if time.monotonic() - t0 > 120 or proc.poll() is not None:
+                raise SystemExit(f"not ready; see /tmp/footprint-{a.label}.log")
+            time.sleep(0.05)
+        out["start_to_ready_s"] = round(time.monotonic() - t0, 2)
+        seconds = float(a.interval.rstrip("s"))
+        time.sleep(max(2 * seconds + 1, a.warmup))  # the first poll sets the baseline, then warm-up
+        c0, cpu0, w0, t0 = poll_calls(pgport), cpu_s(proc.pid), time.monotonic(), thread_cpu(proc.pid)
+        time.sleep(a.polls * seconds)  # nothing scrapes the agent meanwhile
+        c1, cpu1, t1 = poll_calls(pgport), cpu_s(proc.pid), thread_cpu(proc.pid)
+        n = c1 - c0
+        per = {k: round((v - t0.get(k, 0.0)) * 1000 / max(n, 1), 1) for k, v in t1.items()}
+        out["cpu_ms_per_poll_by_thread"] = {k: v for k, v in sorted(per.items(), key=lambda kv: -kv[1]) if v > 0}
+        out["polls"] = int(n)
+        out["cpu_ms_per_poll"] = round((cpu1 - cpu0) * 1000 / n, 1) if n else None
+        out["cpu_s_per_min"] = round((cpu1 - cpu0) * 60 / (time.monotonic() - w0), 3)
+        out["rss_mib_before_gc"] = round(rss_kib(proc.pid) / 1024, 1)
+        jcmd(proc.pid, "GC.run")
+        time.sleep(1)
+        info = jcmd(proc.pid, "GC.heap_info")
+        # G1 prints one heap line; Serial and Parallel print one line per generation
+        used = [int(x) for x in re.findall(r"^\s*(?:garbage-first heap|\S+ generation|PSYoungGen|ParOldGen)"
+                                           r".*?used (\d+)K", info, re.M)]
+        out["heap_used_after_full_gc_mib"] = round(sum(used) / 1024, 1) if used else None
+        out["rss_mib"] = round(rss_kib(proc.pid) / 1024, 1)
+        out["threads"] = threads(proc.pid)
+        nmt = jcmd(proc.pid, "VM.native_memory", "summary", "scale=KB")
+        m = re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt)
+        out["nmt_committed_mib"] = round(int(m.group(1)) / 1024, 1) if m else None
+        cats = {}
+        for name, committed in re.findall(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB\)", nmt, re.M):
+            cats[name.strip()] = round(int(committed) / 1024, 1)
+        out["nmt"] = dict(sorted(cats.items(), key=lambda kv: -kv[1]))
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
