@@ -3,7 +3,7 @@
 
 Every --interval seconds it runs --per-interval statements whose shapes were never run before
 (distinct select lists of the harness's bench_shapes_0 table, numbered from --start upwards), as
-role `exporter`, so their cost is not counted as the agent's DB time. It stops after --seconds.
+role `postgres`, so their cost is not counted as the agent's DB time. It stops after --seconds.
 
     python3 bench/new-statements.py --cluster 20000 --per-interval 50 --interval 10 --seconds 120
 """
@@ -33,7 +33,7 @@ def main():
     with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
         port = json.load(f)["port"]
     psql = [os.path.join(os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin"), "psql"), "-X", "-q",
-            "-h", "127.0.0.1", "-p", str(port), "-U", "exporter", "-d", "bench", "-o", "/dev/null"]
+            "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-d", "bench", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"]
     end = time.monotonic() + a.seconds
     i = a.start
     batches = 0
