@@ -69,8 +69,18 @@ class TextFetchIT {
             StatementsSnapshot second = poller.pollOnce();
             assertThat(Duration.between(read.textsFetchedAt(), second.capturedAt()))
                     .as("this test needs the poll within the 10 s interval").isLessThan(Duration.ofSeconds(10));
-            StatementsSnapshot.StatementStat b = second.statements().get(0);
-            assertThat(b.calls()).as("fetch_b leads the interval").isEqualTo(400);
+            // found by its query id, as the server knows it: its text is what the agent must not have yet
+            String fetchB;
+            try (ResultSet rs = s.executeQuery("SELECT queryid::text FROM pg_stat_statements "
+                    + "WHERE query LIKE 'SELECT v FROM fetch_b WHERE id = %' ORDER BY calls DESC LIMIT 1")) {
+                assertThat(rs.next()).isTrue();
+                fetchB = rs.getString(1);
+            }
+            StatementsSnapshot.StatementStat b = second.statements().stream().filter(st -> st.queryid().equals(fetchB))
+                    .findFirst().orElseThrow(() -> new AssertionError("fetch_b not in the interval: "
+                            + second.statements().stream().limit(5).map(st -> st.queryid() + " x" + st.calls() + " "
+                                    + st.totalMs() + " ms").toList()));
+            assertThat(b.calls()).as("fetch_b's calls in the interval").isEqualTo(400);
             assertThat(b.query()).as("not read again within the interval").isNull();
             assertThat(b.type()).isEqualTo("unclassified");
             assertThat(second.textsPending()).isPositive();
