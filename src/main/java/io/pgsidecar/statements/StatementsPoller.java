@@ -52,6 +52,12 @@ public class StatementsPoller {
             StatementDelta::calls, StatementDelta::rows, StatementDelta::sharedBlksRead,
             StatementDelta::tempBlksWritten);
     private static final int OTHER_TOP_SIZE = 10;
+    /**
+     * Between two full reads the agent asks only for the entries that changed; a full read drops
+     * entries that left pg_stat_statements without an eviction or reset being counted (a reset of
+     * one statement), so the agent's copy never holds them for longer than this.
+     */
+    static final Duration FULL_READ_EVERY = Duration.ofMinutes(10);
 
     private final Database database;
     private final StatementsConfig config;
@@ -72,7 +78,8 @@ public class StatementsPoller {
     private Map<StatementKey, Counters> previous;
     private Instant previousAt;
     private DbCounters previousDb;
-    private Long previousDealloc;
+    private StatementsReader.Info previousInfo;
+    private Instant lastFullRead;
     private String lastState = "";
     // texts: when they were last read, and ids alerted on after that read (regressions) still without one
     private Instant lastTextFetch;
@@ -139,7 +146,8 @@ public class StatementsPoller {
         previous = null;
         previousAt = null;
         previousDb = null;
-        previousDealloc = null;
+        previousInfo = null;
+        lastFullRead = null;
     }
 
     /** One poll, as the leader does it; public for tests and the benchmark. */
@@ -189,9 +197,16 @@ public class StatementsPoller {
                     + "installed in database " + databaseName + ": run CREATE EXTENSION pg_stat_statements, or set "
                     + "pgsidecar.statements.create-extension=true", null);
         }
-        Map<StatementKey, Counters> current;
+        StatementsReader.Info info = StatementsReader.info(c, ext);
+        DbCounters db = StatementsReader.databaseCounters(c);
+        boolean restarted = previousDb != null && !Objects.equals(previousDb.started(), db.started());
+        // only the changed entries, unless entries the agent holds may have gone: an eviction, a reset, a
+        // restart, an extension without pg_stat_statements_info (1.8), or the last full read is old
+        boolean full = previous == null || info == null || restarted || !info.equals(previousInfo)
+                || lastFullRead == null || !now.isBefore(lastFullRead.plus(FULL_READ_EVERY));
+        Map<StatementKey, Counters> read;
         try {
-            current = StatementsReader.counters(c, ext);
+            read = full ? StatementsReader.counters(c, ext) : StatementsReader.changed(c, ext, previous);
         } catch (SQLException e) {
             forgetBaseline();
             if ("42501".equals(e.getSQLState())) {
@@ -203,13 +218,18 @@ public class StatementsPoller {
             }
             throw e;
         }
-        Long dealloc = StatementsReader.dealloc(c, ext);
-        DbCounters db = StatementsReader.databaseCounters(c);
-
-        boolean restarted = previousDb != null && !Objects.equals(previousDb.started(), db.started());
         double seconds = previousAt == null ? 0 : Duration.between(previousAt, now).toNanos() / 1e9;
-        Deltas.Result result = Deltas.between(previous, current);
-        long deallocDelta = dealloc == null || previousDealloc == null ? 0 : Math.max(0, dealloc - previousDealloc);
+        // an entry left out of a changed-only read did not run: it would have no delta anyway
+        Deltas.Result result = Deltas.between(previous, read);
+        Map<StatementKey, Counters> current;
+        if (full) {
+            current = read;
+            lastFullRead = now;
+        } else {
+            previous.putAll(read);
+            current = previous;
+        }
+        long deallocDelta = info == null || previousInfo == null ? 0 : Math.max(0, info.dealloc() - previousInfo.dealloc());
         DatabaseRates rates = SnapshotAssembler.rates(previousDb, db);
 
         List<StatementDelta> byTime = new ArrayList<>(result.deltas());
@@ -219,7 +239,7 @@ public class StatementsPoller {
         previous = current;
         previousAt = now;
         previousDb = db;
-        previousDealloc = dealloc;
+        previousInfo = info;
 
         SnapshotAssembler.Aggregates aggregates = SnapshotAssembler.aggregate(byTime, types::get);
         List<Regression> regressions = List.of();

@@ -74,21 +74,68 @@ final class StatementsReader {
         return ma > major || (ma == major && mi >= minor);
     }
 
+    /** The changed-entries query for an extension version (see {@link StatementsQueries}). */
+    static String changedQuery(String version) {
+        if (!atLeast(version, 1, 9)) {
+            return StatementsQueries.CHANGED_V1_8;
+        }
+        if (!atLeast(version, 1, 11)) {
+            return StatementsQueries.CHANGED_V1_9;
+        }
+        return StatementsQueries.CHANGED_V1_11;
+    }
+
     /**
-     * Every entry of this database, without texts; the same key twice (never seen) keeps the busier row.
-     * The rows come in binary (the server sends its numbers as they are instead of printing them, the
-     * agent copies bytes instead of parsing them) and through a cursor, 1,000 at a time, so at 20,000
-     * entries the agent never holds the whole result as rows: only the map it builds from them.
+     * What the changed-entries query compares: the entry's key and its calls in one number, made
+     * exactly as the query makes it from the row ({@code queryid # (userid << 1 | toplevel) #
+     * rotl(calls, 17)}; calls are never negative, so the server's arithmetic {@code >> 47} is the
+     * rotation's logical one). The rotation is one to one, so an entry whose calls moved never keeps
+     * its fingerprint; two different entries share one only by the chance of two random 64-bit
+     * query ids, and then the change is seen at the next change or full read, never lost.
      */
+    static long fingerprint(StatementKey key, long calls) {
+        return key.queryid() ^ (key.userid() << 1 | (key.toplevel() ? 1 : 0)) ^ Long.rotateLeft(calls, 17);
+    }
+
+    /** Every entry of this database, without texts (see {@link #read}). */
     static Map<StatementKey, Counters> counters(Connection c, Extension ext) throws SQLException {
+        return read(c, countersQuery(ext.version()).formatted(ext.quotedSchema()), null);
+    }
+
+    /**
+     * The entries of this database that are not among {@code held} with the same calls: those that
+     * are new or ran since the agent read them. {@code held} is what the agent has from its last
+     * read; the server compares by {@link #fingerprint} and sends only what differs.
+     */
+    static Map<StatementKey, Counters> changed(Connection c, Extension ext, Map<StatementKey, Counters> held)
+            throws SQLException {
+        long[] fingerprints = new long[held.size()];
+        int i = 0;
+        for (Map.Entry<StatementKey, Counters> e : held.entrySet()) {
+            fingerprints[i++] = fingerprint(e.getKey(), e.getValue().calls());
+        }
+        return read(c, changedQuery(ext.version()).formatted(ext.quotedSchema()), fingerprints);
+    }
+
+    /**
+     * Runs a counters query; the same key twice (never seen) keeps the busier row. The rows come in
+     * binary (the server sends its numbers as they are instead of printing them, the agent copies
+     * bytes instead of parsing them) and through a cursor, 1,000 at a time, so the agent never holds
+     * the whole result as rows: only the map it builds from them.
+     */
+    private static Map<StatementKey, Counters> read(Connection c, String sql, long[] fingerprints)
+            throws SQLException {
         Map<StatementKey, Counters> out = new HashMap<>();
         boolean ownTransaction = c.getAutoCommit();
         if (ownTransaction) {
             c.setAutoCommit(false); // a fetch size needs a transaction: without one the driver reads every row first
         }
-        try (PreparedStatement s = c.prepareStatement(countersQuery(ext.version()).formatted(ext.quotedSchema()))) {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.unwrap(PGStatement.class).setPrepareThreshold(-1); // negative: binary results from the first run
             s.setFetchSize(FETCH_SIZE);
+            if (fingerprints != null) {
+                s.setObject(1, fingerprints); // a primitive array: the driver sends it as a binary int8[]
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Timestamp since = rs.getTimestamp(15);
@@ -111,14 +158,22 @@ final class StatementsReader {
         return out;
     }
 
-    /** Entries evicted since the last reset (pg_stat_statements_info, 1.9+); null before 1.9. */
-    static Long dealloc(Connection c, Extension ext) throws SQLException {
+    /** pg_stat_statements_info (1.9+): entries evicted since the last reset, and when that was. */
+    record Info(long dealloc, Instant statsReset) {
+    }
+
+    /** pg_stat_statements_info; null before 1.9, which has none. */
+    static Info info(Connection c, Extension ext) throws SQLException {
         if (!atLeast(ext.version(), 1, 9)) {
             return null;
         }
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(StatementsQueries.INFO.formatted(ext.quotedSchema()))) {
-            return rs.next() ? rs.getLong(1) : null;
+            if (!rs.next()) {
+                return null;
+            }
+            Timestamp reset = rs.getTimestamp(2);
+            return new Info(rs.getLong(1), reset == null ? null : reset.toInstant());
         }
     }
 
