@@ -16,8 +16,11 @@ public interface StatementsConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** How often the leader polls. */
-    @WithDefault("30s")
+    /**
+     * How often the leader polls. A minute: at 20,000 statements the server spends ~30 ms reading
+     * pg_stat_statements however little changed, and one core's 0.1 % is 60 ms a minute.
+     */
+    @WithDefault("60s")
     Duration interval();
 
     /** Create the pg_stat_statements extension when it is loaded but not installed (needs the right). */
@@ -30,7 +33,7 @@ public interface StatementsConfig {
      * have none yet: the top lists, slow queries, N+1 candidates and regressions. Until then such a
      * statement is listed with {@code query: null} and counted in {@code texts_pending}. 0: every poll.
      */
-    @WithDefault("1m")
+    @WithDefault("2m")
     Duration textFetchInterval();
 
     /** Query texts kept in memory (least recently used go first). */
