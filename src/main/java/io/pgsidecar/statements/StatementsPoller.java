@@ -197,15 +197,19 @@ public class StatementsPoller {
                     + "installed in database " + databaseName + ": run CREATE EXTENSION pg_stat_statements, or set "
                     + "pgsidecar.statements.create-extension=true", null);
         }
-        StatementsReader.Info info = StatementsReader.info(c, ext);
-        DbCounters db = StatementsReader.databaseCounters(c);
-        boolean restarted = previousDb != null && !Objects.equals(previousDb.started(), db.started());
-        // only the changed entries, unless entries the agent holds may have gone: an eviction, a reset, a
-        // restart, an extension without pg_stat_statements_info (1.8), or the last full read is old
-        boolean full = previous == null || info == null || restarted || !info.equals(previousInfo)
-                || lastFullRead == null || !now.isBefore(lastFullRead.plus(FULL_READ_EVERY));
+        StatementsReader.Info info;
+        DbCounters db;
+        boolean restarted;
+        boolean full;
         Map<StatementKey, Counters> read;
         try {
+            info = StatementsReader.info(c, ext);
+            db = StatementsReader.databaseCounters(c);
+            restarted = previousDb != null && !Objects.equals(previousDb.started(), db.started());
+            // only the changed entries, unless entries the agent holds may have gone: an eviction, a
+            // reset, a restart, an extension without pg_stat_statements_info (1.8), or an old full read
+            full = previous == null || info == null || restarted || !info.equals(previousInfo)
+                    || lastFullRead == null || !now.isBefore(lastFullRead.plus(FULL_READ_EVERY));
             read = full ? StatementsReader.counters(c, ext) : StatementsReader.changed(c, ext, previous);
         } catch (SQLException e) {
             forgetBaseline();
@@ -221,14 +225,6 @@ public class StatementsPoller {
         double seconds = previousAt == null ? 0 : Duration.between(previousAt, now).toNanos() / 1e9;
         // an entry left out of a changed-only read did not run: it would have no delta anyway
         Deltas.Result result = Deltas.between(previous, read);
-        Map<StatementKey, Counters> current;
-        if (full) {
-            current = read;
-            lastFullRead = now;
-        } else {
-            previous.putAll(read);
-            current = previous;
-        }
         long deallocDelta = info == null || previousInfo == null ? 0 : Math.max(0, info.dealloc() - previousInfo.dealloc());
         DatabaseRates rates = SnapshotAssembler.rates(previousDb, db);
 
@@ -236,7 +232,13 @@ public class StatementsPoller {
         byTime.sort(Comparator.comparingDouble(StatementDelta::totalMs).reversed());
         int pending = fetchTexts(c, ext, byTime, now);
 
-        previous = current;
+        // the new baseline, only now that nothing before it can fail: a failed poll keeps the old one whole
+        if (full) {
+            previous = read;
+            lastFullRead = now;
+        } else {
+            previous.putAll(read);
+        }
         previousAt = now;
         previousDb = db;
         previousInfo = info;
@@ -254,7 +256,7 @@ public class StatementsPoller {
             }
         }
         SnapshotAssembler.Interval interval = new SnapshotAssembler.Interval(now, seconds, ext.version(),
-                current.size(), result.rebaselined(), deallocDelta, restarted, rates, lastTextFetch, pending);
+                previous.size(), result.rebaselined(), deallocDelta, restarted, rates, lastTextFetch, pending);
         return SnapshotAssembler.assemble(interval, byTime, aggregates, regressions, texts::get, types::get, rules);
     }
 

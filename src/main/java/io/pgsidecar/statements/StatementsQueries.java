@@ -35,6 +35,9 @@ final class StatementsQueries {
                AND s.queryid IS NOT NULL
             """;
 
+    /** An entry's key and calls in one int8, as StatementsReader.fingerprint makes it; %2$s is toplevel. */
+    static final String FINGERPRINT = "(s.queryid # (s.userid::int8 << 1 | (%2$s)::int) # (s.calls << 33) # (s.calls >> 31))";
+
     /*
      * The same rows, without those the agent already holds unchanged: ? is the fingerprints of the
      * entries it holds (int8[]), each made from the entry's key and its calls exactly as
@@ -46,9 +49,8 @@ final class StatementsQueries {
      */
     private static final String CHANGED_SUFFIX = """
                AND NOT EXISTS (SELECT FROM pg_catalog.unnest(?::int8[]) held(fingerprint)
-                                WHERE held.fingerprint = (s.queryid # (s.userid::int8 << 1 | (%2$s)::int)
-                                                          # (s.calls << 17) # (s.calls >> 47)))
-            """;
+                                WHERE held.fingerprint = %s)
+            """.replace("%s", FINGERPRINT);
 
     /** 1.8 (PostgreSQL 13): no toplevel column. */
     static final String COUNTERS_V1_8 = COUNTERS.formatted("%1$s", "true", "s.blk_read_time", "NULL::timestamptz");

@@ -87,14 +87,16 @@ final class StatementsReader {
 
     /**
      * What the changed-entries query compares: the entry's key and its calls in one number, made
-     * exactly as the query makes it from the row ({@code queryid # (userid << 1 | toplevel) #
-     * rotl(calls, 17)}; calls are never negative, so the server's arithmetic {@code >> 47} is the
-     * rotation's logical one). The rotation is one to one, so an entry whose calls moved never keeps
-     * its fingerprint; two different entries share one only by the chance of two random 64-bit
-     * query ids, and then the change is seen at the next change or full read, never lost.
+     * exactly as {@link StatementsQueries#FINGERPRINT} makes it from the row ({@code queryid #
+     * (userid << 1 | toplevel) # rotl(calls, 33)}; calls are never negative, so the server's
+     * arithmetic {@code >> 31} is the rotation's logical one). The rotation is one to one, so an
+     * entry whose calls moved never keeps its fingerprint. Two entries of one query id (other roles,
+     * nested or not) differ in the low 33 bits, which the calls reach only past 2^31 calls; entries of
+     * different query ids collide only by the chance of two random 64-bit ids. A collision delays a
+     * change to the entry's next change or the next full read; it is never lost.
      */
     static long fingerprint(StatementKey key, long calls) {
-        return key.queryid() ^ (key.userid() << 1 | (key.toplevel() ? 1 : 0)) ^ Long.rotateLeft(calls, 17);
+        return key.queryid() ^ (key.userid() << 1 | (key.toplevel() ? 1 : 0)) ^ Long.rotateLeft(calls, 33);
     }
 
     /** Every entry of this database, without texts (see {@link #read}). */

@@ -55,8 +55,10 @@ class ChangedEntriesReadIT {
         PgCluster pg = PgTestResource.ownCluster();
         long[] queryids = {Long.MIN_VALUE, -1, 0, 1, 4_611_686_018_427_387_903L, Long.MAX_VALUE};
         long[] userids = {0, 10, 16_384, 65_546, 4_294_967_295L};
-        long[] calls = {0, 1, 1L << 17, (1L << 46) + 3, (1L << 47) + 5, Long.MAX_VALUE};
-        String sql = "SELECT (?::int8 # (?::int8 << 1 | (?::bool)::int) # (?::int8 << 17) # (?::int8 >> 47))";
+        long[] calls = {0, 1, 1L << 17, (1L << 31) - 1, 1L << 31, (1L << 46) + 3, (1L << 47) + 5, Long.MAX_VALUE};
+        // the query's own expression, over a row typed as pg_stat_statements types it (userid is an oid)
+        String sql = "SELECT " + StatementsQueries.FINGERPRINT.replace("%2$s", "s.toplevel")
+                + " FROM (VALUES (?::int8, ?::bigint::oid, ?::bool, ?::int8)) s(queryid, userid, toplevel, calls)";
         try (Connection c = pg.connect(database); PreparedStatement ps = c.prepareStatement(sql)) {
             for (long q : queryids) {
                 for (long u : userids) {
@@ -66,7 +68,6 @@ class ChangedEntriesReadIT {
                             ps.setLong(2, u);
                             ps.setBoolean(3, top);
                             ps.setLong(4, n);
-                            ps.setLong(5, n);
                             try (ResultSet rs = ps.executeQuery()) {
                                 rs.next();
                                 assertThat(StatementsReader.fingerprint(new StatementKey(u, q, top), n))
@@ -75,6 +76,24 @@ class ChangedEntriesReadIT {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void entriesOfOneQueryNeverShareAFingerprintBelow2To31Calls() {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        long queryid = 0x5DEECE66DL;
+        for (long userid : new long[] {10, 16_384, 65_546, 81_920, 4_294_967_295L}) {
+            for (boolean top : new boolean[] {true, false}) {
+                for (long n = 0; n < 3_000; n++) {
+                    assertThat(seen.add(StatementsReader.fingerprint(new StatementKey(userid, queryid, top), n)))
+                            .as("userid %d toplevel %s calls %d", userid, top, n).isTrue();
+                }
+                for (long n = (1L << 31) - 3_000; n < (1L << 31); n++) {
+                    assertThat(seen.add(StatementsReader.fingerprint(new StatementKey(userid, queryid, top), n)))
+                            .as("userid %d toplevel %s calls %d", userid, top, n).isTrue();
                 }
             }
         }
