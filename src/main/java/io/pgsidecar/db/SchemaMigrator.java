@@ -78,7 +78,7 @@ public class SchemaMigrator {
         try (Connection lock = connections.open("pgsidecar-migration", SOCKET_TIMEOUT);
              Statement s = lock.createStatement()) {
             s.execute("/* pgsidecar */ SET statement_timeout = '60s'");
-            if (upToDate(lock, config.schema())) {
+            if (knownUpToDate(lock)) {
                 status = new Status(true, Optional.empty(), Optional.of(Instant.now()), 0);
                 LOG.infof("schema %s is up to date (version %d)", config.schema(), LATEST_VERSION);
                 return status;
@@ -102,6 +102,16 @@ public class SchemaMigrator {
             status = new Status(false, Optional.of(reason), Optional.empty(), 0);
         }
         return status;
+    }
+
+    /** The fast check; any failure of it leaves the work to Flyway, which says what is wrong. */
+    private boolean knownUpToDate(Connection c) {
+        try {
+            return upToDate(c, config.schema());
+        } catch (SQLException e) {
+            LOG.debugf("schema check failed, Flyway decides: %s", e.getMessage());
+            return false;
+        }
     }
 
     /**

@@ -9,12 +9,16 @@ final class SchemaQueries {
             SELECT pg_catalog.to_regclass(%1$s) IS NOT NULL
             """;
 
-    /** Every migration succeeded and the highest applied is at least {@code %2$d}. */
+    /**
+     * No migration failed, and each of versions 1 to {@code %2$d} succeeded (later ones, a newer
+     * agent's, may be there too; the schema-creation row is version 0).
+     */
     static final String UP_TO_DATE = """
             /* pgsidecar */
-            SELECT bool_and(success) AND coalesce(max(version::int) FILTER (WHERE success), 0) >= %2$d
+            SELECT coalesce(bool_and(success), false)
+                   AND count(DISTINCT version) FILTER (WHERE success AND version::int BETWEEN 1 AND %2$d) = %2$d
               FROM %1$s
-             WHERE version ~ '^[0-9]+$'
+             WHERE version ~ '^[0-9]{1,9}$'
             """;
 
     private SchemaQueries() {

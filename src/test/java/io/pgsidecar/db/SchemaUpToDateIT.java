@@ -53,11 +53,16 @@ class SchemaUpToDateIT {
             s.execute("INSERT INTO copy." + SchemaMigrator.HISTORY_TABLE + " SELECT * FROM " + history
                     + " WHERE version::int = " + SchemaMigrator.LATEST_VERSION);
             assertThat(SchemaMigrator.upToDate(c, "copy")).isTrue();
+            s.execute("INSERT INTO copy." + SchemaMigrator.HISTORY_TABLE + " SELECT * FROM " + history
+                    + " WHERE version = '3'");
+            s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET version = '"
+                    + (SchemaMigrator.LATEST_VERSION + 1) + "' WHERE ctid = (SELECT max(ctid) FROM copy."
+                    + SchemaMigrator.HISTORY_TABLE + ")");
+            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a newer agent's migration too").isTrue();
             s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET success = false WHERE version = '3'");
             assertThat(SchemaMigrator.upToDate(c, "copy")).as("a failed migration").isFalse();
-            s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET success = true, version = '"
-                    + (SchemaMigrator.LATEST_VERSION + 1) + "' WHERE version = '3'");
-            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a newer agent's migration too").isTrue();
+            s.execute("DELETE FROM copy." + SchemaMigrator.HISTORY_TABLE + " WHERE version = '3'");
+            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a gap: 3 missing, later ones there").isFalse();
             s.execute("DROP SCHEMA copy CASCADE");
         }
     }
