@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Start to ready of the packaged agent, several starts in a row, on a ../shared/bench cluster.
+
+Each start: launch `java FLAGS -jar JAR` against the cluster, poll /q/health/ready every 20 ms until
+it answers 200 (at most 30 s), stop the agent (SIGTERM, so its leader lock goes with it) and wait a
+second before the next. Prints every start's seconds and the median.
+
+    python3 bench/startup.py --cluster 20000 --runs 7 --jar target/quarkus-app/quarkus-run.jar -- $FLAGS
+"""
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import time
+import urllib.request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--cluster", required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
+    p.add_argument("flags", nargs="*")
+    a = p.parse_args()
+    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
+    with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
+        pgport = json.load(f)["port"]
+    times = []
+    for _ in range(a.runs):
+        port = free_port()
+        env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
+                   QUARKUS_HTTP_PORT=str(port), MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(["java", *a.flags, "-jar", a.jar], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        ready = None
+        try:
+            while time.perf_counter() - t0 < 30 and proc.poll() is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=1) as r:
+                        if r.status == 200:
+                            ready = time.perf_counter() - t0
+                            break
+                except OSError:
+                    pass
+                time.sleep(0.02)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        times.append(ready)
+        time.sleep(1)
+    ok = [t for t in times if t is not None]
+    print("ready s:", [round(t, 2) if t is not None else None for t in times],
+          "median", round(statistics.median(ok), 2) if ok else None)
+
+
+if __name__ == "__main__":
+    main()
