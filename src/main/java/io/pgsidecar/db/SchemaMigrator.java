@@ -80,7 +80,8 @@ public class SchemaMigrator {
             s.execute("/* pgsidecar */ SET statement_timeout = '60s'");
             if (knownUpToDate(lock)) {
                 status = new Status(true, Optional.empty(), Optional.of(Instant.now()), 0);
-                LOG.infof("schema %s is up to date (version %d)", config.schema(), LATEST_VERSION);
+                LOG.infof("schema %s is up to date at version %d (0 migration(s) applied by this agent)",
+                        config.schema(), LATEST_VERSION);
                 return status;
             }
             s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_lock(" + LOCK_CLASS + ", "
