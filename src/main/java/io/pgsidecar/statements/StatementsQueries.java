@@ -35,8 +35,8 @@ final class StatementsQueries {
                AND s.queryid IS NOT NULL
             """;
 
-    /** An entry's key and calls in one int8, as StatementsReader.fingerprint makes it; %2$s is toplevel. */
-    static final String FINGERPRINT = "(s.queryid # (s.userid::int8 << 1 | (%2$s)::int) # (s.calls << 33) # (s.calls >> 31))";
+    /** An entry's key and calls in one int8, as StatementsReader.fingerprint makes it; %s is toplevel. */
+    static final String FINGERPRINT = "(s.queryid # (s.userid::int8 << 1 | (%s)::int) # (s.calls << 33) # (s.calls >> 31))";
 
     /*
      * The same rows, without those the agent already holds unchanged: ? is the fingerprints of the
@@ -47,10 +47,12 @@ final class StatementsQueries {
      * changed ones: at 20,000 entries a hash of the fingerprints instead of 20,000 rows for the
      * agent to receive and parse.
      */
-    private static final String CHANGED_SUFFIX = """
-               AND NOT EXISTS (SELECT FROM pg_catalog.unnest(?::int8[]) held(fingerprint)
-                                WHERE held.fingerprint = %s)
-            """.replace("%s", FINGERPRINT);
+    private static String changed(String counters, String toplevel) {
+        return counters + """
+                   AND NOT EXISTS (SELECT FROM pg_catalog.unnest(?::int8[]) held(fingerprint)
+                                    WHERE held.fingerprint = %s)
+                """.formatted(FINGERPRINT.formatted(toplevel));
+    }
 
     /** 1.8 (PostgreSQL 13): no toplevel column. */
     static final String COUNTERS_V1_8 = COUNTERS.formatted("%1$s", "true", "s.blk_read_time", "NULL::timestamptz");
@@ -61,12 +63,9 @@ final class StatementsQueries {
             "s.stats_since");
 
     /** The changed entries only, per version (the same columns as the full read). */
-    static final String CHANGED_V1_8 = (COUNTERS + CHANGED_SUFFIX).formatted("%1$s", "true", "s.blk_read_time",
-            "NULL::timestamptz");
-    static final String CHANGED_V1_9 = (COUNTERS + CHANGED_SUFFIX).formatted("%1$s", "s.toplevel", "s.blk_read_time",
-            "NULL::timestamptz");
-    static final String CHANGED_V1_11 = (COUNTERS + CHANGED_SUFFIX).formatted("%1$s", "s.toplevel",
-            "s.shared_blk_read_time", "s.stats_since");
+    static final String CHANGED_V1_8 = changed(COUNTERS_V1_8, "true");
+    static final String CHANGED_V1_9 = changed(COUNTERS_V1_9, "s.toplevel");
+    static final String CHANGED_V1_11 = changed(COUNTERS_V1_11, "s.toplevel");
 
     /** Entries evicted to make room, and the last full reset (1.9+). */
     static final String INFO = """

@@ -55,13 +55,21 @@ final class StatementsReader {
 
     /** The counters query for an extension version: 1.8, 1.9–1.10, or 1.11 and later. */
     static String countersQuery(String version) {
+        return byVersion(version, StatementsQueries.COUNTERS_V1_8, StatementsQueries.COUNTERS_V1_9,
+                StatementsQueries.COUNTERS_V1_11);
+    }
+
+    /** The changed-entries query for an extension version (see {@link StatementsQueries}). */
+    static String changedQuery(String version) {
+        return byVersion(version, StatementsQueries.CHANGED_V1_8, StatementsQueries.CHANGED_V1_9,
+                StatementsQueries.CHANGED_V1_11);
+    }
+
+    private static String byVersion(String version, String v18, String v19, String v111) {
         if (!atLeast(version, 1, 9)) {
-            return StatementsQueries.COUNTERS_V1_8;
+            return v18;
         }
-        if (!atLeast(version, 1, 11)) {
-            return StatementsQueries.COUNTERS_V1_9;
-        }
-        return StatementsQueries.COUNTERS_V1_11;
+        return atLeast(version, 1, 11) ? v111 : v19;
     }
 
     static boolean atLeast(String version, int major, int minor) {
@@ -72,17 +80,6 @@ final class StatementsReader {
         int ma = Integer.parseInt(p[0]);
         int mi = p.length > 1 ? Integer.parseInt(p[1]) : 0;
         return ma > major || (ma == major && mi >= minor);
-    }
-
-    /** The changed-entries query for an extension version (see {@link StatementsQueries}). */
-    static String changedQuery(String version) {
-        if (!atLeast(version, 1, 9)) {
-            return StatementsQueries.CHANGED_V1_8;
-        }
-        if (!atLeast(version, 1, 11)) {
-            return StatementsQueries.CHANGED_V1_9;
-        }
-        return StatementsQueries.CHANGED_V1_11;
     }
 
     /**

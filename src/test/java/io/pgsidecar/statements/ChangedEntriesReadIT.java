@@ -57,7 +57,7 @@ class ChangedEntriesReadIT {
         long[] userids = {0, 10, 16_384, 65_546, 4_294_967_295L};
         long[] calls = {0, 1, 1L << 17, (1L << 31) - 1, 1L << 31, (1L << 46) + 3, (1L << 47) + 5, Long.MAX_VALUE};
         // the query's own expression, over a row typed as pg_stat_statements types it (userid is an oid)
-        String sql = "SELECT " + StatementsQueries.FINGERPRINT.replace("%2$s", "s.toplevel")
+        String sql = "SELECT " + StatementsQueries.FINGERPRINT.formatted("s.toplevel")
                 + " FROM (VALUES (?::int8, ?::bigint::oid, ?::bool, ?::int8)) s(queryid, userid, toplevel, calls)";
         try (Connection c = pg.connect(database); PreparedStatement ps = c.prepareStatement(sql)) {
             for (long q : queryids) {
