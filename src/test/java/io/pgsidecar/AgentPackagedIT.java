@@ -105,7 +105,7 @@ class AgentPackagedIT {
         String db = PgFixture.freshDatabase("two_agents_alerts");
         List<AgentProcess> agents = new ArrayList<>();
         try (io.pgsidecar.testing.WebhookSink hook =
-                     new io.pgsidecar.testing.WebhookSink(io.pgsidecar.testing.Alertmanager.freePort())) {
+                     new io.pgsidecar.testing.WebhookSink(io.pgsidecar.testing.Ports.free())) {
             Map<String, String> env = new java.util.HashMap<>();
             env.put("DATABASE_URL", pg.databaseUrl(db));
             env.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");

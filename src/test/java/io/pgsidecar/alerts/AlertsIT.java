@@ -59,7 +59,7 @@ class AlertsIT {
         String key = "pgsidecar.alerts-it." + name;
         synchronized (System.class) {
             if (System.getProperty(key) == null) {
-                System.setProperty(key, Integer.toString(Alertmanager.freePort()));
+                System.setProperty(key, Integer.toString(io.pgsidecar.testing.Ports.free()));
             }
         }
         return Integer.parseInt(System.getProperty(key));

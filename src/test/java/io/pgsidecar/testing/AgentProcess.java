@@ -2,7 +2,6 @@ package io.pgsidecar.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,13 +42,15 @@ public final class AgentProcess implements AutoCloseable {
             throw new IllegalStateException("packaged agent not found at " + (binary != null ? binary : jar)
                     + " (run mvn package first)");
         }
-        int port = freePort();
+        int port = Ports.free();
         try {
             Path log = Files.createTempFile("pgsidecar-" + name + "-", ".log");
-            List<String> cmd = binary != null ? new ArrayList<>(List.of(binary))
-                    : new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            if (binary == null) {
+            List<String> cmd = new ArrayList<>();
+            if (binary != null) {
+                cmd.add(binary);
+            } else {
                 // the JVM image's own flags, so the packaged tests prove the agent works within them
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 cmd.addAll(jvmImageFlags());
                 cmd.addAll(List.of("-jar", jar));
             }
@@ -185,11 +186,4 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
