@@ -15,7 +15,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "pgsidecar.db")
 public interface DbConfig {
 
-    /** Schema that holds the agent's own tables and its Flyway history table. */
+    /** Schema that holds the agent's own tables and its migration history table. */
     @WithDefault("pgsidecar")
     String schema();
 

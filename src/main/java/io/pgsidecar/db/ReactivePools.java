@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Small Vert.x reactive pools created at run time, for endpoints polled in parallel (read
  * replicas), where one slow server must not hold up the others. Each pool is bounded, and its
  * sessions carry {@code application_name} and {@code statement_timeout} from the first packet.
- * Blocking JDBC stays the way to the primary (Flyway, DDL, the agent's own tables).
+ * Blocking JDBC stays the way to the primary (migrations, DDL, the agent's own tables).
  */
 @ApplicationScoped
 public class ReactivePools {

@@ -16,9 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-query check that lets a start skip Flyway: true only when the history says every
- * migration the agent has ran successfully; no schema, no table, a missing or a failed migration
- * all go to Flyway.
+ * The one-query check that lets a start skip the migrator's full path: true only when the history
+ * says every migration the agent has ran successfully; no schema, no table, a missing or a failed
+ * migration all go to the full path (SchemaMigrationIT).
  */
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
@@ -37,7 +37,7 @@ class SchemaUpToDateIT {
     @Test
     void onlyACompleteSuccessfulHistoryIsUpToDate() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> migrator.status().done());
-        assertThat(migrator.status().applied()).as("a new database: Flyway ran every migration")
+        assertThat(migrator.status().applied()).as("a new database: every migration ran")
                 .isEqualTo(SchemaMigrator.LATEST_VERSION);
         PgCluster pg = PgTestResource.ownCluster();
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
