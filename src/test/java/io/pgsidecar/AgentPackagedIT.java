@@ -78,6 +78,10 @@ class AgentPackagedIT {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> leaders(agents).size() == 1);
             AgentProcess leader = leaders(agents).get(0);
+            // the packaged agent serves the committed OpenAPI document without the SmallRye extension
+            HttpResponse<String> doc = leader.get("/q/openapi?format=json", false);
+            assertThat(doc.statusCode()).isEqualTo(200);
+            assertThat(doc.body()).isEqualTo(java.nio.file.Files.readString(java.nio.file.Path.of("docs/openapi.json")));
             // followers serve what the leader polled and stored, not polls of their own
             AgentProcess follower = agents.stream().filter(a -> a != leader).findFirst().orElseThrow();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {

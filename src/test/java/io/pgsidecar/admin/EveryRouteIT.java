@@ -3,6 +3,8 @@ package io.pgsidecar.admin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,9 +51,11 @@ import org.junit.jupiter.api.Test;
  * real answer is checked: every field name is snake_case, and the OpenAPI document at
  * {@code /q/openapi} documents exactly these routes, each error code, and an example of the same
  * shape as the answer. The list of calls is checked against the resource classes, so a new endpoint
- * that is not called here fails the test. {@code docs/openapi.yaml} is the served document; with
- * {@code -Dopenapi.regenerate=true} this test rewrites it and the examples (run it twice: the
- * document is built with the examples the build found).
+ * that is not called here fails the test. The document is generated from the resources by the
+ * SmallRye OpenAPI extension, present in the tests only, at {@code /q/openapi-generated};
+ * {@code docs/openapi.yaml} and {@code docs/openapi.json} must be equal to it, and they are what the
+ * agent serves at {@code /q/openapi}. With {@code -Dopenapi.regenerate=true} this test rewrites
+ * them and the examples (run it twice: the document is built with the examples the build found).
  */
 @QuarkusTest
 @TestProfile(EveryRouteIT.Profile.class)
@@ -88,9 +92,9 @@ class EveryRouteIT {
     String database;
 
     static final Path DOC = Path.of("docs/openapi.yaml");
-    static final Path EXAMPLES = Path.of("src/main/resources/META-INF/openapi/examples.yaml");
-    static final String REGENERATE = "./mvnw -B verify -Dit.test=EveryRouteIT -Dtest=NoSuchTest "
-            + "-Dsurefire.failIfNoSpecifiedTests=false -Dopenapi.regenerate=true (twice)";
+    static final Path DOC_JSON = Path.of("docs/openapi.json");
+    static final Path EXAMPLES = Path.of("src/test/resources/META-INF/openapi/examples.yaml");
+    static final String REGENERATE = "./mvnw -B test -Dtest=EveryRouteIT -Dopenapi.regenerate=true (twice)";
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every call with its real answer, made once for both tests. */
@@ -106,8 +110,9 @@ class EveryRouteIT {
     @Test
     void theDocumentDescribesEveryRouteItsErrorsAndItsAnswer() throws Exception {
         Map<Call, JsonNode> real = answers();
-        String yaml = given().get("/q/openapi").then().statusCode(200).extract().asString();
-        JsonNode doc = JSON.readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        String yaml = given().get("/q/openapi-generated").then().statusCode(200).extract().asString();
+        String json = given().get("/q/openapi-generated?format=json").then().statusCode(200).extract().asString();
+        JsonNode doc = JSON.readTree(json);
 
         Set<String> documented = new TreeSet<>();
         doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
@@ -178,6 +183,7 @@ class EveryRouteIT {
                 Files.writeString(EXAMPLES, examples(real));
             }
             Files.writeString(DOC, yaml);
+            Files.writeString(DOC_JSON, json);
             return;
         }
         if (!drift.isEmpty()) {
@@ -187,7 +193,23 @@ class EveryRouteIT {
         }
         assertThat(drift).as("documented examples that are not what the routes answer (real answers in "
                 + "target/openapi/examples.yaml; " + REGENERATE + ")").isEmpty();
-        assertThat(Files.readString(DOC)).as(DOC + " drifted from /q/openapi; " + REGENERATE).isEqualTo(yaml);
+        assertThat(Files.readString(DOC)).as(DOC + " drifted from the generated document; " + REGENERATE).isEqualTo(yaml);
+        assertThat(Files.readString(DOC_JSON)).as(DOC_JSON + " drifted from the generated document; " + REGENERATE)
+                .isEqualTo(json);
+    }
+
+    @Test
+    void theAgentServesTheCommittedDocument() throws Exception {
+        String yaml = Files.readString(DOC);
+        String json = Files.readString(DOC_JSON);
+        given().get("/q/openapi").then().statusCode(200).contentType(startsWith("application/yaml"))
+                .body(equalTo(yaml));
+        given().get("/q/openapi?format=json").then().statusCode(200).contentType(startsWith("application/json"))
+                .body(equalTo(json));
+        given().accept("application/json").get("/q/openapi").then().statusCode(200).body(equalTo(json));
+        given().accept("application/json").get("/q/openapi?format=yaml").then().statusCode(200).body(equalTo(yaml));
+        given().head("/q/openapi").then().statusCode(200);
+        given().post("/q/openapi").then().statusCode(405);
     }
 
     private Map<Call, JsonNode> answers() throws Exception {
