@@ -12,8 +12,8 @@ import java.util.function.Function;
 /**
  * What one status page shows, built from the admin API's own answers (the page is one more reader of
  * the same data): sections of key figures, tables and texts, each cell already formatted with its
- * unit. The template only lays it out; Qute escapes every text, and the one raw part, a sparkline,
- * is drawn here from numbers alone.
+ * unit. {@link PageHtml} only lays it out and escapes every text; the one raw part, a sparkline, is
+ * drawn here from numbers alone.
  */
 public record PageView(String title, String active, String csrf, String message, boolean error,
                        List<Section> sections, boolean silenceForm, boolean taskForm, List<String> tasks) {

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsidecar.admin.PageView.Format;
 import io.pgsidecar.admin.PageView.Section;
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -49,13 +47,6 @@ public class StatusPage {
     static final List<String> TASKS = List.of("update_statistics", "vacuum", "maintain_indexes", "cleanup_old_data",
             "connection_health", "housekeeping");
 
-    @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance page(PageView view);
-
-        static native TemplateInstance login(String message);
-    }
-
     private final PageSessions sessions;
     private final AdminConfig config;
     private final ObjectMapper json;
@@ -90,7 +81,7 @@ public class StatusPage {
         if (!config.statusPage().enabled()) {
             return notFound();
         }
-        return html(200, Templates.login(null));
+        return html(200, PageHtml.login(null));
     }
 
     @POST
@@ -103,7 +94,7 @@ public class StatusPage {
         Optional<String> cookie = sessions.login(token == null ? null : token.strip());
         if (cookie.isEmpty()) {
             LOG.warn("status page: a login with a wrong token was refused");
-            return html(401, Templates.login("That is not the admin token."));
+            return html(401, PageHtml.login("That is not the admin token."));
         }
         LOG.infof("status page: %s logged in", AdminToken.fingerprint(token.strip()));
         return Response.seeOther(URI.create("/")).cookie(cookie(cookie.get(), (int) config.statusPage().sessionTtl()
@@ -483,12 +474,12 @@ public class StatusPage {
     }
 
     private Response render(int status, PageView view) {
-        return html(status, Templates.page(view));
+        return html(status, PageHtml.page(view));
     }
 
     /** An HTML answer with the page's security headers. */
-    static Response html(int status, TemplateInstance body) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body.render())
+    static Response html(int status, String body) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body)
                 .header("Content-Security-Policy", CSP).header("X-Frame-Options", "DENY")
                 .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer")
                 .header("Cache-Control", "no-store").build();
