@@ -41,7 +41,11 @@ public class Notifier {
 
     private final AlertsConfig.Notifications config;
     private final List<Receiver> receivers = new ArrayList<>();
-    private final HttpClient http;
+    /**
+     * Made on the first delivery, on the sender thread (the only one that uses it): building one
+     * sets up TLS and starts a selector thread, which an agent with no receivers never needs.
+     */
+    private HttpClient http;
     private final ScheduledThreadPoolExecutor executor;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
@@ -62,7 +66,6 @@ public class Notifier {
         for (String u : this.config.webhookUrls().orElse(List.of())) {
             receivers.add(WebhookReceiver.of(u, payloads, secret));
         }
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pgsidecar-notify");
             t.setDaemon(true);
@@ -125,6 +128,9 @@ public class Notifier {
         } catch (RuntimeException e) {
             fail(r, e.toString());
             return;
+        }
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
         }
         http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, ex) -> {
             try {
