@@ -71,7 +71,7 @@ class DockerfileTest {
         assertThat(String.join("\n", runtime.lines())).contains("-Dquarkus.http.host=0.0.0.0");
         // the launcher with the measured flags (docs/benchmarks.md), which the packaged tests run with too
         assertThat(last(runtime, "ENTRYPOINT ")).contains("/usr/local/bin/pgsidecar");
-        assertThat(io.pgsidecar.testing.AgentProcess.jvmImageFlags()).contains("-XX:+UseSerialGC", "-Xmx48m", "-XX:-UsePerfData");
+        assertThat(io.pgsidecar.testing.AgentProcess.jvmImageFlags()).contains("-XX:+UseSerialGC", "-Xmx48m", "-Xmn8m", "-XX:-UsePerfData");
     }
 
     @Test
