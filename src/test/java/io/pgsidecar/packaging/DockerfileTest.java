@@ -75,6 +75,34 @@ class DockerfileTest {
     }
 
     @Test
+    void bothBuildsGetEveryFileThePomPacksFromOutsideSrc() throws Exception {
+        // pom.xml packs docs/openapi.* into the jar (the document the agent serves); a build stage
+        // that copies only src/ would give an image whose /q/openapi fails
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher resource = java.util.regex.Pattern.compile(
+                "<resource>\\s*<directory>([^<]+)</directory>(.*?)</resource>", java.util.regex.Pattern.DOTALL).matcher(pom);
+        List<String> outside = new ArrayList<>();
+        while (resource.find()) {
+            if (resource.group(1).startsWith("src/")) {
+                continue;
+            }
+            java.util.regex.Matcher include = java.util.regex.Pattern.compile("<include>([^<]+)</include>")
+                    .matcher(resource.group(2));
+            while (include.find()) {
+                outside.add(resource.group(1) + "/" + include.group(1));
+            }
+        }
+        assertThat(outside).contains("docs/openapi.yaml", "docs/openapi.json");
+        for (String file : List.of("Dockerfile.native", "Dockerfile.jvm")) {
+            String build = String.join("\n", stages(file).get(0).lines());
+            for (String f : outside) {
+                assertThat(Path.of(f)).exists();
+                assertThat(build).as(file + " copies " + f + " into its build stage").containsPattern("COPY [^\\n]*" + f);
+            }
+        }
+    }
+
+    @Test
     void bothImagesPutThePgsidecarCommandOnThePath() throws Exception {
         for (String file : List.of("Dockerfile.native", "Dockerfile.jvm")) {
             Stage runtime = stages(file).get(1);
