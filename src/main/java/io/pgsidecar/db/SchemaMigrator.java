@@ -82,7 +82,8 @@ public class SchemaMigrator {
         try (Connection lock = connections.open("pgsidecar-migration", SOCKET_TIMEOUT);
              Statement s = lock.createStatement()) {
             s.execute("/* pgsidecar */ SET statement_timeout = '60s'");
-            if (knownUpToDate(lock)) {
+            List<Migration> migrations = Migrations.bundled();
+            if (knownUpToDate(lock, migrations)) {
                 status = new Status(true, Optional.empty(), Optional.of(Instant.now()), 0);
                 LOG.infof("schema %s is up to date at version %d (0 migration(s) applied by this agent)",
                         config.schema(), LATEST_VERSION);
@@ -91,7 +92,7 @@ public class SchemaMigrator {
             s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_lock(" + LOCK_CLASS + ", "
                     + config.schema().hashCode() + ")");
             try {
-                int applied = apply(lock, config.schema(), Migrations.bundled());
+                int applied = apply(lock, config.schema(), migrations);
                 status = new Status(true, Optional.empty(), Optional.of(Instant.now()), applied);
                 LOG.infof("schema %s is up to date (%d migration(s) applied by this agent)", config.schema(),
                         applied);
@@ -227,27 +228,38 @@ public class SchemaMigrator {
         void run() throws SQLException;
     }
 
+    /**
+     * Runs {@code work} in one transaction on {@code c} and leaves {@code c} in autocommit. Whatever
+     * {@code work} throws (an {@link Error} too) rolls the transaction back first: switching
+     * autocommit back on would commit it. When the rollback itself fails, the session is closed,
+     * which makes the server roll back, and the original failure is the one thrown.
+     */
     private static void inTransaction(Connection c, Work work) throws SQLException {
         c.setAutoCommit(false);
         try {
             work.run();
             c.commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable t) {
             try {
                 c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
+                c.setAutoCommit(true);
+            } catch (SQLException | RuntimeException e) {
+                t.addSuppressed(e);
+                try {
+                    c.close();
+                } catch (SQLException closing) {
+                    t.addSuppressed(closing);
+                }
             }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
+            throw t;
         }
+        c.setAutoCommit(true);
     }
 
     /** The fast check; any failure of it leaves the work to the full path, which says what is wrong. */
-    private boolean knownUpToDate(Connection c) {
+    private boolean knownUpToDate(Connection c, List<Migration> migrations) {
         try {
-            return upToDate(c, config.schema());
+            return upToDate(c, config.schema(), migrations);
         } catch (SQLException e) {
             LOG.debugf("schema check failed, the full path decides: %s", e.getMessage());
             return false;
@@ -255,17 +267,23 @@ public class SchemaMigrator {
     }
 
     /**
-     * Whether the history says every migration this agent has ran successfully (a newer agent's
-     * later ones may be there too: they are left alone). Anything else (no schema, no table, a failed
-     * or missing migration) is left to {@link #apply}.
+     * Whether the history says every one of {@code migrations} ran successfully with the checksum
+     * its file has now, and none failed (a newer agent's later ones may be there too: they are left
+     * alone). Anything else (no schema, no table, a failed, missing or changed migration) is left to
+     * {@link #apply}, which refuses or applies. One query.
      */
-    static boolean upToDate(Connection c, String schema) throws SQLException {
+    static boolean upToDate(Connection c, String schema, List<Migration> migrations) throws SQLException {
         String table = Identifiers.quote(schema) + "." + Identifiers.quote(HISTORY_TABLE);
         if (!historyExists(c, table)) {
             return false;
         }
+        StringBuilder values = new StringBuilder();
+        for (Migration m : migrations) {
+            values.append(values.length() == 0 ? "" : ", ").append("('").append(m.version()).append("', ")
+                    .append(m.checksum()).append(')');
+        }
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(SchemaQueries.UP_TO_DATE.formatted(table, LATEST_VERSION))) {
+             ResultSet rs = s.executeQuery(SchemaQueries.UP_TO_DATE.formatted(table, values, migrations.size()))) {
             return rs.next() && rs.getBoolean(1);
         }
     }

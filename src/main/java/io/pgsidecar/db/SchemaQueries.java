@@ -10,15 +10,18 @@ final class SchemaQueries {
             """;
 
     /**
-     * No migration failed, and each of versions 1 to {@code %2$d} succeeded (later ones, a newer
-     * agent's, may be there too; the schema-creation row is version 0).
+     * No migration is recorded as failed, and each of the agent's migrations ({@code %2$s}: rows of
+     * version text and checksum, {@code %3$d} of them) succeeded with the checksum its file has now
+     * (a row without a checksum is accepted, as the full path accepts it). Later versions, a newer
+     * agent's, may be there too; the schema-creation row has no version.
      */
     static final String UP_TO_DATE = """
             /* pgsidecar */
-            SELECT coalesce(bool_and(success), false)
-                   AND count(DISTINCT version) FILTER (WHERE success AND version::int BETWEEN 1 AND %2$d) = %2$d
-              FROM %1$s
-             WHERE version ~ '^[0-9]{1,9}$'
+            SELECT NOT EXISTS (SELECT 1 FROM %1$s WHERE NOT success)
+                   AND (SELECT count(DISTINCT m.version)
+                          FROM (VALUES %2$s) AS m (version, checksum)
+                          JOIN %1$s h ON h.version = m.version AND h.success
+                                     AND (h.checksum IS NULL OR h.checksum = m.checksum)) = %3$d
             """;
 
     /** Whether schema {@code ?} exists, and whether it holds any table, view, sequence or function. */

@@ -64,6 +64,20 @@ class MigrationFilesTest {
     }
 
     @Test
+    void filesOnlyUseWhatTheMigratorDoes() {
+        Pattern placeholder = Pattern.compile("\\$\\{[^}]*\\}");
+        for (Migration m : Migrations.bundled()) {
+            // each file runs in one transaction, where CONCURRENTLY is refused
+            assertThat(m.sql().toUpperCase(java.util.Locale.ROOT)).as(m.script()).doesNotContain("CONCURRENTLY");
+            Matcher p = placeholder.matcher(m.sql());
+            while (p.find()) {
+                assertThat(p.group()).as(m.script() + ": the only placeholder the migrator replaces")
+                        .isEqualTo(Migrations.SCHEMA_PLACEHOLDER);
+            }
+        }
+    }
+
+    @Test
     void theNativeImageCarriesTheFiles() throws Exception {
         java.util.Properties p = new java.util.Properties();
         try (java.io.Reader r = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {

@@ -38,7 +38,7 @@ class SchemaMigrationIT {
         try (Connection c = pg.connect(db)) {
             assertThat(SchemaMigrator.apply(c, "fresh", Migrations.bundled())).isEqualTo(SchemaMigrator.LATEST_VERSION);
             assertThat(c.getAutoCommit()).as("the connection is left in autocommit").isTrue();
-            assertThat(SchemaMigrator.upToDate(c, "fresh")).isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "fresh", Migrations.bundled())).isTrue();
             assertThat(SchemaMigrator.apply(c, "fresh", Migrations.bundled())).as("a second run").isZero();
             assertThat(scalar(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'fresh'"))
                     .as("the agent's tables are there").isGreaterThanOrEqualTo(5);
@@ -55,7 +55,7 @@ class SchemaMigrationIT {
     void aHistoryFlywayWroteIsContinued() throws Exception {
         flyway("older").migrate();
         try (Connection c = pg.connect(db)) {
-            assertThat(SchemaMigrator.upToDate(c, "older")).as("Flyway applied everything").isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "older", Migrations.bundled())).as("Flyway applied everything").isTrue();
             assertThat(SchemaMigrator.apply(c, "older", Migrations.bundled())).isZero();
         }
 
@@ -63,7 +63,7 @@ class SchemaMigrationIT {
                 .defaultSchema("partly").table(SchemaMigrator.HISTORY_TABLE).locations("classpath:db/migration")
                 .target("5").load().migrate();
         try (Connection c = pg.connect(db)) {
-            assertThat(SchemaMigrator.upToDate(c, "partly")).isFalse();
+            assertThat(SchemaMigrator.upToDate(c, "partly", Migrations.bundled())).isFalse();
             assertThat(SchemaMigrator.apply(c, "partly", Migrations.bundled()))
                     .as("the two Flyway had not applied").isEqualTo(SchemaMigrator.LATEST_VERSION - 5);
             assertThat(scalar(c, "SELECT max(installed_rank) FROM partly.pgsidecar_schema_history"))
@@ -99,6 +99,8 @@ class SchemaMigrationIT {
                     + "__next.sql", "CREATE TABLE ${flyway:defaultSchema}.next_one (a int);");
 
             s.execute("UPDATE " + history + " SET checksum = checksum + 1 WHERE version = '3'");
+            assertThat(SchemaMigrator.upToDate(c, "tampered", Migrations.bundled())).as("the fast path sees it too")
+                    .isFalse();
             assertThatThrownBy(() -> SchemaMigrator.apply(c, "tampered", withNext))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("V3__snapshots.sql")
                     .hasMessageContaining("differs");
@@ -149,7 +151,7 @@ class SchemaMigrationIT {
         try (Connection c = pg.connect(db)) {
             assertThat(SchemaMigrator.apply(c, "Agent Schema", Migrations.bundled()))
                     .isEqualTo(SchemaMigrator.LATEST_VERSION);
-            assertThat(SchemaMigrator.upToDate(c, "Agent Schema")).isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "Agent Schema", Migrations.bundled())).isTrue();
             assertThat(scalar(c, "SELECT count(*) FROM pg_tables WHERE schemaname = 'Agent Schema'"))
                     .isGreaterThanOrEqualTo(5);
         }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The one-query check that lets a start skip the migrator's full path: true only when the history
- * says every migration the agent has ran successfully; no schema, no table, a missing or a failed
- * migration all go to the full path (SchemaMigrationIT).
+ * says every migration the agent has ran successfully with the checksum its file has now; no schema,
+ * no table, a missing, failed or changed migration all go to the full path (SchemaMigrationIT).
  */
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
@@ -41,28 +41,34 @@ class SchemaUpToDateIT {
                 .isEqualTo(SchemaMigrator.LATEST_VERSION);
         PgCluster pg = PgTestResource.ownCluster();
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
-            assertThat(SchemaMigrator.upToDate(c, config.schema())).isTrue();
-            assertThat(SchemaMigrator.upToDate(c, "no_such_schema")).isFalse();
-            assertThat(SchemaMigrator.upToDate(c, "public")).as("a schema without the history table").isFalse();
+            assertThat(SchemaMigrator.upToDate(c, config.schema(), Migrations.bundled())).isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "no_such_schema", Migrations.bundled())).isFalse();
+            assertThat(SchemaMigrator.upToDate(c, "public", Migrations.bundled())).as("a schema without the history table").isFalse();
 
             String history = Identifiers.quote(config.schema()) + "." + SchemaMigrator.HISTORY_TABLE;
             s.execute("CREATE SCHEMA copy");
             s.execute("CREATE TABLE copy." + SchemaMigrator.HISTORY_TABLE + " AS SELECT * FROM " + history
                     + " WHERE version::int < " + SchemaMigrator.LATEST_VERSION);
-            assertThat(SchemaMigrator.upToDate(c, "copy")).as("the latest migration missing").isFalse();
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).as("the latest migration missing").isFalse();
             s.execute("INSERT INTO copy." + SchemaMigrator.HISTORY_TABLE + " SELECT * FROM " + history
                     + " WHERE version::int = " + SchemaMigrator.LATEST_VERSION);
-            assertThat(SchemaMigrator.upToDate(c, "copy")).isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).isTrue();
             s.execute("INSERT INTO copy." + SchemaMigrator.HISTORY_TABLE + " SELECT * FROM " + history
                     + " WHERE version = '3'");
             s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET version = '"
                     + (SchemaMigrator.LATEST_VERSION + 1) + "' WHERE ctid = (SELECT max(ctid) FROM copy."
                     + SchemaMigrator.HISTORY_TABLE + ")");
-            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a newer agent's migration too").isTrue();
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).as("a newer agent's migration too").isTrue();
+            s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET checksum = checksum + 1 WHERE version = '2'");
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled()))
+                    .as("a shipped migration whose file differs from the one applied").isFalse();
+            s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET checksum = NULL WHERE version = '2'");
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled()))
+                    .as("a row without a checksum is accepted, as the full path accepts it").isTrue();
             s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET success = false WHERE version = '3'");
-            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a failed migration").isFalse();
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).as("a failed migration").isFalse();
             s.execute("DELETE FROM copy." + SchemaMigrator.HISTORY_TABLE + " WHERE version = '3'");
-            assertThat(SchemaMigrator.upToDate(c, "copy")).as("a gap: 3 missing, later ones there").isFalse();
+            assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).as("a gap: 3 missing, later ones there").isFalse();
             s.execute("DROP SCHEMA copy CASCADE");
         }
     }
