@@ -13,8 +13,9 @@ import java.util.Locale;
 
 /**
  * Serves the admin API's OpenAPI document at {@code /q/openapi}: YAML, or JSON with
- * {@code ?format=json} or {@code Accept: application/json}, without a token (it holds no data of the
- * database).
+ * {@code ?format=json} or {@code Accept: application/json}; also as {@code /q/openapi.json},
+ * {@code .yaml} and {@code .yml}. Without a token (it holds no data of the database), and readable by
+ * a browser-hosted viewer on another origin (CORS), as the SmallRye handler served it.
  *
  * <p>The bytes are {@code docs/openapi.yaml} and {@code docs/openapi.json}, packed into the jar by
  * the build. They are generated from the resources in the tests, where EveryRouteIT fails when they
@@ -32,16 +33,29 @@ public class OpenApiDocument {
     private volatile Buffer json;
 
     void install(@Observes Router router) {
-        router.route(PATH).blockingHandler(this::serve);
+        router.route(PATH).blockingHandler(ctx -> serve(ctx, null));
+        router.route(PATH + ".json").blockingHandler(ctx -> serve(ctx, "json"));
+        router.route(PATH + ".yaml").blockingHandler(ctx -> serve(ctx, "yaml"));
+        router.route(PATH + ".yml").blockingHandler(ctx -> serve(ctx, "yaml"));
     }
 
-    private void serve(RoutingContext ctx) {
+    /** Answers one request; {@code format} is the path's suffix, or null to negotiate. */
+    private void serve(RoutingContext ctx, String format) {
+        ctx.response().putHeader("Access-Control-Allow-Origin", "*")
+                .putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+                .putHeader("Access-Control-Allow-Headers", "Content-Type, Authorization")
+                .putHeader("Access-Control-Max-Age", "86400");
         HttpMethod method = ctx.request().method();
-        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-            ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
+        if (method.equals(HttpMethod.OPTIONS)) {
+            ctx.response().setStatusCode(204).putHeader("Allow", "GET, HEAD, OPTIONS").end();
             return;
         }
-        boolean asJson = wantsJson(ctx.request().getParam("format"), ctx.request().getHeader("Accept"));
+        if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
+            ctx.response().setStatusCode(405).putHeader("Allow", "GET, HEAD, OPTIONS").end();
+            return;
+        }
+        boolean asJson = format != null ? format.equals("json")
+                : wantsJson(ctx.request().getParam("format"), ctx.request().getHeader("Accept"));
         Buffer body = asJson ? json() : yaml();
         ctx.response().putHeader("Content-Type", (asJson ? "application/json" : "application/yaml") + ";charset=UTF-8")
                 .putHeader("Cache-Control", "no-cache")

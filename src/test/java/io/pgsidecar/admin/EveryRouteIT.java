@@ -208,8 +208,15 @@ class EveryRouteIT {
                 .body(equalTo(json));
         given().accept("application/json").get("/q/openapi").then().statusCode(200).body(equalTo(json));
         given().accept("application/json").get("/q/openapi?format=yaml").then().statusCode(200).body(equalTo(yaml));
+        given().get("/q/openapi.json").then().statusCode(200).body(equalTo(json));
+        given().get("/q/openapi.yaml").then().statusCode(200).body(equalTo(yaml));
+        given().get("/q/openapi.yml").then().statusCode(200).body(equalTo(yaml));
         given().head("/q/openapi").then().statusCode(200);
-        given().post("/q/openapi").then().statusCode(405);
+        given().header("Origin", "https://editor.example").header("Access-Control-Request-Method", "GET")
+                .options("/q/openapi").then().statusCode(204).header("Access-Control-Allow-Origin", "*");
+        given().header("Origin", "https://editor.example").get("/q/openapi")
+                .then().header("Access-Control-Allow-Origin", "*");
+        given().post("/q/openapi").then().statusCode(405).header("Allow", "GET, HEAD, OPTIONS");
     }
 
     private Map<Call, JsonNode> answers() throws Exception {
