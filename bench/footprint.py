@@ -8,6 +8,9 @@ the thread count, and the agent's CPU per poll (process CPU over the polling win
 polls). Bounded: every wait has a limit; the agent is always stopped.
 
     python3 bench/footprint.py --cluster 20000 --label lean -- -Xmx48m -XX:+UseSerialGC
+
+With --no-nmt the agent runs without Native Memory Tracking (whose own ~4 MiB would count in RSS)
+and the NMT figures are left out.
 """
 import argparse
 import json
@@ -93,6 +96,8 @@ def main():
     p.add_argument("--polls", type=int, default=6, help="polls to wait for after the first one")
     p.add_argument("--warmup", type=float, default=0, help="seconds after ready before the window")
     p.add_argument("--env", action="append", default=[], help="extra KEY=VALUE")
+    p.add_argument("--no-nmt", action="store_true",
+                   help="without Native Memory Tracking (its own ~4 MiB out of RSS); no NMT figures then")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
@@ -104,7 +109,7 @@ def main():
     for kv in a.env:
         k, v = kv.split("=", 1)
         env[k] = v
-    cmd = ["java", *a.flags, "-XX:NativeMemoryTracking=summary", "-jar", JAR]
+    cmd = ["java", *a.flags, *([] if a.no_nmt else ["-XX:NativeMemoryTracking=summary"]), "-jar", JAR]
     log = open(f"/tmp/footprint-{a.label}.log", "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -136,7 +141,7 @@ def main():
         out["heap_used_after_full_gc_mib"] = round(sum(used) / 1024, 1) if used else None
         out["rss_mib"] = round(rss_kib(proc.pid) / 1024, 1)
         out["threads"] = threads(proc.pid)
-        nmt = jcmd(proc.pid, "VM.native_memory", "summary", "scale=KB")
+        nmt = "" if a.no_nmt else jcmd(proc.pid, "VM.native_memory", "summary", "scale=KB")
         m = re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt)
         out["nmt_committed_mib"] = round(int(m.group(1)) / 1024, 1) if m else None
         cats = {}
