@@ -66,15 +66,42 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
         return "jdbc:postgresql://" + h + ":" + port + "/" + database + (query.isEmpty() ? "" : "?" + query);
     }
 
-    /** The URL with the password replaced, safe for messages and logs. */
+    /**
+     * The URL with its password replaced, safe for messages and logs whatever the password holds.
+     * Everything between the user name and the last {@code @} is hidden (a password may hold
+     * {@code @}, {@code /}, {@code :} or {@code #} unencoded, and a URL that does not parse still has
+     * to be shown without it), and so is everything after a {@code password=} driver parameter (an
+     * unencoded password may hold {@code &} and {@code =}, so where it ends cannot be known). When in
+     * doubt it hides more: a URL with an {@code @} in its query loses the host from the message,
+     * never the password.
+     */
     public static String redact(String raw) {
         if (raw == null) {
             return "";
         }
-        return raw.replaceAll("(://[^:/@]*:)[^@/]*@", "$1***@");
+        String out = raw;
+        int scheme = out.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = out.lastIndexOf('@');
+        if (at >= start) {
+            String userInfo = out.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                out = out.substring(0, start) + userInfo.substring(0, colon) + ":***" + out.substring(at);
+            }
+        }
+        return PASSWORD_PARAMETER.matcher(out).replaceAll("$1***");
     }
 
+    private static final java.util.regex.Pattern PASSWORD_PARAMETER =
+            java.util.regex.Pattern.compile("(?is)((?:^|[?&;\\s])password=).*");
+
+    /** Percent-decoding whose error never quotes the text (which may be a password). */
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("it holds a malformed %-escape (write a literal % as %25)");
+        }
     }
 }

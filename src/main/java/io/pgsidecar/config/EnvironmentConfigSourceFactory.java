@@ -46,7 +46,7 @@ public final class EnvironmentConfigSourceFactory implements ConfigSourceFactory
             try {
                 props.putAll(LegacyAliases.expand(alias, raw));
             } catch (IllegalArgumentException e) {
-                problems.add(alias.env() + "='" + LegacyAliases.shown(alias, raw) + "': " + e.getMessage());
+                problems.add(alias.env() + LegacyAliases.shown(alias, raw) + ": " + e.getMessage());
             }
         }
 

@@ -70,9 +70,13 @@ public final class LegacyAliases {
         return Map.of(alias.key(), convert(alias, raw));
     }
 
-    /** The value as it may appear in a message: URLs inside it lose their passwords. */
+    /**
+     * The value as it follows the name in a message ({@code ='value'}). A replica list is not shown
+     * at all: it holds URLs, and a list that is not valid JSON cannot be split into them to hide
+     * each password.
+     */
     public static String shown(Alias alias, String raw) {
-        return alias.kind() == Kind.REPLICAS_JSON ? DatabaseUrl.redact(raw) : raw;
+        return alias.kind() == Kind.REPLICAS_JSON ? " (" + raw.length() + " characters, not shown)" : "='" + raw + "'";
     }
 
     /**

@@ -28,7 +28,11 @@ final class ReplicasJson {
         try {
             list = new ObjectMapper().readTree(raw);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON (" + e.getOriginalMessage() + ")");
+            // Jackson's own message quotes the text it could not read, which may be a password
+            var where = e.getLocation();
+            throw new IllegalArgumentException("not valid JSON" + (where == null ? ""
+                    : " at line " + where.getLineNr() + ", column " + where.getColumnNr())
+                    + " (expected a list of {\"name\": ..., \"url\": ...} objects)");
         }
         if (list == null || !list.isArray()) {
             throw new IllegalArgumentException("expected a JSON list of {name, url, weight, max_lag_seconds}");
@@ -43,7 +47,8 @@ final class ReplicasJson {
             while (names.hasNext()) {
                 String f = names.next();
                 if (!FIELDS.containsKey(f)) {
-                    throw new IllegalArgumentException("entry " + i + " has an unknown field '" + f + "' (known: "
+                    throw new IllegalArgumentException("entry " + i + " has an unknown field '" + DatabaseUrl.redact(f)
+                            + "' (known: "
                             + String.join(", ", FIELDS.keySet()) + ")");
                 }
                 JsonNode v = r.get(f);
