@@ -62,6 +62,14 @@ public final class ConfigProblems {
         }
     }
 
+    /** A role name as the agent splices it, quoted: not empty, no NUL, at most 63 bytes. */
+    public void roleName(String key, String name) {
+        if (name.isBlank() || name.indexOf('\0') >= 0
+                || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
+            add(key + "='" + name.replace("\0", "\\0") + "': expected a role name (1 to 63 bytes)");
+        }
+    }
+
     public void readableFile(String key, String path) {
         if (!Files.isReadable(Path.of(path))) {
             add(key + "='" + path + "': cannot be read");

@@ -35,11 +35,22 @@ public class DirectConnections {
         this.config = config;
     }
 
+    /** The observing login's user name, if configured. */
+    public Optional<String> user() {
+        return user;
+    }
+
     /**
      * Opens a new session named {@code applicationName} whose reads give up after
      * {@code socketTimeout} (whole seconds, at least one).
      */
     public Connection open(String applicationName, Duration socketTimeout) throws SQLException {
+        return open(url, user, password, applicationName, socketTimeout);
+    }
+
+    /** The same, as another login of the same database (the acting login: {@link ActingSessions}). */
+    Connection open(Optional<String> url, Optional<String> user, Optional<String> password, String applicationName,
+                    Duration socketTimeout) throws SQLException {
         Properties props = new Properties();
         user.ifPresent(u -> props.setProperty("user", u));
         password.ifPresent(p -> props.setProperty("password", p));

@@ -9,6 +9,8 @@ import io.pgsidecar.replicas.IndexScans;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.statements.NotExplainableException;
 import io.pgsidecar.statements.PlanService;
+import io.pgsidecar.statements.PlannerSessions;
+import io.pgsidecar.statements.PlanningSession;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -109,6 +111,7 @@ public class IndexAnalyzer {
     private final IndexesConfig config;
     private final Database database;
     private final PlanService plans;
+    private final PlannerSessions planners;
     private final ReplicaMonitor replicas;
     private final BuildStore builds;
     private final Clock clock;
@@ -116,8 +119,9 @@ public class IndexAnalyzer {
     private final String schemaLiteral;
     private final Duration poolStatementTimeout;
 
-    public IndexAnalyzer(IndexesConfig config, Database database, PlanService plans, ReplicaMonitor replicas,
-                         BuildStore builds, Clock clock, DbConfig db) {
+    public IndexAnalyzer(IndexesConfig config, Database database, PlanService plans, PlannerSessions planners,
+                         ReplicaMonitor replicas, BuildStore builds, Clock clock, DbConfig db) {
+        this.planners = planners;
         this.config = config;
         this.database = database;
         this.plans = plans;
@@ -154,7 +158,8 @@ public class IndexAnalyzer {
         });
         // a job's connection: the analysis may take longer than a request's bound (forJob waits for a
         // connection like a request, then is bounded by each statement's timeout)
-        IndexAnalysis a = database.forJob(c -> analyze(c, replicaScans, unreachable, youngestReplica[0], started));
+        // a planning session of its own (PlannerSessions): the analysis plans the top statements' texts
+        IndexAnalysis a = planners.run(s -> analyze(s, replicaScans, unreachable, youngestReplica[0], started));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new IndexAnalysis(a.computedAt(), 0, false, a.note(), ms, a.statsSince(), a.hypopg(),
                 List.copyOf(asked.keySet()), List.copyOf(unreachable), a.recommendations(), a.usageStats(),
@@ -162,8 +167,10 @@ public class IndexAnalyzer {
                 a.recentBuilds(), a.skipped());
     }
 
-    private IndexAnalysis analyze(Connection c, Map<String, Map<String, Long>> replicaScans, List<String> unreachable,
-                                  double replicaStatsSeconds, Instant started) throws SQLException {
+    private IndexAnalysis analyze(PlanningSession session, Map<String, Map<String, Long>> replicaScans,
+                                  List<String> unreachable, double replicaStatsSeconds, Instant started)
+            throws SQLException {
+        Connection c = session.connection();
         Instant statsSince;
         String hypopg;
         List<CatalogIndex> indexes;
@@ -231,8 +238,9 @@ public class IndexAnalyzer {
         Map<Long, Planned> planned = new LinkedHashMap<>();
         double perHour = coveredSeconds > 0 ? 3600 / coveredSeconds : 0;
         Map<Long, String> texts = plans.texts(c, top.stream().map(t -> t[0]).toList());
+        plans.prepare(session, texts.keySet());
         for (long[] t : top) {
-            fromPlan(c, t[0], texts.get(t[0]), Double.longBitsToDouble(t[1]) * perHour,
+            fromPlan(session, t[0], texts.get(t[0]), Double.longBitsToDouble(t[1]) * perHour,
                     Double.longBitsToDouble(t[2]) * perHour, tables, byTable, candidates, skipped, planned);
         }
         Map<String, List<List<String>>> fkColumns = new HashMap<>();
@@ -246,7 +254,7 @@ public class IndexAnalyzer {
         boolean validate = "installed".equals(hypopg);
         try {
             for (Candidate cand : candidates.values()) {
-                IndexAnalysis.Recommendation r = recommend(c, cand, tables, validate, rateSeconds, hypopg, planned);
+                IndexAnalysis.Recommendation r = recommend(session, cand, tables, validate, rateSeconds, hypopg, planned);
                 if (!validate || r.validated() || cand.foreignKey != null) {
                     recommendations.add(r); // with HypoPG, a plan candidate it did not prove is dropped
                 }
@@ -346,7 +354,7 @@ public class IndexAnalyzer {
 
     // ----------------------------------------------------------------------------- candidates
 
-    private void fromPlan(Connection c, long queryid, String query, double msPerHour, double callsPerHour,
+    private void fromPlan(PlanningSession session, long queryid, String query, double msPerHour, double callsPerHour,
                           Map<String, TableStat> tables, Map<String, List<CatalogIndex>> byTable,
                           Map<String, Candidate> candidates, List<String> skipped, Map<Long, Planned> planned) {
         String body;
@@ -360,7 +368,7 @@ public class IndexAnalyzer {
                 return; // the agent's own statements: catalog reads, nothing of the application's
             }
             body = plans.body(queryid, query);
-            explain = plans.generic(c, queryid, body).explain();
+            explain = plans.generic(session, queryid, body).explain();
         } catch (NotExplainableException | SQLException e) {
             skipped.add(queryid + ": " + e.getMessage());
             return;
@@ -493,9 +501,10 @@ public class IndexAnalyzer {
         }
     }
 
-    private IndexAnalysis.Recommendation recommend(Connection c, Candidate cand, Map<String, TableStat> tables,
+    private IndexAnalysis.Recommendation recommend(PlanningSession session, Candidate cand, Map<String, TableStat> tables,
                                                    boolean validate, double statsSeconds, String hypopg,
                                                    Map<Long, Planned> planned) throws SQLException {
+        Connection c = session.connection();
         IndexDefinition def = cand.definition();
         String name = IndexDefinition.defaultName(cand.table, cand.columns);
         String sql = def.toSql(cand.schema, cand.table, name, true);
@@ -509,7 +518,7 @@ public class IndexAnalyzer {
         String validation;
         if (validate) {
             // the planned cost of every top statement without (already known) and with a hypothetical index
-            double fkBefore = cand.fkProbe == null ? 0 : cost(c, 0, cand.fkProbe, null);
+            double fkBefore = cand.fkProbe == null ? 0 : cost(session, 0, cand.fkProbe, null);
             String hypoName = null;
             try (PreparedStatement ps = c.prepareStatement(IndexesQueries.HYPO_CREATE)) {
                 ps.setString(1, def.toSql(cand.schema, cand.table, name, false));
@@ -530,7 +539,7 @@ public class IndexAnalyzer {
             if (hypoName != null) {
                 for (Planned p : planned.values()) {
                     String[] usedName = {null};
-                    double a = cost(c, p.queryid(), p.body(), hypoName, usedName);
+                    double a = cost(session, p.queryid(), p.body(), hypoName, usedName);
                     after.put(p.queryid(), new double[] {a, usedName[0] != null ? 1 : 0});
                     if (a > p.cost() * 1.0001 + 0.01 && costlier == null) {
                         costlier = Long.toString(p.queryid());
@@ -551,7 +560,7 @@ public class IndexAnalyzer {
             }
             if (cand.fkProbe != null) {
                 String[] usedName = {null};
-                double a = hypoName == null ? fkBefore : cost(c, 0, cand.fkProbe, hypoName, usedName);
+                double a = hypoName == null ? fkBefore : cost(session, 0, cand.fkProbe, hypoName, usedName);
                 double cut = fkBefore > 0 && usedName[0] != null ? Math.max(0, 1 - a / fkBefore) : 0;
                 used |= usedName[0] != null;
                 saved += cand.fkMsPerHour * cut;
@@ -589,14 +598,15 @@ public class IndexAnalyzer {
                 costCut, size, round(writes), validated, validation, priority(saved));
     }
 
-    private double cost(Connection c, long queryid, String body, String hypoName) throws SQLException {
-        return cost(c, queryid, body, hypoName, new String[1]);
+    private double cost(PlanningSession session, long queryid, String body, String hypoName) throws SQLException {
+        return cost(session, queryid, body, hypoName, new String[1]);
     }
 
     /** The plan's total cost; {@code used[0]} is set when the plan reads the hypothetical index {@code hypoName}. */
-    private double cost(Connection c, long queryid, String body, String hypoName, String[] used) throws SQLException {
+    private double cost(PlanningSession session, long queryid, String body, String hypoName, String[] used)
+            throws SQLException {
         try {
-            JsonNode explain = plans.generic(c, queryid, body).explain();
+            JsonNode explain = plans.generic(session, queryid, body).explain();
             if (hypoName != null && explain.toString().contains(hypoName)) {
                 used[0] = hypoName;
             }

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -32,6 +33,15 @@ import org.postgresql.core.QueryExecutor;
  * {@code plan_cache_mode = force_generic_plan} and EXPLAIN EXECUTE with NULL parameters), inside a
  * read-only transaction that is rolled back, under a short statement timeout. Only SELECT,
  * INSERT, UPDATE and DELETE are explained.
+ *
+ * <p>The text is anyone's, and planning runs the immutable and stable functions it reaches with the
+ * rights of the role that plans. So plans are made on a {@link PlannerSessions planning session} of
+ * the observing login, and: when that login cannot act (no superuser, signal, file, write or maintain
+ * right, no way to the acting role), as the role that ran the statement where the login may switch
+ * to it, else as {@code planner-role}, else as the login; when it can act, only after the screen has
+ * found no function outside the trusted owners within the text's reach, else refused naming the
+ * function. Each plan says which ({@link Planning}). The search_path is the one the statement's role
+ * starts with, read from the catalog.
  */
 @ApplicationScoped
 public class PlanService {
@@ -56,33 +66,50 @@ public class PlanService {
     public record SeqScan(String schema, String relation, double planRows, double tableRows, boolean large) {
     }
 
+    /**
+     * How a statement was planned.
+     *
+     * @param role the role the planner ran as (whose rights its functions had)
+     * @param how {@code statement_user} (the role that ran it), {@code planner_role}
+     *     ({@code pgsidecar.statements.planner-role}), {@code agent_login} (the observing login, which
+     *     cannot act) or {@code screened} (a login that can act, after the screen found nothing)
+     * @param searchPath the search_path it was planned with
+     * @param detail the same in words
+     */
     @RegisterForReflection
-    public record Plan(String queryid, String query, String method, double totalCost, double planRows,
-                       List<SeqScan> sequentialScans, List<PlanNode> nodes, JsonNode plan) {
+    public record Planning(String role, String how, String searchPath, String detail) {
+    }
+
+    @RegisterForReflection
+    public record Plan(String queryid, String query, String method, Planning planning, double totalCost,
+                       double planRows, List<SeqScan> sequentialScans, List<PlanNode> nodes, JsonNode plan) {
     }
 
     private final Database database;
+    private final PlannerSessions planners;
     private final StatementsPoller poller;
     private final StatementsConfig config;
     private final ObjectMapper json;
 
-    public PlanService(Database database, StatementsPoller poller, StatementsConfig config, ObjectMapper json) {
+    public PlanService(Database database, PlannerSessions planners, StatementsPoller poller, StatementsConfig config,
+                       ObjectMapper json) {
         this.database = database;
+        this.planners = planners;
         this.poller = poller;
         this.config = config;
         this.json = json;
     }
 
-    /** A generic plan as EXPLAIN (FORMAT JSON, VERBOSE) gave it, and how it was obtained. */
-    public record Generic(String method, JsonNode explain) {
+    /** A generic plan as EXPLAIN (FORMAT JSON, VERBOSE) gave it, how it was obtained, and as whom. */
+    public record Generic(String method, JsonNode explain, Planning planning) {
     }
 
     public Plan explain(long queryid) {
         String query = text(queryid);
         String body = body(queryid, query);
-        return database.withConnection(c -> {
-            Generic g = generic(c, queryid, body);
-            return withTableSizes(c, summarise(queryid, query, g.method(), g.explain()));
+        return planners.run(s -> {
+            Generic g = generic(s, queryid, body);
+            return withTableSizes(s.connection(), summarise(queryid, query, g.method(), g.planning(), g.explain()));
         });
     }
 
@@ -117,48 +144,132 @@ public class PlanService {
     }
 
     /**
-     * The generic plan of {@code body} (from {@link #body}) on this session, inside a read-only
-     * transaction that is rolled back; a statement it prepared is deallocated before it returns.
+     * Reads at once who ran each of these statements (for a session that will plan many of them).
+     */
+    public void prepare(PlanningSession s, Collection<Long> queryids) throws SQLException {
+        if (!s.canAct()) {
+            s.loadUsers(queryids);
+        }
+    }
+
+    /**
+     * The generic plan of {@code body} (from {@link #body}) on this planning session, as
+     * {@link #planning} decides, inside a read-only transaction that is rolled back; a statement it
+     * prepared is deallocated and any advisory lock a function took is released before it returns.
      * Hypothetical indexes (HypoPG) the session holds are seen by the planner.
      */
-    public Generic generic(Connection c, long queryid, String body) throws SQLException {
+    public Generic generic(PlanningSession s, long queryid, String body) throws SQLException {
+        Planning planning = planning(s, queryid, body);
+        Connection c = s.connection();
         boolean autoCommit = c.getAutoCommit();
         String prepared = null;
-        try (Statement s = c.createStatement()) {
+        try (Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            s.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
-            s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + config.planTimeout().toMillis());
-            if (c.getMetaData().getDatabaseMajorVersion() >= 16) {
+            st.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
+            st.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + config.planTimeout().toMillis());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "/* pgsidecar */ SELECT pg_catalog.set_config('search_path', ?, true)")) {
+                ps.setString(1, planning.searchPath());
+                ps.executeQuery().close();
+            }
+            if (!planning.role().equals(s.login())) {
+                st.execute(PlanningSession.setRole(planning.role()));
+            }
+            if (s.version() >= 160000) {
                 return new Generic("generic_plan", json.readTree(
-                        explainSimple(s, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body)));
+                        explainSimple(st, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body)),
+                        planning);
             }
             prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
-            s.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
-            s.execute("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
+            st.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
+            st.execute("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
             int params = parameterCount(body);
             StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + prepared);
             if (params > 0) {
                 exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
             }
-            return new Generic("prepare_force_generic_plan", json.readTree(explain(s, exec.toString())));
+            return new Generic("prepare_force_generic_plan", json.readTree(explain(st, exec.toString())), planning);
         } catch (SQLException e) {
-            throw new NotExplainableException(queryid, "PostgreSQL could not plan it: " + e.getMessage());
+            throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + ": "
+                    + e.getMessage());
         } catch (JsonProcessingException e) {
             throw new NotExplainableException(queryid, "unreadable plan: " + e.getOriginalMessage());
         } finally {
             try {
                 c.rollback();
-                if (prepared != null) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("/* pgsidecar */ DEALLOCATE " + Identifiers.quote(prepared));
-                    } catch (SQLException ignored) {
-                        // not created: nothing to free
+                try (Statement st = c.createStatement()) {
+                    if (prepared != null) {
+                        st.execute("/* pgsidecar */ DEALLOCATE " + Identifiers.quote(prepared));
                     }
+                    // a function the planner ran may have taken a session lock: never keep it
+                    st.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
                 }
             } finally {
                 c.setAutoCommit(autoCommit);
             }
         }
+    }
+
+    /**
+     * As whom, and with which search_path, this statement may be planned on this session; or
+     * NotExplainableException naming the function that planning could run with rights that act.
+     */
+    Planning planning(PlanningSession s, long queryid, String body) throws SQLException {
+        List<PlanningSession.StatementUser> users = s.canAct() ? List.of() : s.usersOf(queryid);
+        String ranBy = users.isEmpty() ? null : users.get(0).role();
+        if (!s.canAct()) {
+            String path;
+            for (PlanningSession.StatementUser u : users) {
+                if (u.maySet()) {
+                    path = s.searchPathOf(u.role());
+                    return new Planning(u.role(), "statement_user", path, "planned as " + u.role()
+                            + ", the role that ran it: the functions planning evaluated ran with its rights");
+                }
+            }
+            path = s.searchPathOf(ranBy != null ? ranBy : s.login());
+            String why = ranBy == null ? "the role that ran it is not known any more"
+                    : ranBy + ", the role that ran it, is not one the login " + s.login() + " may switch to";
+            Optional<String> plannerRole = config.plannerRole().map(String::trim).filter(r -> !r.isEmpty());
+            if (plannerRole.isPresent() && s.mayBecome(plannerRole.get())) {
+                return new Planning(plannerRole.get(), "planner_role", path, "planned as " + plannerRole.get()
+                        + " (pgsidecar.statements.planner-role): " + why);
+            }
+            return new Planning(s.login(), "agent_login", path, "planned as the agent's observing login "
+                    + s.login() + ", which cannot act: " + why);
+        }
+        List<String[]> reached = screen(s, body);
+        if (!reached.isEmpty()) {
+            String[] f = reached.get(0);
+            throw new NotExplainableException(queryid, "not planned: planning would run " + f[0] + " (owned by "
+                    + f[1] + ", " + f[2] + ") with the rights of the agent's login " + s.login() + ", which can act ("
+                    + String.join(", ", s.actingRights()) + ")" + (reached.size() > 1 ? " (and " + (reached.size() - 1)
+                    + " more function(s))" : "") + ". Give the agent an observing login (README, \"Roles and rights\"; "
+                    + "pgsidecar grants), or trust the owner with pgsidecar.statements.plan-trusted-roles");
+        }
+        return new Planning(s.login(), "screened", s.searchPathOf(s.login()), "planned as the agent's login "
+                + s.login() + ", which can act (" + String.join(", ", s.actingRights()) + "), after the screen found "
+                + "no function outside the trusted owners within the text's reach");
+    }
+
+    /** Functions outside the trusted owners the text can reach: {signature, owner, how reached}. */
+    private List<String[]> screen(PlanningSession s, String body) throws SQLException {
+        TextNames names = TextNames.of(body);
+        Connection c = s.connection();
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(PlanningQueries.SCREEN)) {
+            ps.setArray(1, c.createArrayOf("text", config.planTrustedRoles().orElse(List.of()).toArray()));
+            Object[] identifiers = names.names().toArray();
+            ps.setArray(2, c.createArrayOf("text", identifiers));
+            ps.setArray(3, c.createArrayOf("text", identifiers));
+            ps.setArray(4, c.createArrayOf("text", names.operators().toArray()));
+            ps.setArray(5, c.createArrayOf("text", identifiers));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+        }
+        return out;
     }
 
     /** Adds each scanned table's row count from its statistics, which decides "large". */
@@ -178,8 +289,8 @@ public class PlanService {
                         rows >= LARGE_SEQ_SCAN_ROWS));
             }
         }
-        return new Plan(plan.queryid(), plan.query(), plan.method(), plan.totalCost(), plan.planRows(), sized,
-                plan.nodes(), plan.plan());
+        return new Plan(plan.queryid(), plan.query(), plan.method(), plan.planning(), plan.totalCost(),
+                plan.planRows(), sized, plan.nodes(), plan.plan());
     }
 
     /**
@@ -218,12 +329,12 @@ public class PlanService {
         return max;
     }
 
-    static Plan summarise(long queryid, String query, String method, JsonNode explain) {
+    static Plan summarise(long queryid, String query, String method, Planning planning, JsonNode explain) {
         JsonNode root = explain.path(0).path("Plan");
         List<PlanNode> nodes = new ArrayList<>();
         List<SeqScan> seq = new ArrayList<>();
         walk(root, 0, nodes, seq);
-        return new Plan(Long.toString(queryid), query, method, root.path("Total Cost").asDouble(),
+        return new Plan(Long.toString(queryid), query, method, planning, root.path("Total Cost").asDouble(),
                 root.path("Plan Rows").asDouble(), seq, nodes, explain);
     }
 

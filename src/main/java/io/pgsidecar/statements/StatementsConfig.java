@@ -3,6 +3,8 @@ package io.pgsidecar.statements;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Query performance monitoring from pg_stat_statements, pg_stat_database and pg_stat_activity. */
 @ConfigMapping(prefix = "pgsidecar.statements")
@@ -99,4 +101,18 @@ public interface StatementsConfig {
     /** Longest a plan request may take (EXPLAIN, never executed). */
     @WithDefault("2s")
     Duration planTimeout();
+
+    /**
+     * The role a statement is planned as when the role that ran it cannot be switched to (the
+     * observing login must be a member). Empty: planned as the observing login itself. Only used
+     * when that login cannot act (README, "Roles and rights").
+     */
+    Optional<String> plannerRole();
+
+    /**
+     * Roles whose functions planning may evaluate with the rights of a login that can act (a
+     * superuser's, say); superusers' functions, built-ins among them, are always trusted. Only used
+     * when the planning login can act: with an observing login nothing is screened.
+     */
+    Optional<List<String>> planTrustedRoles();
 }

@@ -27,6 +27,9 @@ public class StatementsConfigCheck implements ConfigCheck {
         problems.atLeast("pgsidecar.statements.max-text-length", statements.maxTextLength(), 64);
         problems.atLeast("pgsidecar.statements.stored-top-n", statements.storedTopN(), 0);
         problems.atLeast("pgsidecar.statements.metrics-top-n", statements.metricsTopN(), 0);
+        statements.plannerRole().ifPresent(r -> problems.roleName("pgsidecar.statements.planner-role", r));
+        statements.planTrustedRoles().ifPresent(l -> l.forEach(r ->
+                problems.roleName("pgsidecar.statements.plan-trusted-roles", r)));
         if (!(statements.regressionFactor() > 1)) {
             problems.add("pgsidecar.statements.regression-factor='" + statements.regressionFactor()
                     + "': expected a number above 1");

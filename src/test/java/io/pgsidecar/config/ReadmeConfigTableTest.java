@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgsidecar.admin.AdminConfig;
 import io.pgsidecar.alerts.AlertsConfig;
 import io.pgsidecar.audit.AuditConfig;
+import io.pgsidecar.db.ActingConfig;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.health.HealthConfig;
 import io.pgsidecar.leader.LeaderConfig;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /** A setting is not done until the README's configuration table names it. */
 class ReadmeConfigTableTest {
 
-    static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, AdminConfig.class, LeaderConfig.class,
+    static final List<Class<?>> MAPPINGS = List.of(DbConfig.class, ActingConfig.class, AdminConfig.class, LeaderConfig.class,
             HealthConfig.class, AuditConfig.class, StatementsConfig.class, ConnectionsConfig.class,
             ReplicasConfig.class, AlertsConfig.class, MaintenanceConfig.class, PartitionsConfig.class,
             IndexesConfig.class);

@@ -12,7 +12,8 @@ import java.util.Map;
  * role {@link #AGENT_ROLE} (password authenticated, not a superuser) instead of {@code postgres};
  * {@code netns=true} (own cluster only) runs the primary and its replicas inside a network
  * namespace the test can cut ({@link #partition()}); {@code sql} runs in the database before the
- * agent starts (the application's tables a test's configuration names).
+ * agent starts (the application's tables a test's configuration names); {@code login} and
+ * {@code password} make the agent log in as a role that {@code sql} created.
  */
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +29,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     private boolean useOwn;
     private boolean agentRole;
     private String sql = "";
+    private String login = "";
+    private String loginPassword = "";
     private boolean netns;
     private java.util.List<String> settings = java.util.List.of();
     private PgCluster cluster;
@@ -38,6 +41,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         agentRole = Boolean.parseBoolean(initArgs.getOrDefault("agentRole", "false"));
         netns = Boolean.parseBoolean(initArgs.getOrDefault("netns", "false"));
         sql = initArgs.getOrDefault("sql", "");
+        login = initArgs.getOrDefault("login", "");
+        loginPassword = initArgs.getOrDefault("password", "");
         replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
         replicaJson = initArgs.getOrDefault("replicaJson", "");
         String extra = initArgs.getOrDefault("settings", "");
@@ -75,7 +80,10 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         }
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.datasource.jdbc.url", cluster.jdbcUrl(db));
-        if (agentRole) {
+        if (!login.isBlank()) {
+            config.put("quarkus.datasource.username", login);
+            config.put("quarkus.datasource.password", loginPassword);
+        } else if (agentRole) {
             createAgentRole(cluster, db);
             config.put("quarkus.datasource.username", AGENT_ROLE);
             config.put("quarkus.datasource.password", AGENT_PASSWORD);

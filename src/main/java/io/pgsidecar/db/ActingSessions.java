@@ -1,0 +1,98 @@
+package io.pgsidecar.db;
+
+import io.pgsidecar.config.DatabaseUrl;
+import io.pgsidecar.config.SecretFiles;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only way to a session that holds the acting rights ({@link ActingConfig}): the second login,
+ * or the observing login switched to the acting role, or, with neither configured, the observing
+ * login itself. Sessions come from {@link DirectConnections}, so they carry the same limits and
+ * keepalives; the caller names them and closes them.
+ */
+@ApplicationScoped
+public class ActingSessions {
+
+    /** How the acting rights are reached. */
+    public enum Form {
+        /** A login of their own ({@code PGSIDECAR_ACTING_DATABASE_URL}). */
+        SECOND_LOGIN,
+        /** The observing login switched with {@code SET ROLE} on the acting sessions. */
+        SET_ROLE,
+        /** Nothing configured: the observing login acts itself. */
+        OBSERVING_LOGIN
+    }
+
+    private final DirectConnections connections;
+    private final Optional<String> role;
+    private final Form form;
+    private final Optional<String> url;
+    private final Optional<String> user;
+    private final Optional<String> password;
+
+    public ActingSessions(ActingConfig config, DirectConnections connections) {
+        this.connections = connections;
+        this.role = config.role().map(String::trim).filter(r -> !r.isEmpty());
+        Optional<DatabaseUrl> parsed = config.databaseUrl().map(String::trim).filter(u -> !u.isEmpty())
+                .map(DatabaseUrl::parse);
+        this.url = parsed.map(DatabaseUrl::jdbcUrl);
+        this.user = parsed.flatMap(DatabaseUrl::user);
+        Optional<String> fromFile = config.passwordFile().map(String::trim).filter(f -> !f.isEmpty()).map(f -> {
+            try {
+                return SecretFiles.read(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("pgsidecar.acting.password-file cannot be read", e);
+            }
+        });
+        this.password = fromFile.or(() -> parsed.flatMap(DatabaseUrl::password));
+        this.form = parsed.isPresent() ? Form.SECOND_LOGIN : role.isPresent() ? Form.SET_ROLE : Form.OBSERVING_LOGIN;
+    }
+
+    /** Opens a session that acts, named {@code applicationName}, whose reads give up after {@code socketTimeout}. */
+    public Connection open(String applicationName, Duration socketTimeout) throws SQLException {
+        Connection c = form == Form.SECOND_LOGIN
+                ? connections.open(url, user, password, applicationName, socketTimeout)
+                : connections.open(applicationName, socketTimeout);
+        if (role.isPresent()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("/* pgsidecar */ SET ROLE " + Identifiers.quote(role.get()));
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        }
+        return c;
+    }
+
+    public Form form() {
+        return form;
+    }
+
+    /**
+     * The role whose rights the acting sessions have, for checking them from any session
+     * ({@code has_table_privilege(role, ...)}): the acting role, else the acting login, else the
+     * observing login; empty when that login's name is not configured (the driver's default).
+     */
+    public Optional<String> role() {
+        return role.or(() -> form == Form.SECOND_LOGIN ? user : connections.user());
+    }
+
+    /** The roles that hold the acting rights apart from the observing login: what planning must not reach. */
+    public List<String> separateRoles() {
+        List<String> out = new ArrayList<>();
+        role.ifPresent(out::add);
+        if (form == Form.SECOND_LOGIN) {
+            user.ifPresent(out::add);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package io.pgsidecar.statements;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgsidecar.testing.PgCluster;
+import io.pgsidecar.testing.PgFixture;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * The attack of issue 21, as an ordinary user of the database makes it: {@code pgs_mallory} writes an
+ * {@code IMMUTABLE} function that ends every session named {@code pgs-victim} (which she cannot do
+ * herself: her own call fails and is swallowed), a view that calls it, and runs statements that reach
+ * it. Planning folds an immutable call without arguments, so whoever plans those texts runs the
+ * function with their own rights. The victim is a session of another role that must survive.
+ */
+final class PlanAttack {
+
+    static final String PASSWORD = "pgs-secret";
+    /** Roles are cluster-wide: made once, whichever test class comes first. */
+    static final String ROLES = """
+            DO $$ BEGIN CREATE ROLE pgs_mallory LOGIN PASSWORD 'pgs-secret';
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_victim LOGIN PASSWORD 'pgs-secret';
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_observer LOGIN PASSWORD 'pgs-secret';
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_planning NOLOGIN NOINHERIT;
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            """;
+    /** What mallory builds in the application's database. */
+    static final String MALLORY = """
+            GRANT CREATE ON SCHEMA public TO pgs_mallory;
+            SET ROLE pgs_mallory;
+            CREATE FUNCTION public.evil() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$
+            BEGIN
+              PERFORM pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity
+               WHERE application_name = 'pgs-victim';
+              RETURN 1;
+            EXCEPTION WHEN OTHERS THEN RETURN 0;
+            END $f$;
+            CREATE TABLE public.loot (id int PRIMARY KEY, v int);
+            INSERT INTO public.loot SELECT g, g FROM generate_series(1, 100) g;
+            CREATE VIEW public.innocent AS SELECT id, public.evil() AS e FROM public.loot;
+            RESET ROLE;
+            """;
+
+    private PlanAttack() {
+    }
+
+    static Connection as(String database, String role, String applicationName) throws SQLException {
+        PgCluster pg = PgFixture.shared();
+        Properties p = new Properties();
+        p.setProperty("user", role);
+        p.setProperty("password", PASSWORD);
+        p.setProperty("ApplicationName", applicationName);
+        return DriverManager.getConnection(pg.jdbcUrl(database), p);
+    }
+
+    /** Mallory runs her statements a few times (her own calls end nobody). */
+    static void malloryRuns(String database) throws SQLException {
+        try (Connection c = as(database, "pgs_mallory", "mallory")) {
+            for (String sql : new String[] {"SELECT public.evil() FROM public.loot WHERE id = ?",
+                "SELECT * FROM public.innocent WHERE id = ?", "SELECT v FROM public.loot WHERE id = ?"}) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 1; i <= 3; i++) {
+                        ps.setInt(1, i);
+                        ps.executeQuery().close();
+                    }
+                }
+            }
+        }
+    }
+
+    /** The victim's session answers and is still listed by the server. */
+    static void assertAlive(Connection victim) throws SQLException {
+        try (Statement s = victim.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgs-victim'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the victim's session is still there").isEqualTo(1);
+        }
+    }
+
+    static String idOf(StatementsSnapshot snap, String fragment) {
+        return snap.statements().stream().filter(s -> s.query() != null && s.query().contains(fragment))
+                .map(StatementsSnapshot.StatementStat::queryid).findFirst()
+                .orElseThrow(() -> new AssertionError("no statement with " + fragment + " in " + snap.statements()));
+    }
+}

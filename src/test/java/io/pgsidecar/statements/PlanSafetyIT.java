@@ -1,0 +1,129 @@
+package io.pgsidecar.statements;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pgsidecar.testing.PgFixture;
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attack of issue 21 against an agent whose login can act (the fixture's superuser, as many
+ * first installs run it): neither the plan endpoint nor the index analysis, with or without HypoPG,
+ * runs mallory's function; each says which function it would have run and why it did not plan. A
+ * statement whose reach holds only trusted functions is still planned, and says it was screened.
+ */
+@QuarkusTest
+@TestProfile(PlanSafetyIT.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "sql", value = PlanAttack.ROLES + PlanAttack.MALLORY)})
+class PlanSafetyIT {
+
+    static final String BASE = "/api/v1/admin/database";
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
+                    "pgsidecar.indexes.refresh-min-interval", "0s");
+        }
+    }
+
+    @Inject
+    StatementsPoller poller;
+
+    @ConfigProperty(name = "pgsidecar.test.database")
+    String database;
+
+    @BeforeEach
+    void ready() {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var r = given().auth().oauth2("test-token").get(BASE + "/health");
+            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
+        });
+    }
+
+    @Test
+    void aLoginThatCanActNeverPlansAStrangersFunction() throws Exception {
+        try (Connection victim = PlanAttack.as(database, "pgs_victim", "pgs-victim")) {
+            poller.pollOnce();
+            PlanAttack.malloryRuns(database);
+            StatementsSnapshot snap = poller.pollOnce();
+            PlanAttack.assertAlive(victim);
+
+            String direct = PlanAttack.idOf(snap, "SELECT public.evil() FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + direct + "/plan")
+                    .then().log().ifValidationFails().statusCode(422)
+                    .body("error.code", equalTo("not_explainable"))
+                    .body("error.message", allOf(containsString("evil()"), containsString("pgs_mallory"),
+                            containsString("called by name"), containsString("can act")));
+            PlanAttack.assertAlive(victim);
+
+            String throughView = PlanAttack.idOf(snap, "FROM public.innocent");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + throughView + "/plan")
+                    .then().log().ifValidationFails().statusCode(422)
+                    .body("error.message", allOf(containsString("evil()"), containsString("used by a relation")));
+            PlanAttack.assertAlive(victim);
+
+            String benign = PlanAttack.idOf(snap, "SELECT v FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + benign + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.how", equalTo("screened"))
+                    .body("data.planning.role", equalTo("postgres"))
+                    .body("data.planning.detail", containsString("can act"));
+
+            // the index analysis plans the top statements by itself: without HypoPG, then with it
+            for (boolean hypo : new boolean[] {false, true}) {
+                if (hypo && !createHypopg()) {
+                    continue;
+                }
+                JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
+                        .then().statusCode(200).extract().jsonPath();
+                assertThat(a.getString("data.hypopg")).isIn(hypo ? List.of("installed")
+                        : List.of("not_installed", "not_available"));
+                List<String> skipped = a.getList("data.skipped", String.class);
+                assertThat(skipped).as("hypopg " + hypo).anySatisfy(s -> assertThat(s).startsWith(direct + ":")
+                        .contains("evil()"));
+                assertThat(skipped).anySatisfy(s -> assertThat(s).startsWith(throughView + ":").contains("evil()"));
+                PlanAttack.assertAlive(victim);
+            }
+        }
+        try (Connection c = PgFixture.shared().connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                     + "'pgsidecar-planner'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("planning sessions are closed after use").isZero();
+        }
+    }
+
+    private boolean createHypopg() throws Exception {
+        try (Connection c = PgFixture.shared().connect(database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_available_extensions WHERE name = 'hypopg'")) {
+            rs.next();
+            if (rs.getInt(1) == 0) {
+                return false;
+            }
+            s.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
+            return true;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.pgsidecar.statements;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pgsidecar.testing.PgTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attack of issue 21 against an agent with an observing login ({@code pg_monitor}, its schema,
+ * and SET ROLE to the roles that run statements through a NOINHERIT role, as {@code pgsidecar grants}
+ * prints it): mallory's statement is planned as mallory, so her function runs with her rights and
+ * ends nobody; a statement of a role the login may not become is planned as the login itself, which
+ * cannot act either. Each plan says as whom, and with which search_path.
+ */
+@QuarkusTest
+@TestProfile(PlanSafetyObserverIT.Profile.class)
+@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+        @ResourceArg(name = "login", value = "pgs_observer"),
+        @ResourceArg(name = "password", value = PlanAttack.PASSWORD),
+        @ResourceArg(name = "sql", value = PlanAttack.ROLES + PlanAttack.MALLORY + """
+                GRANT pg_monitor TO pgs_observer;
+                DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO pgs_observer', current_database()); END $$;
+                GRANT pgs_planning TO pgs_observer;
+                GRANT pgs_mallory TO pgs_planning;
+                GRANT SELECT ON public.loot TO pgs_victim;
+                DO $$ BEGIN EXECUTE format('ALTER ROLE pgs_mallory IN DATABASE %I SET search_path = mallory_things, public',
+                    current_database()); END $$;
+                """)})
+class PlanSafetyObserverIT {
+
+    static final String BASE = "/api/v1/admin/database";
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
+                    "pgsidecar.indexes.refresh-min-interval", "0s");
+        }
+    }
+
+    @Inject
+    StatementsPoller poller;
+
+    @ConfigProperty(name = "pgsidecar.test.database")
+    String database;
+
+    @BeforeEach
+    void ready() {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var r = given().auth().oauth2("test-token").get(BASE + "/health");
+            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
+        });
+    }
+
+    @Test
+    void statementsArePlannedAsTheirOwnRoleOrAsALoginThatCannotAct() throws Exception {
+        try (Connection victim = PlanAttack.as(database, "pgs_victim", "pgs-victim")) {
+            poller.pollOnce();
+            PlanAttack.malloryRuns(database);
+            try (PreparedStatement ps = victim.prepareStatement("SELECT id FROM public.loot WHERE v = ?")) {
+                ps.setInt(1, 7);
+                ps.executeQuery().close();
+            }
+            StatementsSnapshot snap = poller.pollOnce();
+
+            String direct = PlanAttack.idOf(snap, "SELECT public.evil() FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + direct + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.how", equalTo("statement_user"))
+                    .body("data.planning.role", equalTo("pgs_mallory"))
+                    .body("data.planning.search_path", containsString("mallory_things"));
+            PlanAttack.assertAlive(victim);
+
+            String throughView = PlanAttack.idOf(snap, "FROM public.innocent");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + throughView + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.role", equalTo("pgs_mallory"));
+            PlanAttack.assertAlive(victim);
+
+            // the victim's own statement: the login may not become pgs_victim, so it plans as itself
+            String victims = PlanAttack.idOf(snap, "SELECT id FROM public.loot WHERE v =");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + victims + "/plan")
+                    .then().log().ifValidationFails()
+                    .body("status", equalTo("error"))
+                    .body("error.code", equalTo("not_explainable"))
+                    .body("error.message", containsString("as pgs_observer"))
+                    .body("error.message", containsString("permission denied"));
+
+            JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
+                    .then().statusCode(200).extract().jsonPath();
+            List<String> skipped = a.getList("data.skipped", String.class);
+            assertThat(skipped).noneSatisfy(s -> assertThat(s).startsWith(direct + ":"));
+            PlanAttack.assertAlive(victim);
+        }
+    }
+}
