@@ -41,4 +41,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if and (not $db.existingSecret) (not $db.host) }}
 {{- fail "set database.existingSecret, or database.host with database.name and database.user" }}
 {{- end }}
+{{- if and .Values.acting.existingSecret (or .Values.acting.user .Values.acting.passwordSecret.name) }}
+{{- fail "acting.existingSecret (a whole acting URL) conflicts with acting.user / acting.passwordSecret: set only one" }}
+{{- end }}
+{{- if and .Values.acting.user $db.existingSecret }}
+{{- fail "acting.user takes host, port and name from database.*, which database.existingSecret hides: give the acting login as acting.existingSecret" }}
+{{- end }}
 {{- end }}

@@ -1,16 +1,62 @@
 {{/*
-The pgsidecar container, for an application chart's pod spec:
+The pgsidecar agent in an application chart's pods. A fault that touches only the agent must never
+cost the application its place in a Service, so the agent joins the pod in the form the cluster
+allows, chosen by sidecar.mode (auto: from the cluster's version):
 
+  native (Kubernetes 1.29+): an init container with restartPolicy Always. Its liveness probe looks
+    at the agent's process only; it has no readiness probe, so it never counts against the pod's
+    readiness, and a crash restarts the agent alone. It has no startup probe either unless
+    sidecar.waitForAgent is set: a native sidecar's startup probe holds back the application's
+    containers until it passes, so an agent that cannot start would keep the application from
+    starting.
+  container (older clusters): a plain container whose readiness probe fails only when the agent
+    itself does not serve HTTP (/q/health/started), never because of the database.
+
+Include both templates; each renders the agent only in its own form:
+
+  {{- with include "pgsidecar.initContainer" (dict "Values" .Values.pgsidecar "Chart" .Subcharts.pgsidecar.Chart "Release" .Release "Capabilities" .Capabilities) }}
+  initContainers:
+    {{- . | nindent 4 }}
+  {{- end }}
   containers:
     - name: app
       ...
-    {{- include "pgsidecar.container" (dict "Values" .Values.pgsidecar "Chart" .Subcharts.pgsidecar.Chart "Release" .Release) | nindent 4 }}
+    {{- include "pgsidecar.container" (...same dict...) | nindent 4 }}
   volumes:
     {{- include "pgsidecar.volumes" (...same dict...) | nindent 4 }}
 
-It needs the ConfigMap this chart renders (or one with the same name).
+It needs the ConfigMap this chart renders (or one with the same name). The database's state is
+reported by /api/v1/admin/database/health, the metrics and the alerts, never by the pod's readiness.
 */}}
+
+{{/* native or container: sidecar.mode, or with auto the cluster's version (1.29+ is native). */}}
+{{- define "pgsidecar.sidecarForm" -}}
+{{- $mode := .Values.sidecar.mode | default "auto" -}}
+{{- if eq $mode "auto" -}}
+{{- if and .Capabilities (semverCompare ">=1.29-0" .Capabilities.KubeVersion.Version) -}}native{{- else -}}container{{- end -}}
+{{- else -}}
+{{- $mode -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The agent as a regular container of the pod, when the sidecar form is container. */}}
 {{- define "pgsidecar.container" -}}
+{{- if eq (include "pgsidecar.sidecarForm" .) "container" -}}
+{{- include "pgsidecar.agent" (dict "ctx" . "form" "container") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The agent as a native sidecar (an init container that keeps running), when the form is native. */}}
+{{- define "pgsidecar.initContainer" -}}
+{{- if eq (include "pgsidecar.sidecarForm" .) "native" -}}
+{{- include "pgsidecar.agent" (dict "ctx" . "form" "native") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The agent's container; form is standalone (its own Deployment: readiness includes the database), container or native. */}}
+{{- define "pgsidecar.agent" -}}
+{{- $form := .form -}}
+{{- with .ctx -}}
 {{- include "pgsidecar.validate" . -}}
 - name: pgsidecar
   image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
@@ -44,6 +90,20 @@ It needs the ConfigMap this chart renders (or one with the same name).
     {{- else if .Values.database.password }}
     - name: QUARKUS_DATASOURCE_PASSWORD
       value: {{ .Values.database.password | quote }}
+    {{- end }}
+    {{- end }}
+    {{- if .Values.acting.existingSecret }}
+    - name: PGSIDECAR_ACTING_DATABASE_URL
+      valueFrom:
+        secretKeyRef:
+          name: {{ .Values.acting.existingSecret }}
+          key: {{ .Values.acting.urlKey }}
+    {{- else if .Values.acting.user }}
+    - name: PGSIDECAR_ACTING_DATABASE_URL
+      value: {{ printf "postgresql://%s@%s:%v/%s%s" .Values.acting.user .Values.database.host .Values.database.port .Values.database.name (ternary (printf "?%s" .Values.database.params) "" (ne .Values.database.params "")) | quote }}
+    {{- if .Values.acting.passwordSecret.name }}
+    - name: PGSIDECAR_ACTING_PASSWORD_FILE
+      value: /etc/pgsidecar/acting/password
     {{- end }}
     {{- end }}
     {{- if .Values.admin.tokenSecret.name }}
@@ -81,24 +141,41 @@ It needs the ConfigMap this chart renders (or one with the same name).
     - name: READ_REPLICAS
       value: {{ include "pgsidecar.replicasJson" . | quote }}
     {{- end }}
+  {{- if eq $form "native" }}
+  restartPolicy: Always
+  {{- end }}
   livenessProbe:
     httpGet:
       path: /q/health/live
       port: pgsidecar
+    {{- if and (eq $form "native") (not .Values.sidecar.waitForAgent) }}
+    initialDelaySeconds: 10
+    {{- end }}
     periodSeconds: 10
     failureThreshold: 3
+  {{- if eq $form "standalone" }}
   readinessProbe:
     httpGet:
       path: /q/health/ready
       port: pgsidecar
     periodSeconds: 10
     failureThreshold: 3
+  {{- else if eq $form "container" }}
+  readinessProbe:
+    httpGet:
+      path: /q/health/started
+      port: pgsidecar
+    periodSeconds: 10
+    failureThreshold: 3
+  {{- end }}
+  {{- if or (ne $form "native") .Values.sidecar.waitForAgent }}
   startupProbe:
     httpGet:
       path: /q/health/started
       port: pgsidecar
     periodSeconds: 2
     failureThreshold: 30
+  {{- end }}
   resources:
     {{- toYaml .Values.resources | nindent 4 }}
   securityContext:
@@ -109,6 +186,11 @@ It needs the ConfigMap this chart renders (or one with the same name).
     {{- if and (not .Values.database.existingSecret) .Values.database.passwordSecret.name }}
     - name: pgsidecar-database
       mountPath: /etc/pgsidecar/database
+      readOnly: true
+    {{- end }}
+    {{- if and (not .Values.acting.existingSecret) .Values.acting.user .Values.acting.passwordSecret.name }}
+    - name: pgsidecar-acting
+      mountPath: /etc/pgsidecar/acting
       readOnly: true
     {{- end }}
     {{- if .Values.admin.tokenSecret.name }}
@@ -122,6 +204,7 @@ It needs the ConfigMap this chart renders (or one with the same name).
       readOnly: true
     {{- end }}
 {{- end }}
+{{- end -}}
 
 {{/* Volumes the container mounts: a writable /tmp and each secret as files. */}}
 {{- define "pgsidecar.volumes" -}}
@@ -135,6 +218,14 @@ It needs the ConfigMap this chart renders (or one with the same name).
     secretName: {{ .Values.database.passwordSecret.name }}
     items:
       - key: {{ .Values.database.passwordSecret.key }}
+        path: password
+{{- end }}
+{{- if and (not .Values.acting.existingSecret) .Values.acting.user .Values.acting.passwordSecret.name }}
+- name: pgsidecar-acting
+  secret:
+    secretName: {{ .Values.acting.passwordSecret.name }}
+    items:
+      - key: {{ .Values.acting.passwordSecret.key }}
         path: password
 {{- end }}
 {{- if .Values.admin.tokenSecret.name }}

@@ -48,6 +48,17 @@ final class Charts {
      * `helm dependency build` (which packages helm/pgsidecar into charts/) leaves the tree alone.
      */
     static String renderExample(String release) throws IOException {
+        return renderExample(release, null);
+    }
+
+    /** The same, as for a cluster of {@code kubeVersion} (null: helm's default), which picks the sidecar form. */
+    static String renderExample(String release, String kubeVersion) throws IOException {
+        return renderExample(release, kubeVersion, java.util.Map.of());
+    }
+
+    /** The same with {@code --set} values. */
+    static String renderExample(String release, String kubeVersion, java.util.Map<String, String> sets)
+            throws IOException {
         Path tmp = Files.createTempDirectory("pgsidecar-charts");
         try {
             copy(CHART, tmp.resolve("helm/pgsidecar"));
@@ -56,7 +67,14 @@ final class Charts {
             deleteTree(app.resolve("charts"));
             Files.deleteIfExists(app.resolve("Chart.lock"));
             new Helm(app).dependency().build().call();
-            return new Helm(app).template().withName(release).call();
+            var template = new Helm(app).template().withName(release);
+            if (kubeVersion != null) {
+                template = template.withKubeVersion(kubeVersion);
+            }
+            for (var e : sets.entrySet()) {
+                template = template.set(e.getKey(), e.getValue());
+            }
+            return template.call();
         } finally {
             deleteTree(tmp);
         }

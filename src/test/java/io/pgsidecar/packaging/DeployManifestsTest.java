@@ -22,6 +22,8 @@ class DeployManifestsTest {
 
     /** File name → the kinds it holds, from the example application chart (release "orders"). */
     static final Map<String, List<String>> EXAMPLE_FILES = new LinkedHashMap<>();
+    /** The cluster version the example manifests are rendered for: native sidecars (1.29+). */
+    static final String KUBE_VERSION = "1.33.0";
 
     static {
         EXAMPLE_FILES.put("orders-app-with-sidecar.yaml", List.of("ConfigMap", "Service", "Deployment"));
@@ -37,13 +39,15 @@ class DeployManifestsTest {
 
     static Map<String, String> expected() throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
-        List<String> example = Charts.documents(Charts.renderExample("orders"));
+        // for a current cluster: the agent as a native sidecar (the chart picks the form by itself)
+        List<String> example = Charts.documents(Charts.renderExample("orders", KUBE_VERSION));
         for (Map.Entry<String, List<String>> f : EXAMPLE_FILES.entrySet()) {
             List<String> docs = new ArrayList<>();
             for (String kind : f.getValue()) {
                 example.stream().filter(d -> Charts.kindOf(d).equals(kind)).forEach(docs::add);
             }
-            files.put(f.getKey(), banner("helm/examples/orders-app (helm template orders)") + "---\n"
+            files.put(f.getKey(), banner("helm/examples/orders-app (helm template orders --kube-version "
+                    + KUBE_VERSION + ")") + "---\n"
                     + String.join("\n---\n", docs) + "\n");
         }
         List<String> standalone = Charts.documents(

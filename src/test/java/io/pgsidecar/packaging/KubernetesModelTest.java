@@ -128,24 +128,104 @@ class KubernetesModelTest {
                 Deployment.class);
     }
 
+    /** The agent: a regular container (older clusters) or an init container that keeps running (1.29+). */
     static Container sidecar(PodSpec pod) {
-        return pod.getContainers().stream().filter(c -> c.getName().equals("pgsidecar")).findFirst().orElseThrow();
+        return java.util.stream.Stream.concat(pod.getContainers().stream(),
+                pod.getInitContainers() == null ? java.util.stream.Stream.empty() : pod.getInitContainers().stream())
+                .filter(c -> c.getName().equals("pgsidecar")).findFirst().orElseThrow();
+    }
+
+    /** Probes that may read the database: the agent's readiness endpoint. */
+    static final String READS_THE_DATABASE = "/q/health/ready";
+
+    /**
+     * On 1.29+ the agent is a native sidecar: an init container with restartPolicy Always and no
+     * readiness probe (its readiness would count for the pod); before that a container whose readiness
+     * only says it serves HTTP. Either way no probe of the agent reads the database, the application's
+     * container neither probes the agent nor shares its process namespace, so an agent that fails or
+     * crashes is restarted alone and the application keeps its place in the Service.
+     */
+    @Test
+    void theSidecarFormFollowsTheClusterAndTheApplicationNeverPaysForTheAgent() throws Exception {
+        for (String kube : List.of("1.28.0", "1.29.0", "1.31.2")) {
+            PodSpec pod = deployment(Charts.documents(Charts.renderExample("orders", kube))).getSpec().getTemplate()
+                    .getSpec();
+            boolean nativeForm = !kube.startsWith("1.28");
+            Container agent = sidecar(pod);
+            if (nativeForm) {
+                assertThat(pod.getContainers()).as(kube).extracting(Container::getName).containsExactly("orders");
+                assertThat(pod.getInitContainers()).as(kube).extracting(Container::getName).containsExactly("pgsidecar");
+                assertThat(agent.getRestartPolicy()).as(kube).isEqualTo("Always");
+                assertThat(agent.getReadinessProbe()).as(kube + ": a native sidecar's readiness counts for the pod")
+                        .isNull();
+                assertThat(agent.getStartupProbe()).as(kube + ": a native sidecar's startup probe holds the "
+                        + "application back").isNull();
+            } else {
+                assertThat(pod.getContainers()).as(kube).extracting(Container::getName).containsExactly("orders",
+                        "pgsidecar");
+                assertThat(pod.getInitContainers()).as(kube).isNullOrEmpty();
+                assertThat(agent.getReadinessProbe().getHttpGet().getPath()).as(kube).isEqualTo("/q/health/started");
+                assertThat(agent.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
+            }
+            assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+            for (var probe : java.util.Arrays.asList(agent.getStartupProbe(), agent.getLivenessProbe(),
+                    agent.getReadinessProbe())) {
+                if (probe != null) {
+                    assertThat(probe.getHttpGet().getPath()).as(kube + ": no probe of the agent reads the database")
+                            .isNotEqualTo(READS_THE_DATABASE);
+                }
+            }
+            Container app = pod.getContainers().stream().filter(c -> c.getName().equals("orders")).findFirst()
+                    .orElseThrow();
+            for (var probe : java.util.Arrays.asList(app.getStartupProbe(), app.getLivenessProbe(),
+                    app.getReadinessProbe())) {
+                if (probe != null && probe.getHttpGet() != null) {
+                    assertThat(probe.getHttpGet().getPort().toString()).doesNotContain("pgsidecar", "9188");
+                }
+            }
+            assertThat(pod.getShareProcessNamespace()).as("the agent cannot signal the application's processes")
+                    .isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getRestartPolicy()).isIn(null, "Always");
+        }
+        // the form can be set whatever the cluster says
+        PodSpec forced = deployment(Charts.documents(Charts.renderExample("orders", "1.31.0",
+                Map.of("pgsidecar.sidecar.mode", "container")))).getSpec().getTemplate().getSpec();
+        assertThat(forced.getContainers()).extracting(Container::getName).containsExactly("orders", "pgsidecar");
+        assertThat(forced.getInitContainers()).isNullOrEmpty();
+        // waitForAgent: the application starts once the agent serves HTTP (a startup probe, never the database)
+        Container waited = sidecar(deployment(Charts.documents(Charts.renderExample("orders", "1.31.0",
+                Map.of("pgsidecar.sidecar.waitForAgent", "true")))).getSpec().getTemplate().getSpec());
+        assertThat(waited.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
     }
 
     @Test
     void theSidecarInTheExampleAppHasProbesPortsSecretsAndSecureDefaults() throws Exception {
-        List<String> docs = Charts.documents(Charts.renderExample("orders"));
+        List<String> docs = Charts.documents(Charts.renderExample("orders", "1.28.0"));
         PodSpec pod = deployment(docs).getSpec().getTemplate().getSpec();
         assertThat(pod.getContainers()).extracting(Container::getName).containsExactly("orders", "pgsidecar");
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
         Container c = sidecar(pod);
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
-        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
         assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/q/health/started");
         assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("pgsidecar");
         assertThat(c.getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getName()).isEqualTo("pgsidecar");
             assertThat(p.getContainerPort()).isEqualTo(9188);
+        });
+        // the acting login: a URL without a password, its password a file from its own Secret
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("PGSIDECAR_ACTING_DATABASE_URL");
+            assertThat(e.getValue()).isEqualTo("postgresql://pgsidecar_actor@orders-db:5432/orders");
+        });
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("PGSIDECAR_ACTING_PASSWORD_FILE");
+            assertThat(e.getValue()).isEqualTo("/etc/pgsidecar/acting/password");
+        });
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo("pgsidecar-acting");
+            assertThat(v.getSecret().getItems()).singleElement().satisfies(i ->
+                    assertThat(i.getKey()).isEqualTo("acting-password"));
         });
         var sc = c.getSecurityContext();
         assertThat(sc.getRunAsNonRoot()).isTrue();
