@@ -5,6 +5,7 @@ import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.db.PoolMetrics;
 import io.pgsidecar.db.PoolStats;
+import io.pgsidecar.db.RightsReport;
 import io.pgsidecar.health.HealthReport;
 import io.pgsidecar.health.HealthReportService;
 import io.pgsidecar.leader.LeaderElector;
@@ -42,10 +43,12 @@ public class DatabaseAdminResource {
     private final CollectorMetrics collectors;
     private final AdminConfig config;
     private final Bodies bodies;
+    private final RightsReport rights;
 
     public DatabaseAdminResource(HealthReportService health, PoolMetrics pool, LeaderService leader, AuditLog audit,
                                  AuditContext auditContext, CollectorMetrics collectors, AdminConfig config,
-                                 Bodies bodies) {
+                                 Bodies bodies, RightsReport rights) {
+        this.rights = rights;
         this.bodies = bodies;
         this.health = health;
         this.pool = pool;
@@ -120,6 +123,17 @@ public class DatabaseAdminResource {
         leader.stepDown();
         return ApiResponse.success(new StepDownResult(false, true, "released the leader lock; another instance "
                 + "takes over within " + leader.config().lease().toSeconds() + " s"));
+    }
+
+    /** The agent's rights: who observes and acts, what is possible, and the GRANT script (a live read). */
+    @GET
+    @Path("/rights")
+    @Operation(summary = "The agent's roles and rights, and the SQL that gives them", description = "Who observes "
+            + "(and whether that login could act, in which case plans are screened), who acts and how, which action of "
+            + "each feature is possible now, and `grants`: the SQL that creates the observing and acting roles with "
+            + "exactly the rights the enabled features need on this server (what `pgsidecar grants` prints).")
+    public ApiResponse<RightsReport.Report> rights() {
+        return ApiResponse.success(rights.report());
     }
 
     /** The audit log, newest first. */

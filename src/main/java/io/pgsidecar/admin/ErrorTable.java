@@ -2,6 +2,7 @@ package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.DatabaseUnavailableException;
+import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.indexes.IndexExceptions;
 import io.pgsidecar.maintenance.MaintenanceExceptions;
 import io.pgsidecar.partitions.PartitionExceptions;
@@ -47,6 +48,7 @@ final class ErrorTable {
             Map.entry(IndexExceptions.Refused.class, new Mapping(422, "refused")),
             Map.entry(IndexExceptions.BuildFailed.class, new Mapping(422, "build_failed")),
             Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
+            Map.entry(NoPermissionException.class, new Mapping(403, "no_permission")),
             Map.entry(AuditUnavailableException.class, new Mapping(503, "audit_unavailable")),
             Map.entry(UnknownQueryException.class, new Mapping(404, "not_found")),
             Map.entry(NotExplainableException.class, new Mapping(422, "not_explainable")),
@@ -70,6 +72,10 @@ final class ErrorTable {
         }
         if (e instanceof IndexExceptions.BuildFailed b) {
             return Map.of("build_id", b.buildId());
+        }
+        if (e instanceof NoPermissionException p) {
+            return Map.of("lacking", p.lacking().stream().map(l -> Map.of("right", l.right(), "role", l.role(),
+                    "grant", l.grant())).toList());
         }
         return Map.of();
     }

@@ -53,6 +53,15 @@ public class IndexesResource {
     }
 
     @GET
+    @Path("/status")
+    @Operation(summary = "Index builds: running here, and what the acting role may build", description = "Whether "
+            + "a build runs on this agent, and which builds the acting role's rights allow now (a build needs the "
+            + "table's owner), each lacking right with the GRANT that gives it.")
+    public ApiResponse<IndexService.Status> status() {
+        return ApiResponse.success(indexes.status());
+    }
+
+    @GET
     @Path("/analysis")
     @Operation(summary = "Index analysis", description = "Recommendations (validated on the statements' generic "
             + "plans), usage, unused, duplicate, invalid and bloated indexes, and a maintenance plan. Cached for "
@@ -72,6 +81,9 @@ public class IndexesResource {
             + "lock timeout and verified. A dry run answers the exact statement and changes nothing.")
     @APIResponse(responseCode = "200", description = "The build ended within the wait, or the plan of a dry run.")
     @APIResponse(responseCode = "202", description = "The build goes on; follow it at `GET .../indexes/jobs/{id}`.")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "404", description = "`not_found`: no current recommendation with this id.")
     @APIResponse(responseCode = "409", description = "`index_exists`: a relation of this name exists with another "
             + "definition; `already_running`: another build works on this table or on this agent.")
@@ -123,6 +135,9 @@ public class IndexesResource {
     @APIResponse(responseCode = "200", description = "The plan of a dry run, or nothing to build.")
     @APIResponse(responseCode = "202", description = "The builds are queued; each is followed at "
             + "`GET .../indexes/jobs/{id}`.")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "409", description = "`already_running`: an index build runs on this agent.")
     public Response createRecommended(
             @Parameter(description = "The lowest priority built.", schema = @Schema(type = SchemaType.STRING,

@@ -69,6 +69,9 @@ public class MaintenanceResource {
             + "once per database whichever agent is asked.")
     @APIResponse(responseCode = "200", description = "The plan of a dry run.")
     @APIResponse(responseCode = "202", description = "The run started; follow it at `GET .../maintenance/runs/{id}`.")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "404", description = "`not_found`: no task of this name.")
     @APIResponse(responseCode = "409", description = "`already_running`: a run of this task (or another run) is in "
             + "progress; `details.run_id` names it.")

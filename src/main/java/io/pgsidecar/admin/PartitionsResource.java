@@ -70,6 +70,9 @@ public class PartitionsResource {
     @Operation(summary = "Make the partitions covering a date range", description = "Idempotent; every DDL "
             + "under the lock timeout.")
     @APIResponse(responseCode = "200", description = "Each step with its SQL and outcome (planned, for a dry run).")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "409", description = "`partition_overlap`: a new partition would overlap existing "
             + "bounds (nothing is created); `managed_by_pg_partman`: pg_partman manages this set; "
             + "`already_running`: another change works on this set.")
@@ -101,6 +104,9 @@ public class PartitionsResource {
     @Operation(summary = "Apply retention to one table now", description = "Detaches (or, only when written, "
             + "drops) the partitions wholly older than the retention.")
     @APIResponse(responseCode = "200", description = "What it detached, archived or dropped (or would).")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "409", description = "`managed_by_pg_partman`: pg_partman manages this set; "
             + "`already_running`: another change works on this set.")
     @APIResponse(responseCode = "422", description = "`not_partitioned`: the table is not range-partitioned by a "

@@ -163,6 +163,9 @@ public class PerformanceResource {
     @Operation(summary = "Reset pg_stat_statements", description = "Clears the statistics of all statements for "
             + "every tool that reads them; the next poll starts a new baseline.")
     @APIResponse(responseCode = "200", description = "Done, or what it would do.")
+    @APIResponse(responseCode = "403", description = "`no_permission`: the agent's acting role lacks a right this "
+            + "needs; the message and `details.lacking` name each right and the GRANT that gives it (a dry run says "
+            + "the same).")
     @APIResponse(responseCode = "422", description = "`not_installed`: pg_stat_statements is not installed in "
             + "this database.")
     public ApiResponse<Map<String, Object>> reset(
@@ -175,6 +178,7 @@ public class PerformanceResource {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dry_run", dryRun);
         if (dryRun) {
+            statements.resetPermitted();
             data.put("message", "would call pg_stat_statements_reset(): statistics of all statements are cleared "
                     + "for every tool that reads them");
             return ApiResponse.success(data);

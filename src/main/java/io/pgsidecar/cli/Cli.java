@@ -37,7 +37,7 @@ import picocli.CommandLine.ParentCommand;
         subcommands = {Cli.Health.class, Cli.PerformanceStats.class, Cli.MaintenanceStatus.class,
                 Cli.MaintenanceHistory.class, Cli.RunMaintenance.class, Cli.AnalyzeIndexes.class,
                 Cli.CreateRecommendedIndexes.class, Cli.ReplicaStatus.class, Cli.ReplicaHealthCheck.class,
-                Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class,
+                Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class, Cli.Rights.class, Cli.Grants.class,
                 AutoComplete.GenerateCompletion.class})
 public class Cli {
 
@@ -188,6 +188,49 @@ public class Cli {
     }
 
     // ----------------------------------------------------------------------------- commands
+
+    @Command(name = "rights", description = "Who observes and who acts, and which action of each feature the "
+            + "acting role's rights allow now (what it lacks, with the GRANT that gives it).")
+    static class Rights implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/rights"), d -> {
+                Table.fields(cli.out, d, List.of(new String[] {"observing login", "observing_login"},
+                        new String[] {"plans", "plans"}, new String[] {"acting role", "acting_role"},
+                        new String[] {"acting form", "form"}));
+                com.fasterxml.jackson.databind.node.ArrayNode rows =
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                for (JsonNode f : d.path("features")) {
+                    for (JsonNode a : f.path("actions")) {
+                        List<String> lacking = new ArrayList<>();
+                        a.path("lacking").forEach(n -> lacking.add(n.asText()));
+                        rows.addObject()
+                                .put("feature", f.path("feature").asText() + (f.path("enabled").asBoolean() ? "" : " (off)"))
+                                .put("action", a.path("action").asText())
+                                .put("possible", a.path("possible").asBoolean() ? "yes" : "no")
+                                .put("lacking", String.join("; ", lacking));
+                    }
+                }
+                Table.print(cli.out, rows, List.of(Table.col("FEATURE", "feature", 16), Table.col("ACTION", "action", 30),
+                        Table.col("POSSIBLE", "possible", 8), Table.col("LACKING", "lacking", 100)));
+            });
+        }
+    }
+
+    @Command(name = "grants", description = "The SQL that creates the agent's observing and acting roles with the "
+            + "rights the enabled features need on this server; run it as a superuser (psql -f).")
+    static class Grants implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/rights"), d -> cli.out.print(d.path("grants").asText()));
+        }
+    }
 
     @Command(name = "health", description = "The agent's health report: overall state, reasons, server, pool, leader.")
     static class Health implements Callable<Integer> {

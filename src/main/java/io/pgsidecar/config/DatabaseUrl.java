@@ -94,7 +94,7 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
     }
 
     private static final java.util.regex.Pattern PASSWORD_PARAMETER =
-            java.util.regex.Pattern.compile("(?is)((?:^|[?&;\\s])password=).*");
+            java.util.regex.Pattern.compile("(?is)((?:^|[?&;\\s])[a-z_]*password=).*");
 
     /** Percent-decoding whose error never quotes the text (which may be a password). */
     private static String decode(String s) {

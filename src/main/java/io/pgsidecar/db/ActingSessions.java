@@ -67,10 +67,40 @@ public class ActingSessions {
                 s.execute("/* pgsidecar */ SET ROLE " + Identifiers.quote(role.get()));
             } catch (SQLException e) {
                 c.close();
+                if ("42501".equals(e.getSQLState())) {
+                    String login = form == Form.SECOND_LOGIN ? user.orElse("the acting login")
+                            : connections.user().orElse("the observing login");
+                    throw new NoPermissionException("acting as " + role.get(), List.of(new Rights.Lack(null, login,
+                            "membership in " + role.get() + " (pgsidecar.acting.role)", "GRANT "
+                            + Identifiers.display(role.get()) + " TO " + Identifiers.display(login))));
+                }
                 throw e;
             }
         }
         return c;
+    }
+
+    /**
+     * A session of the login the acting sessions log in with, not switched to the acting role: what
+     * cancels one of them (PostgreSQL lets a login signal its own sessions, whatever role they set).
+     */
+    public Connection openForSignal(String applicationName, Duration socketTimeout) throws SQLException {
+        return form == Form.SECOND_LOGIN
+                ? connections.open(url, user, password, applicationName, socketTimeout)
+                : connections.open(applicationName, socketTimeout);
+    }
+
+    /** The login that switches to the acting role ({@code SET ROLE}), when one is configured. */
+    Optional<String> switchingLogin() {
+        if (role.isEmpty()) {
+            return Optional.empty();
+        }
+        return form == Form.SECOND_LOGIN ? user : connections.user();
+    }
+
+    /** Whether an acting role is configured (the acting sessions SET ROLE to it). */
+    boolean switchesRole() {
+        return role.isPresent();
     }
 
     public Form form() {

@@ -48,10 +48,27 @@ public class DirectConnections {
         return open(url, user, password, applicationName, socketTimeout);
     }
 
+    /**
+     * A session that never keeps a server-side prepared statement of the driver's (no
+     * {@code S_n} names to take over): for sessions where code the agent does not control runs
+     * (the planner's).
+     */
+    public Connection openUnprepared(String applicationName, Duration socketTimeout) throws SQLException {
+        return open(url, user, password, applicationName, socketTimeout, true);
+    }
+
     /** The same, as another login of the same database (the acting login: {@link ActingSessions}). */
     Connection open(Optional<String> url, Optional<String> user, Optional<String> password, String applicationName,
                     Duration socketTimeout) throws SQLException {
+        return open(url, user, password, applicationName, socketTimeout, false);
+    }
+
+    private Connection open(Optional<String> url, Optional<String> user, Optional<String> password,
+                            String applicationName, Duration socketTimeout, boolean unprepared) throws SQLException {
         Properties props = new Properties();
+        if (unprepared) {
+            props.setProperty("prepareThreshold", "0");
+        }
         user.ifPresent(u -> props.setProperty("user", u));
         password.ifPresent(p -> props.setProperty("password", p));
         props.setProperty("ApplicationName", applicationName);

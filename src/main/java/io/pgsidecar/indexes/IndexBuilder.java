@@ -1,6 +1,9 @@
 package io.pgsidecar.indexes;
 
-import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.Need;
+import io.pgsidecar.db.NoPermissionException;
+import io.pgsidecar.db.Rights;
 import io.pgsidecar.db.LockHolders;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +88,8 @@ public class IndexBuilder {
     }
 
     private final IndexesConfig config;
-    private final DirectConnections connections;
+    private final ActingSessions acting;
+    private final Rights rights;
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pgsidecar-index-build");
@@ -93,9 +97,13 @@ public class IndexBuilder {
         return t;
     });
 
-    public IndexBuilder(IndexesConfig config, DirectConnections connections) {
+    private final io.pgsidecar.db.Database database;
+
+    public IndexBuilder(IndexesConfig config, ActingSessions acting, Rights rights, io.pgsidecar.db.Database database) {
+        this.database = database;
         this.config = config;
-        this.connections = connections;
+        this.acting = acting;
+        this.rights = rights;
     }
 
     void stop(@Observes ShutdownEvent e) {
@@ -116,7 +124,7 @@ public class IndexBuilder {
      * With {@code lock}, takes the table's build lock (Busy when another build holds it).
      */
     Prepared prepare(IndexDefinition d, String defaultSchema, boolean lock) throws SQLException {
-        Connection c = connections.open(APPLICATION_NAME, config.buildTimeout().plusMinutes(1));
+        Connection c = acting.open(APPLICATION_NAME, config.buildTimeout().plusMinutes(1));
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("/* pgsidecar */ SET statement_timeout = " + config.statementTimeout().toMillis()
@@ -156,6 +164,11 @@ public class IndexBuilder {
             }
             if (!List.of("r", "m", "p").contains(kind)) {
                 throw new IndexExceptions.BadRequest(qualified + " is not a table (relkind " + kind + ")");
+            }
+            // CREATE INDEX needs the table's owner (MAINTAIN does not give it): 403 before anything is tried
+            List<Rights.Lack> lacks = rights.lacking(c, List.of(Need.on(Need.Kind.OWN, schema, d.table())));
+            if (!lacks.isEmpty()) {
+                throw new NoPermissionException("building an index on " + qualified, lacks);
             }
             List<String> named = new ArrayList<>(d.columns());
             named.addAll(d.include());
@@ -314,9 +327,11 @@ public class IndexBuilder {
             String why = e.getMessage();
             if ("55P03".equals(e.getSQLState())) {
                 try {
+                    // from the pool: the observing login sees every session, the acting one need not
                     why += " (lock_timeout " + config.lockTimeout().toMillis() + " ms; "
-                            + LockHolders.describe(c, p.qualifiedTable(), p.pid) + ")";
-                } catch (SQLException ignored) {
+                            + database.withConnection(pool -> LockHolders.describe(pool, p.qualifiedTable(), p.pid))
+                            + ")";
+                } catch (RuntimeException ignored) {
                     // the holders are a courtesy
                 }
             }

@@ -34,7 +34,7 @@ import org.jboss.logging.Logger;
  * the agent), the recommended indexes one at a time, and the build jobs.
  */
 @ApplicationScoped
-public class IndexService {
+public class IndexService implements io.pgsidecar.db.ActionRights {
 
     static final String COLLECTOR = "indexes";
     static final String SNAPSHOT = "indexes";
@@ -74,6 +74,7 @@ public class IndexService {
     private final SchemaMigrator migrator;
     private final CollectorMetrics collectors;
     private final Database database;
+    private final io.pgsidecar.db.Rights rights;
     private final Clock clock;
     private final String instance;
     private final ReentrantLock computing = new ReentrantLock();
@@ -81,7 +82,9 @@ public class IndexService {
 
     public IndexService(IndexesConfig config, IndexAnalyzer analyzer, IndexBuilder builder, BuildStore store,
                         IndexMetrics metrics, SnapshotStore snapshots, LeaderService leader, SchemaMigrator migrator,
-                        CollectorMetrics collectors, Database database, Clock clock, InstanceInfo instance) {
+                        CollectorMetrics collectors, Database database, io.pgsidecar.db.Rights rights, Clock clock,
+                        InstanceInfo instance) {
+        this.rights = rights;
         this.config = config;
         this.analyzer = analyzer;
         this.builder = builder;
@@ -95,6 +98,41 @@ public class IndexService {
         this.clock = clock;
         this.instance = instance.name();
         collectors.register(COLLECTOR, config.interval());
+    }
+
+    /** What {@code GET .../indexes/status} answers: whether a build runs here, and what the acting role may build. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record Status(boolean enabled, boolean buildRunning, io.pgsidecar.db.Rights.View rights) {
+    }
+
+    /** Whether a build runs on this agent, and which builds the acting role's rights allow (live). */
+    public Status status() {
+        return new Status(config.enabled(), builder.busy(), database.withConnection(c -> rights.view(c, actions(c))));
+    }
+
+    @Override
+    public String feature() {
+        return "indexes";
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** A build needs the table's owner; the recommendations of the cached analysis name their tables. */
+    @Override
+    public Map<String, List<io.pgsidecar.db.Need>> actions(java.sql.Connection c) {
+        Map<String, List<io.pgsidecar.db.Need>> out = new LinkedHashMap<>();
+        out.put("create", List.of(io.pgsidecar.db.Need.anywhere(io.pgsidecar.db.Need.Kind.OWN)));
+        IndexAnalysis a = latest;
+        if (a != null && !a.recommendations().isEmpty()) {
+            out.put("create-recommended", a.recommendations().stream().map(r -> {
+                String[] t = r.table().split("\\.", 2);
+                return io.pgsidecar.db.Need.on(io.pgsidecar.db.Need.Kind.OWN, t[0], t[1]);
+            }).distinct().toList());
+        }
+        return out;
     }
 
     /** The latest analysis this instance holds, or null. */
@@ -354,6 +392,14 @@ public class IndexService {
         IndexAnalysis a = analysis(false);
         List<IndexAnalysis.Recommendation> chosen = a.recommendations().stream()
                 .filter(r -> PRIORITIES.indexOf(r.priority()) <= rank).toList();
+        List<io.pgsidecar.db.Need> needs = chosen.stream().map(r -> {
+            String[] t = r.table().split("\\.", 2);
+            return io.pgsidecar.db.Need.on(io.pgsidecar.db.Need.Kind.OWN, t[0], t[1]);
+        }).toList();
+        List<io.pgsidecar.db.Rights.Lack> lacks = database.withConnection(c -> rights.lacking(c, needs));
+        if (!lacks.isEmpty()) {
+            throw new io.pgsidecar.db.NoPermissionException("building the recommended indexes", lacks);
+        }
         List<Queued> out = new ArrayList<>();
         if (dryRun) {
             chosen.forEach(r -> out.add(new Queued(r.id(), r.priority(), r.sql(), null)));

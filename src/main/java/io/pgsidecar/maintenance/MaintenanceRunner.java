@@ -4,7 +4,10 @@ import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DatabaseFailures;
-import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.Need;
+import io.pgsidecar.db.NoPermissionException;
+import io.pgsidecar.db.Rights;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,6 +18,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +62,8 @@ public class MaintenanceRunner {
     private final java.time.Clock clock;
     private final MaintenanceConfig config;
     private final Database database;
-    private final DirectConnections connections;
+    private final ActingSessions acting;
+    private final Rights rights;
     private final Planner planner;
     private final RunStore runs;
     private final MaintenanceMetrics metrics;
@@ -66,13 +72,14 @@ public class MaintenanceRunner {
     private final Map<Long, Handle> running = new ConcurrentHashMap<>();
     private final ExecutorService workers;
 
-    public MaintenanceRunner(MaintenanceConfig config, Database database, DirectConnections connections, Planner planner,
-                             RunStore runs, MaintenanceMetrics metrics, AuditLog audit, InstanceInfo instance,
-                             java.time.Clock clock) {
+    public MaintenanceRunner(MaintenanceConfig config, Database database, ActingSessions acting, Rights rights,
+                             Planner planner, RunStore runs, MaintenanceMetrics metrics, AuditLog audit,
+                             InstanceInfo instance, java.time.Clock clock) {
+        this.acting = acting;
+        this.rights = rights;
         this.clock = clock;
         this.config = config;
         this.database = database;
-        this.connections = connections;
         this.planner = planner;
         this.runs = runs;
         this.metrics = metrics;
@@ -86,23 +93,94 @@ public class MaintenanceRunner {
         });
     }
 
-    /** What a run would do now, with the exact SQL; changes nothing. */
+    /**
+     * What a run would do now, with the exact SQL, and the right each item lacks; changes nothing.
+     * Refuses as a real run would: {@link NoPermissionException} when the run could do nothing.
+     */
     List<Planned> dryRun(Task task, Planner.Scope scope) {
         return database.withConnection(c -> {
             refuse(task, c);
+            List<Planner.Step> steps = planner.plan(task, c, scope);
+            Map<Planner.Step, Rights.Lack> lacking = permitted(c, task, steps, scope);
             List<Planned> out = new ArrayList<>();
-            for (Planner.Step step : planner.plan(task, c, scope)) {
+            for (Planner.Step step : steps) {
                 Long rows = null;
-                if (step.run() instanceof Action.Batches b) {
+                if (step.run() instanceof Action.Batches b && !lacking.containsKey(step)) {
                     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(b.countSql())) {
                         rs.next();
                         rows = rs.getLong(1);
                     }
                 }
-                out.add(step.view(rows));
+                out.add(step.view(rows, lacking.get(step)));
             }
             return out;
         });
+    }
+
+    /**
+     * The rights the steps need that the acting role lacks, by step; or {@link NoPermissionException}
+     * before anything runs when the run could do nothing: a named table it may not act on, no step
+     * it may take, or (nothing planned now) no table of the application it could ever act on.
+     */
+    Map<Planner.Step, Rights.Lack> permitted(java.sql.Connection c, Task task, List<Planner.Step> steps,
+                                             Planner.Scope scope) throws SQLException {
+        List<Need> needs = new ArrayList<>();
+        for (Planner.Step s : steps) {
+            if (s.need() != null) {
+                needs.add(s.need());
+            }
+        }
+        String action = "maintenance task " + task.label();
+        if (needs.isEmpty()) {
+            List<Need> standing = standingNeeds(task);
+            List<Rights.Lack> lacks = rights.lacking(c, standing);
+            if (!lacks.isEmpty()) {
+                throw new NoPermissionException(action, lacks);
+            }
+            return Map.of();
+        }
+        Map<Need, Rights.Lack> byNeed = new HashMap<>();
+        for (Rights.Lack l : rights.lacking(c, needs)) {
+            byNeed.put(l.need(), l);
+        }
+        if (byNeed.isEmpty()) {
+            return Map.of();
+        }
+        if (scope.tables().isPresent() || byNeed.keySet().containsAll(needs)) {
+            throw new NoPermissionException(action, List.copyOf(new LinkedHashMap<>(byNeedInOrder(needs, byNeed))
+                    .values()));
+        }
+        Map<Planner.Step, Rights.Lack> out = new HashMap<>();
+        for (Planner.Step s : steps) {
+            if (s.need() != null && byNeed.containsKey(s.need())) {
+                out.put(s, byNeed.get(s.need()));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Need, Rights.Lack> byNeedInOrder(List<Need> needs, Map<Need, Rights.Lack> byNeed) {
+        Map<Need, Rights.Lack> out = new LinkedHashMap<>();
+        for (Need n : needs) {
+            if (byNeed.containsKey(n)) {
+                out.put(n, byNeed.get(n));
+            }
+        }
+        return out;
+    }
+
+    /** What a task needs to be able to act at all, whatever it finds to do now. */
+    List<Need> standingNeeds(Task task) {
+        return switch (task) {
+            case UPDATE_STATISTICS, VACUUM -> List.of(Need.anywhere(Need.Kind.VACUUM_ANALYZE));
+            // a rebuild's leftovers and invalid indexes are dropped, which needs the owner, MAINTAIN or not
+            case MAINTAIN_INDEXES -> List.of(Need.anywhere(Need.Kind.REINDEX), Need.anywhere(Need.Kind.OWN));
+            case CLEANUP_OLD_DATA -> CleanupRules.parse(config).stream()
+                    .map(r -> Need.on(Need.Kind.DELETE, r.schema(), r.table())).toList();
+            case CONNECTION_HEALTH -> config.connectionHealth().terminateApplications().orElse(List.of()).isEmpty()
+                    ? List.of() : List.of(Need.of(Need.Kind.SIGNAL));
+            case HOUSEKEEPING -> List.of();
+        };
     }
 
     /**
@@ -135,7 +213,7 @@ public class MaintenanceRunner {
         MaintenanceConfig.TaskSettings settings = task.settings(config);
         MaintenanceSession session;
         try {
-            session = MaintenanceSession.open(connections, settings.statementTimeout(), config.lockTimeout());
+            session = MaintenanceSession.open(acting, settings.statementTimeout(), config.lockTimeout());
         } catch (SQLException e) {
             throw database.failure(e);
         }
@@ -159,6 +237,11 @@ public class MaintenanceRunner {
                         + (other == null ? "" : " (run " + other + ")") + "; at most " + config.maxConcurrentRuns()
                         + " at a time (pgsidecar.maintenance.max-concurrent-runs)", other);
             }
+            // planned here, on the run's own session under its locks, so that a run that may do nothing
+            // is refused (403) before it is recorded, exactly as its dry run is
+            // on the pool: its observing login sees every session (connection_health), the acting one need not
+            List<Planner.Step> steps = database.withConnection(c -> planner.plan(task, c, scope));
+            Map<Planner.Step, Rights.Lack> lacking = database.withConnection(c -> permitted(c, task, steps, scope));
             long id = runs.start(task, trigger, instance, requestedBy, reason, session.pid()).orElseThrow(() ->
                     new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " has a run recorded as running "
                             + "whose agent has not been declared gone yet", runs.running(task).map(MaintenanceRun::id)
@@ -167,7 +250,7 @@ public class MaintenanceRunner {
             running.put(id, h);
             metrics.running(task, true);
             MaintenanceSession s = session;
-            workers.execute(() -> execute(h, s, scope));
+            workers.execute(() -> execute(h, s, steps, lacking));
             handedOver = true;
             return id;
         } catch (SQLException e) {
@@ -200,7 +283,8 @@ public class MaintenanceRunner {
         }
     }
 
-    private void execute(Handle h, MaintenanceSession session, Planner.Scope scope) {
+    private void execute(Handle h, MaintenanceSession session, List<Planner.Step> steps,
+                         Map<Planner.Step, Rights.Lack> lacking) {
         int done = 0;
         int skipped = 0;
         int failed = 0;
@@ -212,7 +296,6 @@ public class MaintenanceRunner {
                 session.set("vacuum_cost_delay", Long.toString(config.vacuum().costDelay().toMillis()));
                 session.set("vacuum_cost_limit", Integer.toString(config.vacuum().costLimit()));
             }
-            List<Planner.Step> steps = planner.plan(h.task, session.connection(), scope);
             int seq = 0;
             boolean cancelled = false;
             for (Planner.Step step : steps) {
@@ -227,7 +310,9 @@ public class MaintenanceRunner {
                 }
                 h.currentItem = step.action() + " " + step.target();
                 Instant started = Instant.now();
-                ItemExecutor.Result r = executor.run(step, session, () -> cancelReason(h), deadline);
+                Rights.Lack lack = lacking.get(step);
+                ItemExecutor.Result r = lack != null ? ItemExecutor.Result.skipped("no_permission: " + lack.message())
+                        : executor.run(step, session, () -> cancelReason(h), deadline);
                 record(h, seq, step, started, System.currentTimeMillis() - started.toEpochMilli(), r);
                 switch (r.outcome()) {
                     case "ok" -> done++;
@@ -312,17 +397,18 @@ public class MaintenanceRunner {
         return true;
     }
 
-    /** Cancels the statement of a maintenance session (this agent's or another's). */
+    /**
+     * Cancels the statement of a maintenance session (this agent's or another's), from a short
+     * session of the login the maintenance sessions log in with: a login may cancel its own sessions,
+     * so this needs no right to signal anyone else's (the observing login could not cancel the acting
+     * login's, nor a session switched to the acting role its own login's).
+     */
     void cancelBackend(int pid) {
-        try {
-            database.withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.CANCEL_BACKEND)) {
-                    ps.setInt(1, pid);
-                    ps.execute();
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
+        try (java.sql.Connection c = acting.openForSignal("pgsidecar-maintenance-cancel", java.time.Duration.ofSeconds(5));
+             PreparedStatement ps = c.prepareStatement(MaintenanceQueries.CANCEL_BACKEND)) {
+            ps.setInt(1, pid);
+            ps.execute();
+        } catch (SQLException | RuntimeException e) {
             LOG.warnf("could not cancel maintenance session %d: %s", pid, e.getMessage());
         }
     }

@@ -224,7 +224,8 @@ public class MaintenanceScheduler {
             try {
                 long id = runner.start(t, Planner.Scope.ALL, "scheduled", "schedule " + s, null);
                 LOG.infof("maintenance run %d (%s) started by its schedule", id, t.label());
-            } catch (MaintenanceExceptions.AlreadyRunning | MaintenanceExceptions.Refused e) {
+            } catch (MaintenanceExceptions.AlreadyRunning | MaintenanceExceptions.Refused
+                     | io.pgsidecar.db.NoPermissionException e) {
                 runs.record(t, "scheduled", instance, now, "skipped", e.getMessage());
                 metrics.runEnded(t, "skipped", -1);
             }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /** What the admin API asks of maintenance: status, runs (dry or real), history, cancel. */
 @ApplicationScoped
-public class MaintenanceService {
+public class MaintenanceService implements io.pgsidecar.db.ActionRights {
 
     static final int STATUS_CANDIDATES = 20;
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
@@ -32,9 +32,11 @@ public class MaintenanceService {
     private final MaintenanceScheduler scheduler;
     private final RunStore runs;
     private final Database database;
+    private final io.pgsidecar.db.Rights rights;
 
     public MaintenanceService(MaintenanceConfig config, MaintenanceRunner runner, MaintenanceScheduler scheduler,
-                              RunStore runs, Database database) {
+                              RunStore runs, Database database, io.pgsidecar.db.Rights rights) {
+        this.rights = rights;
         this.config = config;
         this.runner = runner;
         this.scheduler = scheduler;
@@ -147,7 +149,38 @@ public class MaintenanceService {
         Optional<Window> w = scheduler.window();
         return new MaintenanceStatus(config.enabled(), w.map(Window::toString).orElse(null),
                 w.isEmpty() || w.get().openUntil(now).isPresent(), now, List.copyOf(tasks),
-                new MaintenanceStatus.Horizon(state.horizon().seconds(), state.horizon().holder()));
+                new MaintenanceStatus.Horizon(state.horizon().seconds(), state.horizon().holder()), rights());
+    }
+
+    /** Which tasks the acting role may run (what each needs whatever it finds to do). */
+    private io.pgsidecar.db.Rights.View rights() {
+        Map<String, List<io.pgsidecar.db.Need>> actions = new java.util.LinkedHashMap<>();
+        for (Task t : Task.values()) {
+            actions.put(t.label(), runner.standingNeeds(t));
+        }
+        return database.withConnection(c -> rights.view(c, actions));
+    }
+
+    @Override
+    public String feature() {
+        return "maintenance";
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    /** The scheduled tasks (manual runs of the others need the same rights). */
+    @Override
+    public Map<String, List<io.pgsidecar.db.Need>> actions(java.sql.Connection c) {
+        Map<String, List<io.pgsidecar.db.Need>> out = new java.util.LinkedHashMap<>();
+        for (Task t : Task.values()) {
+            if (t.settings(config).enabled() && !runner.standingNeeds(t).isEmpty()) {
+                out.put(t.label(), runner.standingNeeds(t));
+            }
+        }
+        return out;
     }
 
     private List<MaintenanceStatus.Candidate> cleanupRules(Task t) {

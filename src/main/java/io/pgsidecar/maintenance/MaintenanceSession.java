@@ -1,6 +1,6 @@
 package io.pgsidecar.maintenance;
 
-import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.ActingSessions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,7 +9,9 @@ import java.time.Duration;
 
 /**
  * The dedicated session a run works on, outside the agent's pool ({@code application_name
- * pgsidecar-maintenance}), so pollers and the admin API never wait behind a long VACUUM. It holds the
+ * pgsidecar-maintenance}), so pollers and the admin API never wait behind a long VACUUM; it is an
+ * acting session ({@link ActingSessions}), the only kind that holds the rights to VACUUM, delete or
+ * end sessions. It holds the
  * run's advisory locks: one per task (a task never runs twice at once, whichever agent starts it) and
  * one of the maintenance slots (at most {@code max-concurrent-runs} runs per database).
  */
@@ -30,9 +32,9 @@ final class MaintenanceSession implements AutoCloseable {
         this.pid = pid;
     }
 
-    static MaintenanceSession open(DirectConnections connections, Duration statementTimeout, Duration lockTimeout)
+    static MaintenanceSession open(ActingSessions acting, Duration statementTimeout, Duration lockTimeout)
             throws SQLException {
-        Connection c = connections.open(APPLICATION_NAME, statementTimeout.plus(SOCKET_MARGIN));
+        Connection c = acting.open(APPLICATION_NAME, statementTimeout.plus(SOCKET_MARGIN));
         try (Statement s = c.createStatement()) {
             s.execute("/* pgsidecar */ SET statement_timeout = " + statementTimeout.toMillis() + "; SET lock_timeout = "
                     + lockTimeout.toMillis());

@@ -10,10 +10,11 @@ import java.util.List;
  *
  * @param enabled whether tasks are scheduled (DB_MAINTENANCE_ENABLED); housekeeping always is
  * @param windowOpen whether the heavy tasks may start now
+ * @param rights the acting role, and which tasks its rights allow
  */
 @RegisterForReflection
 public record MaintenanceStatus(boolean enabled, String window, boolean windowOpen, Instant checkedAt,
-                                List<TaskStatus> tasks, Horizon xminHorizon) {
+                                List<TaskStatus> tasks, Horizon xminHorizon, io.pgsidecar.db.Rights.View rights) {
 
     @RegisterForReflection
     public record TaskStatus(String task, boolean scheduled, boolean heavy, String schedule, Instant nextRun,

@@ -8,7 +8,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param why the figure that made it a candidate, in words
  * @param rows rows a cleanup would delete now (dry runs count them), else null
+ * @param lacking the right the acting role lacks for it and the GRANT that gives it (the item would be
+ *     skipped), else null
  */
 @RegisterForReflection
-public record Planned(String target, String action, String sql, String why, Long rows) {
+public record Planned(String target, String action, String sql, String why, Long rows, String lacking) {
 }

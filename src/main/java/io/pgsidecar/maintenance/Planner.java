@@ -9,6 +9,8 @@ import io.pgsidecar.alerts.AlertsConfig;
 import io.pgsidecar.audit.AuditConfig;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Need;
+import io.pgsidecar.db.Rights;
 import io.pgsidecar.statements.StatementHistory;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -33,10 +35,17 @@ import java.util.Set;
 @ApplicationScoped
 public class Planner {
 
-    /** One step of a plan: what it acts on, what it does, why it was picked, and how it runs. */
-    record Step(String target, String action, String why, Action run) {
-        Planned view(Long rows) {
-            return new Planned(target, action, run.sql(), why, rows);
+    /**
+     * One step of a plan: what it acts on, what it does, why it was picked, how it runs, and the right
+     * it needs on the acting session (null: none, it reads or works on the agent's own tables).
+     */
+    record Step(String target, String action, String why, Action run, Need need) {
+        Step(String target, String action, String why, Action run) {
+            this(target, action, why, run, null);
+        }
+
+        Planned view(Long rows, Rights.Lack lack) {
+            return new Planned(target, action, run.sql(), why, rows, lack == null ? null : lack.message());
         }
     }
 
@@ -115,7 +124,8 @@ public class Planner {
 
     private static Step analyze(String schema, String table, String why) {
         String q = qualified(schema, table);
-        return new Step(schema + "." + table, "analyze", why, new Action.Sql("/* pgsidecar */ ANALYZE " + q, q));
+        return new Step(schema + "." + table, "analyze", why, new Action.Sql("/* pgsidecar */ ANALYZE " + q, q),
+                Need.on(Need.Kind.VACUUM_ANALYZE, schema, table));
     }
 
     private List<Step> vacuum(Connection c, Scope scope) throws SQLException {
@@ -132,7 +142,8 @@ public class Planner {
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum_freeze",
                                 String.format(Locale.ROOT, "age(relfrozenxid) %.0f is past %.0f %% of autovacuum_freeze_max_age",
                                         rs.getDouble(3), v.freezeAgeShare() * 100),
-                                new Action.Vacuum("/* pgsidecar */ VACUUM (FREEZE, VERBOSE) " + q, q)));
+                                new Action.Vacuum("/* pgsidecar */ VACUUM (FREEZE, VERBOSE) " + q, q),
+                                Need.on(Need.Kind.VACUUM_ANALYZE, rs.getString(1), rs.getString(2))));
                     }
                 }
             }
@@ -143,7 +154,8 @@ public class Planner {
                     String[] p = t.split("\\.", 2);
                     String q = qualified(p[0], p[1]);
                     out.add(new Step(t, "vacuum", "asked for",
-                            new Action.Vacuum("/* pgsidecar */ VACUUM (ANALYZE, VERBOSE) " + q, q)));
+                            new Action.Vacuum("/* pgsidecar */ VACUUM (ANALYZE, VERBOSE) " + q, q),
+                            Need.on(Need.Kind.VACUUM_ANALYZE, p[0], p[1])));
                 }
             }
             return out;
@@ -158,7 +170,8 @@ public class Planner {
                         String q = qualified(rs.getString(1), rs.getString(2));
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum",
                                 String.format(Locale.ROOT, "%.0f dead rows", rs.getDouble(3)),
-                                new Action.Vacuum("/* pgsidecar */ VACUUM (ANALYZE, VERBOSE) " + q, q)));
+                                new Action.Vacuum("/* pgsidecar */ VACUUM (ANALYZE, VERBOSE) " + q, q),
+                                Need.on(Need.Kind.VACUUM_ANALYZE, rs.getString(1), rs.getString(2))));
                     }
                 }
             }
@@ -179,21 +192,22 @@ public class Planner {
                 String q = qualified(schema, index);
                 String table = qualified(schema, rs.getString(3));
                 String target = schema + "." + index;
+                Need own = Need.on(Need.Kind.OWN, schema, rs.getString(3));
                 if (rs.getBoolean(5)) {
                     out.add(new Step(target, "drop_index", "invalid leftover of an interrupted concurrent rebuild",
-                            new Action.Sql("/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + q, table)));
+                            new Action.Sql("/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + q, table), own));
                     continue;
                 }
                 String why = (rs.getBoolean(4) ? "invalid unique index" : "invalid index")
                         + " (a failed or interrupted CREATE INDEX CONCURRENTLY)";
                 switch (m.invalidAction().toLowerCase(Locale.ROOT)) {
                     case "drop" -> out.add(new Step(target, "drop_index", why,
-                            new Action.Sql("/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + q, table)));
+                            new Action.Sql("/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + q, table), own));
                     case "report" -> out.add(new Step(target, "report", why + "; invalid-action is report",
                             new Action.Report("-- " + q + " is invalid; REINDEX INDEX CONCURRENTLY or DROP INDEX CONCURRENTLY")));
                     default -> out.add(new Step(target, "reindex", why,
                             new Action.Sql("/* pgsidecar */ REINDEX INDEX CONCURRENTLY " + q, table,
-                                    new String[] {schema, index})));
+                                    new String[] {schema, index}), Need.on(Need.Kind.REINDEX, schema, rs.getString(3))));
                 }
             }
         }
@@ -212,7 +226,8 @@ public class Planner {
                                     rs.getDouble(5) * 100, rs.getDouble(4) / 1048576),
                             new Action.Sql("/* pgsidecar */ REINDEX INDEX CONCURRENTLY " + q,
                                     qualified(rs.getString(1), rs.getString(3)),
-                                    new String[] {rs.getString(1), rs.getString(2)})));
+                                    new String[] {rs.getString(1), rs.getString(2)}),
+                            Need.on(Need.Kind.REINDEX, rs.getString(1), rs.getString(3))));
                 }
             }
         }
@@ -268,7 +283,7 @@ public class Planner {
             out.add(new Step(target, "delete_batches", "rows with " + r.column() + " older than " + r.olderThan()
                     + " (before " + cutoff + "), " + r.batchSize() + " per batch",
                     new Action.Batches(batch, q, target, "/* pgsidecar */ SELECT count(*) FROM " + q + " WHERE " + where,
-                            r.olderThan().toSeconds(), r.batchSize())));
+                            r.olderThan().toSeconds(), r.batchSize()), Need.on(Need.Kind.DELETE, r.schema(), r.table())));
         }
         return out;
     }
@@ -292,7 +307,8 @@ public class Planner {
                     String target = "pid " + pid + " (" + (app.isEmpty() ? "no application_name" : app) + ")";
                     if (terminate.contains(app)) {
                         out.add(new Step(target, "terminate_session", why, new Action.Terminate(
-                                "/* pgsidecar */ SELECT pg_catalog.pg_terminate_backend(" + pid + ")", pid, app, why)));
+                                "/* pgsidecar */ SELECT pg_catalog.pg_terminate_backend(" + pid + ")", pid, app, why),
+                                Need.of(Need.Kind.SIGNAL)));
                     } else {
                         out.add(new Step(target, "report", why + "; its application is not configured for termination",
                                 new Action.Report("-- SELECT pg_terminate_backend(" + pid + ")")));

@@ -1,6 +1,7 @@
 package io.pgsidecar.partitions;
 
-import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.Database;
 import io.pgsidecar.db.LockHolders;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,7 @@ import java.util.Locale;
 
 /**
  * The session partition DDL runs on, outside the agent's pool ({@code application_name
- * pgsidecar-partitions}), in autocommit (a concurrent detach cannot run inside a transaction), with
+ * pgsidecar-partitions}), an acting session ({@link ActingSessions}), in autocommit (a concurrent detach cannot run inside a transaction), with
  * the job's statement and lock timeouts. It also holds the per-set advisory lock, so two agents (or
  * the job and a manual call) never work on one set at once.
  */
@@ -34,9 +35,9 @@ final class DdlSession implements AutoCloseable {
         this.version = version;
     }
 
-    static DdlSession open(DirectConnections connections, Duration statementTimeout, Duration lockTimeout)
+    static DdlSession open(ActingSessions acting, Duration statementTimeout, Duration lockTimeout)
             throws SQLException {
-        Connection c = connections.open(APPLICATION_NAME, statementTimeout.plusSeconds(30));
+        Connection c = acting.open(APPLICATION_NAME, statementTimeout.plusSeconds(30));
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(true);
             s.execute("/* pgsidecar */ SET statement_timeout = " + statementTimeout.toMillis() + "; SET lock_timeout = "
@@ -103,28 +104,35 @@ final class DdlSession implements AutoCloseable {
         }
     }
 
-    /** Who holds a lock on the relation (this session left out), in words. */
-    String holders(String relation) {
+    /**
+     * Who holds a lock on the relation (this session left out), in words: read from the agent's pool,
+     * whose observing login sees every session (the acting login need not).
+     */
+    String holders(Database database, String relation) {
         try {
-            return LockHolders.describe(connection, relation, pid);
-        } catch (SQLException e) {
+            return database.withConnection(c -> LockHolders.describe(c, relation, pid));
+        } catch (RuntimeException e) {
             return "holder unknown (" + e.getMessage() + ")";
         }
     }
 
-    /** The oldest open transactions: what a concurrent detach waits for. */
-    String oldTransactions() {
-        try (PreparedStatement ps = connection.prepareStatement(PartitionsQueries.OLD_TRANSACTIONS)) {
-            ps.setInt(1, pid);
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(String.format(Locale.ROOT, "pid %d (application_name '%s', %s) in a transaction for %.0f s",
-                            rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4)));
+    /** The oldest open transactions: what a concurrent detach waits for (from the pool, as above). */
+    String oldTransactions(Database database) {
+        try {
+            return database.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(PartitionsQueries.OLD_TRANSACTIONS)) {
+                    ps.setInt(1, pid);
+                    List<String> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(String.format(Locale.ROOT, "pid %d (application_name '%s', %s) in a transaction "
+                                    + "for %.0f s", rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4)));
+                        }
+                    }
+                    return out.isEmpty() ? "no old transaction seen any more" : String.join("; ", out);
                 }
-            }
-            return out.isEmpty() ? "no old transaction seen any more" : String.join("; ", out);
-        } catch (SQLException e) {
+            });
+        } catch (RuntimeException e) {
             return "transactions unknown (" + e.getMessage() + ")";
         }
     }

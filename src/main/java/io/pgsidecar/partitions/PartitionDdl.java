@@ -22,9 +22,11 @@ public class PartitionDdl {
             "ALTER TABLE (.+) DETACH PARTITION (.+) CONCURRENTLY$");
 
     private final PartitionsConfig config;
+    private final io.pgsidecar.db.Database database;
 
-    public PartitionDdl(PartitionsConfig config) {
+    public PartitionDdl(PartitionsConfig config, io.pgsidecar.db.Database database) {
         this.config = config;
+        this.database = database;
     }
 
     /** A statement could not get its lock in any attempt. */
@@ -94,7 +96,7 @@ public class PartitionDdl {
                 }
                 if (i >= config.lockAttempts()) {
                     throw new Blocked("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
-                            + " ms on " + sql.relation() + ": " + s.holders(sql.relation()));
+                            + " ms on " + sql.relation() + ": " + s.holders(database, sql.relation()));
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2);
@@ -127,7 +129,7 @@ public class PartitionDdl {
                 if (i >= config.lockAttempts()) {
                     throw new Blocked("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
                             + " ms: " + (pending ? "the detach is pending, waiting for older transactions ("
-                            + s.oldTransactions() + "); the next run finalizes it" : s.holders(sql.relation())));
+                            + s.oldTransactions(database) + "); the next run finalizes it" : s.holders(database, sql.relation())));
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2);

@@ -2,8 +2,11 @@ package io.pgsidecar.partitions;
 
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
-import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.ActingSessions;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Need;
+import io.pgsidecar.db.NoPermissionException;
+import io.pgsidecar.db.Rights;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
@@ -39,23 +42,56 @@ public class PartitionManager {
     private final PartitionCatalog catalog;
     private final PartitionDdl ddl;
     private final JobStore jobs;
-    private final DirectConnections connections;
+    private final ActingSessions acting;
+    private final Rights rights;
     private final Database database;
     private final String instance;
 
     public PartitionManager(PartitionsConfig config, PartitionCatalog catalog, PartitionDdl ddl, JobStore jobs,
-                            DirectConnections connections, Database database, InstanceInfo instance) {
+                            ActingSessions acting, Rights rights, Database database, InstanceInfo instance) {
+        this.rights = rights;
         this.database = database;
         this.config = config;
         this.catalog = catalog;
         this.ddl = ddl;
         this.jobs = jobs;
-        this.connections = connections;
+        this.acting = acting;
         this.instance = instance.name();
     }
 
+    /**
+     * The table as the catalog has it, read from the pool: the observing login reads (the agent's
+     * own schema among it), the acting session only acts. Read after the set's lock is taken, so no
+     * other agent changes it meanwhile.
+     */
+    private Optional<PartitionedTable> read(String schema, String table) {
+        return database.withConnection(c -> catalog.read(c, schema, table));
+    }
+
+    /** An acting session for partition DDL ({@link ActingSessions}). */
     DdlSession open() throws SQLException {
-        return DdlSession.open(connections, config.statementTimeout(), config.lockTimeout());
+        return DdlSession.open(acting, config.statementTimeout(), config.lockTimeout());
+    }
+
+    /**
+     * The rights working on this table with these steps needs: owning the parent (its partitions are
+     * given to its owner), and CREATE on each schema a partition is made in or moved to.
+     */
+    static List<Need> needs(PartitionedTable table, List<Step> steps, Optional<String> archiveSchema) {
+        List<Need> out = new ArrayList<>();
+        out.add(Need.on(Need.Kind.OWN, table.schema(), table.name()));
+        if (steps.stream().anyMatch(st -> "create_partition".equals(st.action()))) {
+            out.add(Need.on(Need.Kind.CREATE_IN_SCHEMA, table.schema(), null));
+        }
+        if (steps.stream().anyMatch(st -> "archive".equals(st.action())) && archiveSchema.isPresent()) {
+            out.add(Need.on(Need.Kind.CREATE_IN_SCHEMA, archiveSchema.get(), null));
+        }
+        return out;
+    }
+
+    private List<Rights.Lack> lacking(DdlSession s, PartitionedTable table, List<Step> steps,
+                                      Optional<String> archiveSchema) throws SQLException {
+        return rights.lacking(s.connection(), needs(table, steps, archiveSchema));
     }
 
     /**
@@ -75,11 +111,17 @@ public class PartitionManager {
                 LOG.debugf("partition set %s is being changed by another session; skipped this time", set.qualified());
                 return Optional.empty();
             }
-            Optional<PartitionedTable> table = catalog.read(s.connection(), set.schema(), set.table());
+            Optional<PartitionedTable> table = read(set.schema(), set.table());
             if (table.isEmpty()) {
                 return Optional.empty();
             }
             Plan plan = plan(s, set, table.get(), create, set.retention() != PartitionSet.Retention.NONE, started);
+            List<Rights.Lack> lacks = plan.steps().isEmpty() ? List.of()
+                    : lacking(s, table.get(), plan.steps(), set.archiveSchema());
+            if (!lacks.isEmpty()) {
+                return Optional.of(failed(set.qualified(), trigger, started, new NoPermissionException(
+                        "the partition job of " + set.qualified(), lacks).getMessage()));
+            }
             List<Step.Outcome> done = new ArrayList<>();
             for (Step step : plan.steps()) {
                 done.add(ddl.run(s, step));
@@ -168,7 +210,7 @@ public class PartitionManager {
                 messages.add(o.action() + " " + o.target() + ": " + o.reason());
             }
         }
-        PartitionedTable after = catalog.read(s.connection(), set.schema(), set.table()).orElse(plan.table());
+        PartitionedTable after = read(set.schema(), set.table()).orElse(plan.table());
         Instant now = Instant.now();
         int runway = Layout.runway(after, set, plan.type(), now);
         Long defaultRows = null;
@@ -267,7 +309,7 @@ public class PartitionManager {
         if (!dryRun && !s.lockSet(shape.qualified())) {
             throw new PartitionExceptions.Busy(shape.qualified());
         }
-        return catalog.read(s.connection(), shape.schema(), shape.table()).orElseThrow(() ->
+        return read(shape.schema(), shape.table()).orElseThrow(() ->
                 new PartitionExceptions.UnknownTable("table " + shape.qualified() + " is not a partitioned table"));
     }
 
@@ -295,6 +337,7 @@ public class PartitionManager {
             List<Step> steps = p.missing().stream().map(r -> PartitionPlanner.create(table, r, owner)).toList();
             List<String> notes = p.present().stream().map(r -> table.schema() + "." + r.name() + " [" + r.start() + ", "
                     + r.end() + ") exists already: skipped").toList();
+            refuseWithout(s, table, steps, Optional.empty(), "creating partitions of " + shape.qualified());
             return execute(s, shape.qualified(), steps, notes, null, dryRun, started);
         } catch (SQLException e) {
             throw database.failure(e);
@@ -321,9 +364,19 @@ public class PartitionManager {
                             "upper bound at or before the cutoff " + r.cutoff() + " (" + months + " months)"));
                 }
             }
+            refuseWithout(s, table, steps, shape.archiveSchema(), "retention of " + shape.qualified());
             return execute(s, shape.qualified(), steps, r.kept(), r.cutoff().toString(), dryRun, started);
         } catch (SQLException e) {
             throw database.failure(e);
+        }
+    }
+
+    /** 403 before anything runs (and in the dry run) when the acting role lacks a right the steps need. */
+    private void refuseWithout(DdlSession s, PartitionedTable table, List<Step> steps, Optional<String> archive,
+                               String action) throws SQLException {
+        List<Rights.Lack> lacks = lacking(s, table, steps, archive);
+        if (!lacks.isEmpty()) {
+            throw new NoPermissionException(action, lacks);
         }
     }
 

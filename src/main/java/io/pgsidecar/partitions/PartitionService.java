@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 
 /** What the admin API asks of the partitions feature: status, analysis, a range made, retention now. */
 @ApplicationScoped
-public class PartitionService {
+public class PartitionService implements io.pgsidecar.db.ActionRights {
 
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
 
@@ -38,8 +38,11 @@ public class PartitionService {
     private final Database database;
     private final StatementsPoller statements;
 
+    private final io.pgsidecar.db.Rights rights;
+
     public PartitionService(PartitionsConfig config, PartitionCatalog catalog, PartitionManager manager, PartitionJob job,
-                            JobStore jobs, Database database, StatementsPoller statements) {
+                            JobStore jobs, Database database, StatementsPoller statements, io.pgsidecar.db.Rights rights) {
+        this.rights = rights;
         this.config = config;
         this.catalog = catalog;
         this.manager = manager;
@@ -73,7 +76,40 @@ public class PartitionService {
         for (PartitionedTable t : tables) {
             out.add(table(t, job.set(t.schema(), t.name()), latest.get(t.qualified()), now));
         }
-        return new PartitionsStatus(config.enabled(), config.autoCreate(), now, List.copyOf(out), List.copyOf(problems));
+        Map<String, List<io.pgsidecar.db.Need>> actions = actions(tables);
+        io.pgsidecar.db.Rights.View view = database.withConnection(c -> rights.view(c, actions));
+        return new PartitionsStatus(config.enabled(), config.autoCreate(), now, List.copyOf(out), List.copyOf(problems),
+                view);
+    }
+
+    @Override
+    public String feature() {
+        return "partitions";
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Override
+    public Map<String, List<io.pgsidecar.db.Need>> actions(java.sql.Connection c) throws java.sql.SQLException {
+        return actions(catalog.read(c));
+    }
+
+    /** Each configured set that exists: what making its partitions and its retention need. */
+    private Map<String, List<io.pgsidecar.db.Need>> actions(List<PartitionedTable> tables) {
+        Map<String, List<io.pgsidecar.db.Need>> actions = new java.util.LinkedHashMap<>();
+        for (PartitionedTable t : tables) {
+            Optional<PartitionSet> set = job.set(t.schema(), t.name());
+            if (set.isPresent()) {
+                List<Step> both = List.of(new Step("create_partition", "", "", List.of(), null),
+                        new Step("archive", "", "", List.of(), null));
+                actions.put("partitions of " + set.get().qualified(),
+                        PartitionManager.needs(t, both, set.get().archiveSchema()));
+            }
+        }
+        return actions;
     }
 
     private PartitionsStatus.TableStatus table(PartitionedTable t, Optional<PartitionSet> set, JobRecord last, Instant now) {

@@ -7,7 +7,7 @@ import java.util.List;
 /** What {@code GET .../partitions/status} answers. */
 @RegisterForReflection
 public record PartitionsStatus(boolean enabled, boolean autoCreate, Instant checkedAt, List<TableStatus> tables,
-                               List<SetProblem> sets) {
+                               List<SetProblem> sets, io.pgsidecar.db.Rights.View rights) {
 
     /**
      * One partitioned table.

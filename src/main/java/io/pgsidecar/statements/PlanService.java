@@ -24,8 +24,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.postgresql.core.BaseStatement;
-import org.postgresql.core.QueryExecutor;
 
 /**
  * The execution plan of a statement from pg_stat_statements, without running it: EXPLAIN of the
@@ -161,8 +159,14 @@ public class PlanService {
     public Generic generic(PlanningSession s, long queryid, String body) throws SQLException {
         Planning planning = planning(s, queryid, body);
         Connection c = s.connection();
+        String helper;
+        try {
+            helper = s.helper(planning.role());
+        } catch (SQLException e) {
+            throw new NotExplainableException(queryid, "PostgreSQL could not prepare a plan as " + planning.role()
+                    + ": " + e.getMessage());
+        }
         boolean autoCommit = c.getAutoCommit();
-        String prepared = null;
         try (Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
@@ -172,23 +176,36 @@ public class PlanService {
                 ps.setString(1, planning.searchPath());
                 ps.executeQuery().close();
             }
-            if (!planning.role().equals(s.login())) {
-                st.execute(PlanningSession.setRole(planning.role()));
-            }
+            List<String> statements = new ArrayList<>();
+            String method;
             if (s.version() >= 160000) {
-                return new Generic("generic_plan", json.readTree(
-                        explainSimple(st, "/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body)),
-                        planning);
+                method = "generic_plan";
+                statements.add("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE, GENERIC_PLAN) " + body);
+            } else {
+                method = "prepare_force_generic_plan";
+                String prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
+                st.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
+                statements.add("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
+                int params = parameterCount(body);
+                StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE "
+                        + prepared);
+                if (params > 0) {
+                    exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
+                }
+                statements.add(exec.toString());
             }
-            prepared = "pgsidecar_plan_" + SEQ.incrementAndGet();
-            st.execute("/* pgsidecar */ SET LOCAL plan_cache_mode = force_generic_plan");
-            st.execute("/* pgsidecar */ PREPARE " + prepared + " AS " + body);
-            int params = parameterCount(body);
-            StringBuilder exec = new StringBuilder("/* pgsidecar */ EXPLAIN (FORMAT JSON, VERBOSE) EXECUTE " + prepared);
-            if (params > 0) {
-                exec.append('(').append(String.join(", ", Collections.nCopies(params, "NULL"))).append(')');
+            // the texts go to the helper as a parameter: the simple protocol is not needed for $n to stay unbound
+            StringBuilder out = new StringBuilder();
+            try (PreparedStatement ps = c.prepareStatement("/* pgsidecar */ SELECT p::text FROM pg_temp."
+                    + Identifiers.quote(helper) + "(?) p")) {
+                ps.setArray(1, c.createArrayOf("text", statements.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.append(rs.getString(1));
+                    }
+                }
             }
-            return new Generic("prepare_force_generic_plan", json.readTree(explain(st, exec.toString())), planning);
+            return new Generic(method, json.readTree(out.toString()), planning);
         } catch (SQLException e) {
             throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + ": "
                     + e.getMessage());
@@ -198,10 +215,8 @@ public class PlanService {
             try {
                 c.rollback();
                 try (Statement st = c.createStatement()) {
-                    if (prepared != null) {
-                        st.execute("/* pgsidecar */ DEALLOCATE " + Identifiers.quote(prepared));
-                    }
-                    // a function the planner ran may have taken a session lock: never keep it
+                    // what a function the planner ran may have left in the session: never kept for the next plan
+                    st.execute("/* pgsidecar */ DEALLOCATE ALL");
                     st.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
                 }
             } finally {
@@ -291,33 +306,6 @@ public class PlanService {
         }
         return new Plan(plan.queryid(), plan.query(), plan.method(), plan.planning(), plan.totalCost(),
                 plan.planRows(), sized, plan.nodes(), plan.plan());
-    }
-
-    /**
-     * Sends the statement over the simple query protocol: over the extended protocol the server
-     * would count the text's $n placeholders as parameters the client must bind, while
-     * GENERIC_PLAN is meant to plan them unbound.
-     */
-    private static String explainSimple(Statement s, String sql) throws SQLException {
-        BaseStatement pg = s.unwrap(BaseStatement.class);
-        pg.executeWithFlags(sql, QueryExecutor.QUERY_EXECUTE_AS_SIMPLE);
-        try (ResultSet rs = pg.getResultSet()) {
-            StringBuilder b = new StringBuilder();
-            while (rs.next()) {
-                b.append(rs.getString(1));
-            }
-            return b.toString();
-        }
-    }
-
-    private static String explain(Statement s, String sql) throws SQLException {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            StringBuilder b = new StringBuilder();
-            while (rs.next()) {
-                b.append(rs.getString(1));
-            }
-            return b.toString();
-        }
     }
 
     static int parameterCount(String text) {

@@ -1,22 +1,16 @@
 package io.pgsidecar.statements;
 
-import io.pgsidecar.db.ActingSessions;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DatabaseUnavailableException;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.DirectConnections;
+import io.pgsidecar.db.Rights;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The sessions statement texts are planned on. A text is anyone's, and planning evaluates the
@@ -44,18 +38,17 @@ public class PlannerSessions {
     private final Database database;
     private final Duration wait;
     private final Duration socketTimeout;
-    private final String[] actingRoles;
+    private final Rights rights;
     private final Semaphore permits = new Semaphore(MAX_SESSIONS, true);
 
     public PlannerSessions(DirectConnections connections, Database database, DbConfig db, StatementsConfig config,
-                           ActingSessions acting) {
+                           Rights rights) {
         this.connections = connections;
         this.database = database;
         this.wait = db.pool().acquisitionTimeout();
         // a plan is bounded by plan-timeout; the catalog reads of an analysis by the statement timeout
         this.socketTimeout = max(db.statementTimeout(), config.planTimeout()).plusSeconds(5);
-        this.actingRoles = Stream.concat(Arrays.stream(PlanningQueries.ACTING_BUILT_IN_ROLES),
-                acting.separateRoles().stream()).toArray(String[]::new);
+        this.rights = rights;
     }
 
     /**
@@ -73,7 +66,7 @@ public class PlannerSessions {
             Thread.currentThread().interrupt();
             throw new DatabaseUnavailableException("database unavailable: interrupted while waiting to plan", e);
         }
-        try (Connection c = connections.open(APPLICATION_NAME, socketTimeout)) {
+        try (Connection c = connections.openUnprepared(APPLICATION_NAME, socketTimeout)) {
             return work.run(identify(c));
         } catch (SQLException e) {
             throw database.failure(e);
@@ -84,14 +77,8 @@ public class PlannerSessions {
 
     /** What this session's login could do (its reach), read once. */
     private PlanningSession identify(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PlanningQueries.REACH)) {
-            ps.setArray(1, c.createArrayOf("text", actingRoles));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                List<String> acting = new ArrayList<>(List.of((String[]) rs.getArray(3).getArray()));
-                return new PlanningSession(c, rs.getString(1), rs.getInt(2), acting);
-            }
-        }
+        Rights.Reach r = rights.reach(c);
+        return new PlanningSession(c, r.login(), r.version(), r.acting());
     }
 
     private static Duration max(Duration a, Duration b) {

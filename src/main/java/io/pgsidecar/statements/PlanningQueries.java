@@ -11,30 +11,24 @@ final class PlanningQueries {
     }
 
     /*
-     * The login of this session and every role it can become (SET ROLE follows membership whatever
-     * INHERIT says, and a function can RESET ROLE back to the login): the ones that could act. Acting
-     * is being superuser, CREATEROLE or REPLICATION, or a member of a built-in role that signals,
-     * writes or reads server files, runs programs, writes all data or maintains tables, or of the
-     * roles the agent acts with ($1). Reading (pg_monitor, pg_read_all_data) is not acting.
+     * The plan helper (%1$s its name), made in pg_temp by the role it runs as: each statement but the
+     * last is executed, the last (an EXPLAIN in JSON) returned. SECURITY DEFINER so that PostgreSQL
+     * refuses any change of role while a function being planned runs; no SET clause, so the
+     * caller's search_path, statement_timeout and plan_cache_mode apply.
      */
-    static final String REACH = """
-            /* pgsidecar */
-            SELECT pg_catalog.session_user()::text,
-                   pg_catalog.current_setting('server_version_num')::int,
-                   ARRAY(SELECT r.rolname || CASE WHEN r.rolsuper THEN ' (superuser)'
-                                                  WHEN r.rolcreaterole THEN ' (CREATEROLE)'
-                                                  WHEN r.rolreplication THEN ' (REPLICATION)' ELSE '' END
-                           FROM pg_catalog.pg_roles r
-                          WHERE pg_catalog.pg_has_role(pg_catalog.session_user(), r.oid, 'MEMBER')
-                            AND (r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolname = ANY (?))
-                          ORDER BY r.rolsuper DESC, r.rolname
-                          LIMIT 5)
+    static final String HELPER = """
+            /* pgsidecar */ CREATE FUNCTION pg_temp.%1$s(statements text[]) RETURNS SETOF json
+                LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $pgsidecar$
+            DECLARE
+                i int;
+            BEGIN
+                FOR i IN 1 .. pg_catalog.array_length(statements, 1) - 1 LOOP
+                    EXECUTE statements[i];
+                END LOOP;
+                RETURN QUERY EXECUTE statements[pg_catalog.array_length(statements, 1)];
+            END
+            $pgsidecar$
             """;
-
-    /** Built-in roles whose rights act (those of the server at hand are matched; the rest ignored). */
-    static final String[] ACTING_BUILT_IN_ROLES = {"pg_signal_backend", "pg_execute_server_program",
-        "pg_read_server_files", "pg_write_server_files", "pg_write_all_data", "pg_maintain", "pg_checkpoint",
-        "pg_create_subscription", "pg_signal_autovacuum_worker"};
 
     /*
      * The roles that ran each statement in this database, most calls first, and whether this
@@ -85,7 +79,8 @@ final class PlanningQueries {
      * a text could run. Reached from the text: a function called by one of its names ($1), the
      * function behind one of its operators ($2), a cast to a type it names; and an implicit or
      * assignment cast anywhere (it applies without being written). Reached from the relations it
-     * names, and the relations their views and rules read, over and over: what their rules (views),
+     * names, the relations their views and rules read and their partitions and inheritance children,
+     * over and over: what their rules (views), extended statistics,
      * column defaults and generated columns, policies, check constraints, partition keys and index
      * expressions use, directly or through an operator, and the defaults and checks of domains their
      * columns are typed with. The names are matched in every schema, so the screen sees more than the
@@ -99,11 +94,14 @@ final class PlanningQueries {
                 SELECT c.oid FROM pg_catalog.pg_class c
                  WHERE c.relname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
                 UNION
-                SELECT d.refobjid FROM pg_catalog.pg_depend d
-                  JOIN pg_catalog.pg_rewrite w ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
-                                              AND d.objid = w.oid
-                  JOIN rels ON w.ev_class = rels.oid
-                 WHERE d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjid <> w.ev_class),
+                SELECT n.next FROM rels r CROSS JOIN LATERAL (
+                    SELECT d.refobjid AS next FROM pg_catalog.pg_depend d
+                      JOIN pg_catalog.pg_rewrite w ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                                                  AND d.objid = w.oid
+                     WHERE w.ev_class = r.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                       AND d.refobjid <> w.ev_class
+                    UNION ALL
+                    SELECT i.inhrelid FROM pg_catalog.pg_inherits i WHERE i.inhparent = r.oid) n),
               owners(classid, objid) AS (
                 SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, w.oid FROM pg_catalog.pg_rewrite w
                  WHERE w.ev_class IN (SELECT oid FROM rels)
@@ -123,6 +121,9 @@ final class PlanningQueries {
                 UNION ALL
                 SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, i.indexrelid FROM pg_catalog.pg_index i
                  WHERE i.indrelid IN (SELECT oid FROM rels)
+                UNION ALL
+                SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, x.oid FROM pg_catalog.pg_statistic_ext x
+                 WHERE x.stxrelid IN (SELECT oid FROM rels)
                 UNION ALL
                 SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, a.atttypid FROM pg_catalog.pg_attribute a
                  WHERE a.attrelid IN (SELECT oid FROM rels) AND a.attnum > 0),

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,6 +31,7 @@ public final class PlanningSession {
     private final Map<Long, List<StatementUser>> users = new HashMap<>();
     private final Map<String, Boolean> mayBecome = new HashMap<>();
     private final Map<String, String> searchPaths = new HashMap<>();
+    private final Map<String, String> helpers = new HashMap<>();
     private String extensionSchema;
 
     PlanningSession(Connection connection, String login, int version, List<String> actingRights) {
@@ -136,8 +138,35 @@ public final class PlanningSession {
         return searchPaths.get(role);
     }
 
-    /** {@code SET LOCAL ROLE} to a role name from the catalog, quoted. */
-    static String setRole(String role) {
-        return "/* pgsidecar */ SET LOCAL ROLE " + Identifiers.quote(role);
+    /**
+     * The name of this session's plan helper owned by {@code role}, made on first use: a temporary
+     * SECURITY DEFINER function that runs the plan's statements. Whatever the planner evaluates in it
+     * runs with exactly that role's rights, and PostgreSQL refuses any change of role inside it
+     * ({@code SET ROLE}, {@code RESET ROLE}, {@code set_config('role', ...)}): a function being planned
+     * can neither go back to this session's login nor on to another role the login may become.
+     * Making it runs no code of anyone's; it lives as long as the session.
+     */
+    String helper(String role) throws SQLException {
+        String known = helpers.get(role);
+        if (known != null) {
+            return known;
+        }
+        String name = "pgsidecar_plan_" + (helpers.size() + 1);
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            if (!role.equals(login)) {
+                s.execute("/* pgsidecar */ SET LOCAL ROLE " + Identifiers.quote(role));
+            }
+            s.execute(PlanningQueries.HELPER.formatted(name));
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+        helpers.put(role, name);
+        return name;
     }
 }

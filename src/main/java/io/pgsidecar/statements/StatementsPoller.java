@@ -1,6 +1,10 @@
 package io.pgsidecar.statements;
 
+import io.pgsidecar.db.ActingSessions;
 import io.pgsidecar.db.Database;
+import io.pgsidecar.db.Need;
+import io.pgsidecar.db.NoPermissionException;
+import io.pgsidecar.db.Rights;
 import io.pgsidecar.config.DatabaseName;
 import io.pgsidecar.db.SchemaMigrator;
 import io.pgsidecar.db.SnapshotStore;
@@ -87,9 +91,15 @@ public class StatementsPoller {
 
     private volatile StatementsSnapshot latest = StatementsSnapshot.pending();
 
+    private final ActingSessions acting;
+    private final Rights rights;
+
     public StatementsPoller(Database database, StatementsConfig config, LeaderService leader,
                             CollectorMetrics collectors, SnapshotStore store, StatementMetrics metrics,
-                            StatementHistory history, DatabaseName databaseName, SchemaMigrator migrator) {
+                            StatementHistory history, DatabaseName databaseName, SchemaMigrator migrator,
+                            ActingSessions acting, Rights rights) {
+        this.acting = acting;
+        this.rights = rights;
         this.database = database;
         this.config = config;
         this.leader = leader;
@@ -332,16 +342,39 @@ public class StatementsPoller {
         return new ArrayList<>(heap);
     }
 
-    /** Calls pg_stat_statements_reset(); the next poll is a baseline. */
+    /**
+     * Calls pg_stat_statements_reset() on a short acting session (resetting is acting: the observing
+     * login need not hold it), after checking the acting role may; the next poll is a baseline.
+     */
     public void resetStatistics() {
-        database.withConnection(c -> {
-            Extension ext = StatementsReader.extension(c);
-            if (ext.version() == null) {
+        Extension ext = checkReset();
+        try (java.sql.Connection c = acting.open("pgsidecar-reset", java.time.Duration.ofSeconds(15))) {
+            StatementsReader.reset(c, ext);
+        } catch (java.sql.SQLException e) {
+            throw database.failure(e);
+        }
+        forgetBaseline();
+    }
+
+    /**
+     * What a reset (or its dry run) checks first: the extension is installed and the acting role may
+     * call its reset; 422 or 403 otherwise.
+     */
+    public void resetPermitted() {
+        checkReset();
+    }
+
+    private Extension checkReset() {
+        return database.withConnection(c -> {
+            Extension e = StatementsReader.extension(c);
+            if (e.version() == null) {
                 throw new PgStatStatementsMissingException(databaseName);
             }
-            StatementsReader.reset(c, ext);
-            return null;
+            List<Rights.Lack> lacks = rights.lacking(c, List.of(Need.of(Need.Kind.RESET_STATEMENTS)));
+            if (!lacks.isEmpty()) {
+                throw new NoPermissionException("resetting pg_stat_statements", lacks);
+            }
+            return e;
         });
-        forgetBaseline();
     }
 }

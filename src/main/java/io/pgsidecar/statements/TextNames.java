@@ -1,7 +1,6 @@
 package io.pgsidecar.statements;
 
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -36,6 +35,15 @@ record TextNames(Set<String> names, Set<String> operators) {
             } else if ((c == 'e' || c == 'E') && i + 1 < n && text.charAt(i + 1) == '\''
                     && (i == 0 || !isIdentPart(text.charAt(i - 1)))) {
                 i = skipString(text, i + 2, true);
+            } else if ((c == 'u' || c == 'U') && text.startsWith("&\"", i + 1)
+                    && (i == 0 || !isIdentPart(text.charAt(i - 1)))) {
+                // U&"d\0061ta": the name with its escapes decoded, and as written (whichever the server reads)
+                int end = text.indexOf('"', i + 3);
+                end = end < 0 ? n : end;
+                String raw = text.substring(i + 3, end);
+                names.add(raw);
+                names.add(unicodeEscapes(raw));
+                i = end + 1;
             } else if (c == '"') {
                 int end = i + 1;
                 StringBuilder name = new StringBuilder();
@@ -73,7 +81,7 @@ record TextNames(Set<String> names, Set<String> operators) {
                 while (end < n && isIdentPart(text.charAt(end))) {
                     end++;
                 }
-                names.add(text.substring(i, end).toLowerCase(Locale.ROOT));
+                names.add(fold(text.substring(i, end)));
                 i = end;
             } else if (OPERATOR_CHARS.indexOf(c) >= 0) {
                 int end = i + 1;
@@ -81,13 +89,75 @@ record TextNames(Set<String> names, Set<String> operators) {
                         && !text.startsWith("--", end) && !text.startsWith("/*", end)) {
                     end++;
                 }
-                operators.add(text.substring(i, end));
+                addOperator(operators, text.substring(i, end));
                 i = end;
             } else {
                 i++;
             }
         }
+        // key words the parser turns into operators
+        for (String[] k : IMPLIED) {
+            if (names.contains(k[0])) {
+                operators.addAll(java.util.Arrays.asList(k).subList(1, k.length));
+            }
+        }
         return new TextNames(names, operators);
+    }
+
+    /** A key word and the operators it stands for. */
+    private static final String[][] IMPLIED = {
+        {"like", "~~", "!~~"}, {"ilike", "~~*", "!~~*"}, {"similar", "~", "!~"},
+        {"between", ">=", "<=", ">", "<"}, {"in", "=", "<>"}, {"any", "=", "<>"}, {"some", "=", "<>"},
+        {"all", "=", "<>"}, {"case", "="}, {"nullif", "="}, {"distinct", "=", "<>"}};
+
+    /** Unquoted names fold as PostgreSQL folds them: ASCII letters only. */
+    private static String fold(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int k = 0; k < name.length(); k++) {
+            char ch = name.charAt(k);
+            b.append(ch >= 'A' && ch <= 'Z' ? (char) (ch + 32) : ch);
+        }
+        return b.toString();
+    }
+
+    /**
+     * An operator as the lexer splits it: a trailing + or - is its own operator unless the run holds
+     * one of ~ ! @ # % ^ & | ` ? (so {@code =-} is {@code =} and {@code -}). Both readings are kept.
+     */
+    private static void addOperator(Set<String> operators, String op) {
+        operators.add(op);
+        String rest = op;
+        boolean keepsTrailing = rest.chars().anyMatch(ch -> "~!@#%^&|`?".indexOf(ch) >= 0);
+        while (!keepsTrailing && rest.length() > 1 && (rest.endsWith("+") || rest.endsWith("-"))) {
+            operators.add(rest.substring(rest.length() - 1));
+            rest = rest.substring(0, rest.length() - 1);
+            operators.add(rest);
+        }
+    }
+
+    /** The \XXXX and \+XXXXXX escapes of a U&"..." name decoded (the default escape character). */
+    private static String unicodeEscapes(String raw) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < raw.length(); k++) {
+            char ch = raw.charAt(k);
+            try {
+                if (ch == '\\' && k + 1 < raw.length() && raw.charAt(k + 1) == '\\') {
+                    b.append('\\');
+                    k++;
+                } else if (ch == '\\' && k + 7 < raw.length() && raw.charAt(k + 1) == '+') {
+                    b.appendCodePoint(Integer.parseInt(raw.substring(k + 2, k + 8), 16));
+                    k += 7;
+                } else if (ch == '\\' && k + 4 < raw.length()) {
+                    b.appendCodePoint(Integer.parseInt(raw.substring(k + 1, k + 5), 16));
+                    k += 4;
+                } else {
+                    b.append(ch);
+                }
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                b.append(ch);
+            }
+        }
+        return b.toString();
     }
 
     /** The index after a string that starts (after its quote) at {@code i}; backslash escapes in E'...'. */

@@ -78,7 +78,7 @@ class CliIT {
         String[][] commands = {{"health"}, {"performance-stats"}, {"maintenance-status"}, {"maintenance-history"},
                 {"run-maintenance", "update_statistics", "--dry-run"}, {"analyze-indexes"},
                 {"create-recommended-indexes", "--dry-run"}, {"replica-status"}, {"replica-health-check", "r1"},
-                {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}};
+                {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}, {"rights"}};
         Path examples = Path.of("target", "cli-examples");
         Files.createDirectories(examples);
         for (String[] c : commands) {
@@ -101,6 +101,12 @@ class CliIT {
         assertThat(run("replica-status").out()).contains("NAME").contains("r1");
         assertThat(run("partitions-status").out()).contains("public.logs");
         assertThat(run("maintenance-status").out()).contains("update_statistics");
+        assertThat(run("rights").out()).contains("acting role").contains("performance/reset");
+        // grants prints SQL to run as it is, not a table
+        Run grants = run("grants");
+        assertThat(grants.exit()).as(grants.err()).isZero();
+        assertThat(grants.out()).contains("GRANT pg_monitor TO").contains("CREATE ROLE pgsidecar_actor LOGIN");
+        Files.writeString(examples.resolve("grants.txt"), "$ pgsidecar grants\n" + grants.out());
     }
 
     @Test

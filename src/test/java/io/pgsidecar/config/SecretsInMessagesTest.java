@@ -2,6 +2,8 @@ package io.pgsidecar.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsidecar.db.ActingConfig;
+import io.pgsidecar.db.ActingConfigCheck;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.DbConfigCheck;
 import io.pgsidecar.replicas.ReplicasConfig;
@@ -90,6 +92,9 @@ class SecretsInMessagesTest {
         assertThat(DatabaseUrl.redact(c.url())).as(c.shape()).doesNotContain(c.secret().core());
         ConfigProblems p = new ConfigProblems();
         new DbConfigCheck(TestConfig.mapping(DbConfig.class, Map.of()), Optional.of(c.url())).check(p);
+        // the acting login's URL (PGSIDECAR_ACTING_DATABASE_URL) is checked the same way
+        new ActingConfigCheck(TestConfig.mapping(ActingConfig.class, Map.of("pgsidecar.acting.database-url", c.url())))
+                .check(p);
         assertThat(p.list()).as(c.shape()).allSatisfy(m -> assertThat(m).doesNotContain(c.secret().core()));
     }
 

@@ -15,8 +15,9 @@ import java.util.Properties;
 /**
  * The attack of issue 21, as an ordinary user of the database makes it: {@code pgs_mallory} writes an
  * {@code IMMUTABLE} function that ends every session named {@code pgs-victim} (which she cannot do
- * herself: her own call fails and is swallowed), a view that calls it, and runs statements that reach
- * it. Planning folds an immutable call without arguments, so whoever plans those texts runs the
+ * herself: her own call fails and is swallowed), a view that calls it, one that first switches to
+ * the victim's role (which a planning login that may become it would allow, and a role may end its
+ * own sessions), and runs statements that reach them. Planning folds an immutable call without arguments, so whoever plans those texts runs the
  * function with their own rights. The victim is a session of another role that must survive.
  */
 final class PlanAttack {
@@ -44,6 +45,14 @@ final class PlanAttack {
               RETURN 1;
             EXCEPTION WHEN OTHERS THEN RETURN 0;
             END $f$;
+            CREATE FUNCTION public.hop() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$
+            BEGIN
+              PERFORM pg_catalog.set_config('role', 'pgs_victim', true);
+              PERFORM pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity
+               WHERE application_name = 'pgs-victim';
+              RETURN 1;
+            EXCEPTION WHEN OTHERS THEN RETURN 0;
+            END $f$;
             CREATE TABLE public.loot (id int PRIMARY KEY, v int);
             INSERT INTO public.loot SELECT g, g FROM generate_series(1, 100) g;
             CREATE VIEW public.innocent AS SELECT id, public.evil() AS e FROM public.loot;
@@ -66,6 +75,7 @@ final class PlanAttack {
     static void malloryRuns(String database) throws SQLException {
         try (Connection c = as(database, "pgs_mallory", "mallory")) {
             for (String sql : new String[] {"SELECT public.evil() FROM public.loot WHERE id = ?",
+                "SELECT public.hop() FROM public.loot WHERE id = ?",
                 "SELECT * FROM public.innocent WHERE id = ?", "SELECT v FROM public.loot WHERE id = ?"}) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 1; i <= 3; i++) {

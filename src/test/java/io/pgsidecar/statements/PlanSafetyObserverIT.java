@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
                 DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO pgs_observer', current_database()); END $$;
                 GRANT pgs_planning TO pgs_observer;
                 GRANT pgs_mallory TO pgs_planning;
+                GRANT pgs_victim TO pgs_planning;
                 GRANT SELECT ON public.loot TO pgs_victim;
                 DO $$ BEGIN EXECUTE format('ALTER ROLE pgs_mallory IN DATABASE %I SET search_path = mallory_things, public',
                     current_database()); END $$;
@@ -79,6 +80,11 @@ class PlanSafetyObserverIT {
                 ps.setInt(1, 7);
                 ps.executeQuery().close();
             }
+            try (Connection admin = io.pgsidecar.testing.PgFixture.shared().connect(database);
+                 PreparedStatement ps = admin.prepareStatement("SELECT v FROM public.loot WHERE id > ?")) {
+                ps.setInt(1, 90);
+                ps.executeQuery().close();
+            }
             StatementsSnapshot snap = poller.pollOnce();
 
             String direct = PlanAttack.idOf(snap, "SELECT public.evil() FROM public.loot");
@@ -89,17 +95,28 @@ class PlanSafetyObserverIT {
                     .body("data.planning.search_path", containsString("mallory_things"));
             PlanAttack.assertAlive(victim);
 
+            // mallory's function switches to the victim's role, which the login may become: refused inside the plan
+            String hop = PlanAttack.idOf(snap, "SELECT public.hop() FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + hop + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.role", equalTo("pgs_mallory"));
+            PlanAttack.assertAlive(victim);
+
             String throughView = PlanAttack.idOf(snap, "FROM public.innocent");
             given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + throughView + "/plan")
                     .then().log().ifValidationFails().statusCode(200)
                     .body("data.planning.role", equalTo("pgs_mallory"));
             PlanAttack.assertAlive(victim);
 
-            // the victim's own statement: the login may not become pgs_victim, so it plans as itself
             String victims = PlanAttack.idOf(snap, "SELECT id FROM public.loot WHERE v =");
             given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + victims + "/plan")
-                    .then().log().ifValidationFails()
-                    .body("status", equalTo("error"))
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.role", equalTo("pgs_victim"));
+            // a superuser's statement: the login may not become it, so it plans as itself, which cannot act
+            // (and here may not read the table: PostgreSQL says so after planning)
+            String superusers = PlanAttack.idOf(snap, "SELECT v FROM public.loot WHERE id >");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + superusers + "/plan")
+                    .then().log().ifValidationFails().statusCode(422)
                     .body("error.code", equalTo("not_explainable"))
                     .body("error.message", containsString("as pgs_observer"))
                     .body("error.message", containsString("permission denied"));

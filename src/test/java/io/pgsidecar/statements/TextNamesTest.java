@@ -37,4 +37,13 @@ class TextNamesTest {
         assertThat(TextNames.of("SELECT $$ open").names()).containsExactly("select");
         assertThat(TextNames.of("SELECT \"open").names()).contains("select", "open");
     }
+
+    @Test
+    void theLexerReadsWhatTheServerReads() {
+        TextNames n = TextNames.of("SELECT Ävil(), U&\"d\\0061ta\"() WHERE a =- 1 AND b LIKE c AND d BETWEEN e AND f "
+                + "AND g IN (h) AND k @- 2");
+        assertThat(n.names()).contains("Ävil", "data").doesNotContain("ävil");
+        assertThat(n.operators()).contains("=-", "=", "-", "~~", "!~~", ">=", "<=", "<>", "@-")
+                .doesNotContain("@");
+    }
 }

@@ -72,6 +72,7 @@ public final class AdminRoutes {
                 new Call("GET", "/health", "/health", null),
                 new Call("GET", "/pool", "/pool", null),
                 new Call("GET", "/leader", "/leader", null),
+                new Call("GET", "/rights", "/rights", null),
                 new Call("POST", "/leader/step-down", "/leader/step-down", dryRun),
                 new Call("GET", "/audit", "/audit", null),
                 new Call("GET", "/collectors", "/collectors", null),
@@ -102,6 +103,7 @@ public final class AdminRoutes {
                         + "\"2026-03-01\", \"interval\": \"month\", \"dry_run\": true}"),
                 new Call("POST", "/partitions/{table_name}/cleanup", "/partitions/" + partitioned + "/cleanup",
                         "{\"dry_run\": true, \"retention_months\": 12}"),
+                new Call("GET", "/indexes/status", "/indexes/status", null),
                 new Call("GET", "/indexes/analysis", "/indexes/analysis", null),
                 new Call("POST", "/indexes/create", "/indexes/create", "{\"table_name\": \"" + partitioned
                         + "\", \"columns\": [\"created_at\"], \"dry_run\": true}"),

@@ -1,0 +1,300 @@
+package io.pgsidecar.db;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's rights in one answer ({@code GET .../rights}, {@code pgsidecar grants}): who observes
+ * and whether that login could act (then plans are screened), who acts and how, which action of each
+ * enabled feature is possible now, and the SQL that creates the two roles with exactly the rights the
+ * enabled features need on this server, read from the catalog (owners, the roles that run
+ * statements, the reset function's signature).
+ */
+@ApplicationScoped
+public class RightsReport {
+
+    static final String OBSERVER = "pgsidecar_observer";
+    static final String ACTOR = "pgsidecar_actor";
+    static final String PLANNING = "pgsidecar_planning";
+
+    /** The answer. */
+    @RegisterForReflection
+    public record Report(String database, int serverVersion, String observingLogin, List<String> observingLoginActs,
+                         String plans, String actingRole, String form, List<Feature> features, String grants) {
+    }
+
+    /** One feature's actions and whether each is possible now. */
+    @RegisterForReflection
+    public record Feature(String feature, boolean enabled, List<Rights.Capability> actions) {
+    }
+
+    private final Database database;
+    private final Rights rights;
+    private final ActingSessions acting;
+    private final Instance<ActionRights> features;
+    private final String agentSchema;
+
+    public RightsReport(Database database, Rights rights, ActingSessions acting, Instance<ActionRights> features,
+                        DbConfig db) {
+        this.database = database;
+        this.rights = rights;
+        this.acting = acting;
+        this.features = features;
+        this.agentSchema = db.schema();
+    }
+
+    public Report report() {
+        return database.withConnection(this::report);
+    }
+
+    Report report(Connection c) throws SQLException {
+        Rights.Reach reach = rights.reach(c);
+        String db;
+        try (PreparedStatement ps = c.prepareStatement("/* pgsidecar */ SELECT pg_catalog.current_database()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            db = rs.getString(1);
+        }
+        List<Feature> out = new ArrayList<>();
+        Map<String, Map<String, List<Need>>> enabled = new LinkedHashMap<>();
+        List<ActionRights> sorted = features.stream().sorted(java.util.Comparator.comparing(ActionRights::feature)).toList();
+        for (ActionRights f : sorted) {
+            Map<String, List<Need>> actions = f.actions(c);
+            Rights.View view = rights.view(c, actions);
+            out.add(new Feature(f.feature(), f.enabled(), view.actions()));
+            if (f.enabled()) {
+                enabled.put(f.feature(), actions);
+            }
+        }
+        String plans = reach.canAct() ? "screened: the observing login " + reach.login() + " can act ("
+                + String.join(", ", reach.acting()) + "), so a statement is planned only when no function outside "
+                + "the trusted owners is within its reach" : "safe: the observing login " + reach.login()
+                + " cannot act; statements are planned as the roles that ran them where it may switch to them";
+        return new Report(db, reach.version(), reach.login(), reach.acting(), plans,
+                rights.actingRoleName(c), acting.form().name().toLowerCase(java.util.Locale.ROOT),
+                out, script(c, db, reach, enabled));
+    }
+
+    /** The GRANT script for the enabled features' actions. */
+    String script(Connection c, String db, Rights.Reach reach, Map<String, Map<String, List<Need>>> enabled)
+            throws SQLException {
+        int version = reach.version();
+        String observer = Identifiers.display(reach.canAct() ? OBSERVER : reach.login());
+        String actor = Identifiers.display(acting.form() == ActingSessions.Form.OBSERVING_LOGIN ? ACTOR
+                : acting.role().orElse(ACTOR));
+        String planning = Identifiers.display(PLANNING);
+        String database = Identifiers.display(db);
+        String schema = Identifiers.display(agentSchema);
+        StringBuilder b = new StringBuilder();
+        b.append("-- pgsidecar: roles and rights for database ").append(database).append(" on PostgreSQL ")
+                .append(version / 10000).append('\n');
+        b.append("-- features that act: ").append(enabled.isEmpty() ? "none enabled" : String.join(", ", enabled.keySet()))
+                .append('\n');
+        b.append("-- Run it as a superuser (psql -f), then give each login a password (\\password ").append(observer)
+                .append(", \\password ").append(actor).append(")\n-- and the agent DATABASE_URL as ").append(observer)
+                .append(" and PGSIDECAR_ACTING_DATABASE_URL as ").append(actor).append(". It can run again.\n\n");
+
+        b.append("-- Observing: every read, the metrics, the alerts, the plans. It holds no right that acts.\n");
+        createRole(b, observer, "LOGIN");
+        b.append("GRANT pg_monitor TO ").append(observer).append(";\n");
+        b.append("GRANT CONNECT ON DATABASE ").append(database).append(" TO ").append(observer).append(";\n");
+        b.append("CREATE EXTENSION IF NOT EXISTS pg_stat_statements;\n");
+        b.append("-- the agent's own schema: its tables and migration history, owned by the observing login\n");
+        b.append("CREATE SCHEMA IF NOT EXISTS ").append(schema).append(" AUTHORIZATION ").append(observer).append(";\n");
+        b.append("ALTER SCHEMA ").append(schema).append(" OWNER TO ").append(observer).append(";\n");
+        b.append("DO $$ DECLARE t record; BEGIN\n  FOR t IN SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                + "ON n.oid = c.relnamespace\n           WHERE n.nspname = ").append(literal(agentSchema))
+                .append(" AND c.relkind IN ('r', 'p') LOOP\n    EXECUTE pg_catalog.format('ALTER TABLE %I.%I OWNER TO %I', ")
+                .append(literal(agentSchema)).append(", t.relname, ").append(literal(unquoted(observer)))
+                .append(");\n  END LOOP;\nEND $$;\n");
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.PARTMAN_SCHEMA); ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                String partman = Identifiers.display(rs.getString(1));
+                b.append("-- pg_partman's sets, which the agent leaves alone\nGRANT USAGE ON SCHEMA ").append(partman)
+                        .append(" TO ").append(observer).append(";\nGRANT SELECT ON ").append(partman)
+                        .append(".part_config TO ").append(observer).append(";\n");
+            }
+        }
+        b.append("-- plans: a statement is planned as the role that ran it. The observer may switch to those roles\n"
+                + "-- through this NOINHERIT role, so it holds none of their rights itself.\n");
+        createRole(b, planning, "NOLOGIN NOINHERIT");
+        b.append("GRANT ").append(planning).append(" TO ").append(observer).append(";\n");
+        List<String[]> statementRoles = statementRoles(c, observer, actor);
+        if (statementRoles.isEmpty()) {
+            b.append("-- (no role has run statements here yet: run this again once the application has)\n");
+        }
+        for (String[] r : statementRoles) {
+            if ("true".equals(r[1])) {
+                b.append("-- not ").append(Identifiers.display(r[0])).append(": it can act itself (superuser, "
+                        + "CREATEROLE, REPLICATION or a signal/file/write role); its statements are planned as ")
+                        .append(observer).append("\n");
+            } else {
+                b.append("GRANT ").append(Identifiers.display(r[0])).append(" TO ").append(planning).append(";\n");
+            }
+        }
+
+        b.append("\n-- Acting: held only by the sessions that act (maintenance runs, partition jobs, index builds,\n"
+                + "-- the short sessions that cancel, end sessions or reset statistics).\n");
+        createRole(b, actor, "LOGIN");
+        b.append("GRANT CONNECT ON DATABASE ").append(database).append(" TO ").append(actor).append(";\n");
+        Map<String, List<String>> grants = new LinkedHashMap<>();
+        for (var f : enabled.entrySet()) {
+            for (var a : f.getValue().entrySet()) {
+                for (Need n : a.getValue()) {
+                    for (String g : grants(c, n, version, actor)) {
+                        grants.computeIfAbsent(g, k -> new ArrayList<>()).add(f.getKey() + " " + a.getKey());
+                    }
+                }
+            }
+        }
+        if (grants.isEmpty()) {
+            b.append("-- (no feature that acts is enabled)\n");
+        }
+        for (var g : grants.entrySet()) {
+            b.append(g.getKey()).append(";  -- ").append(String.join(", ", g.getValue().stream().distinct().toList()))
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void createRole(StringBuilder b, String role, String options) {
+        b.append("DO $$ BEGIN CREATE ROLE ").append(role).append(' ').append(options)
+                .append("; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n");
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static String unquoted(String display) {
+        return display.startsWith("\"") ? display.substring(1, display.length() - 1).replace("\"\"", "\"") : display;
+    }
+
+    /**
+     * The GRANT statements that give the acting role one need (the full target, held already or not),
+     * with USAGE on the schemas whose tables it names (public has it for everyone).
+     */
+    private List<String> grants(Connection c, Need n, int version, String actor) throws SQLException {
+        List<String> out = new ArrayList<>();
+        String to = " TO " + actor;
+        if (n.kind() != Need.Kind.SIGNAL && n.kind() != Need.Kind.RESET_STATEMENTS) {
+            List<String> schemas = n.schema() != null ? List.of(n.schema()) : applicationSchemas(c);
+            for (String s : schemas) {
+                if (!"public".equals(s)) {
+                    out.add("GRANT USAGE ON SCHEMA " + Identifiers.display(s) + to);
+                }
+            }
+        }
+        out.addAll(rights(c, n, version, actor));
+        return out;
+    }
+
+    private List<String> applicationSchemas(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.APPLICATION_SCHEMAS)) {
+            ps.setString(1, agentSchema);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<String> rights(Connection c, Need n, int version, String actor) throws SQLException {
+        String to = " TO " + actor;
+        boolean v17 = version >= 170000;
+        return switch (n.kind()) {
+            case SIGNAL -> List.of("GRANT pg_signal_backend" + to);
+            case RESET_STATEMENTS -> resetFunction(c).map(f -> List.of("GRANT EXECUTE ON FUNCTION " + f + to))
+                    .orElse(List.of());
+            case CREATE_IN_SCHEMA -> List.of("GRANT CREATE ON SCHEMA " + Identifiers.display(n.schema()) + to);
+            case DELETE -> List.of("GRANT SELECT, DELETE ON TABLE " + Identifiers.display(n.schema()) + "."
+                    + Identifiers.display(n.name()) + to);
+            case VACUUM_ANALYZE, REINDEX -> {
+                if (v17) {
+                    yield List.of(n.schema() == null ? "GRANT pg_maintain" + to : "GRANT MAINTAIN ON TABLE "
+                            + Identifiers.display(n.schema()) + "." + Identifiers.display(n.name()) + to);
+                }
+                yield owners(c, n).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
+            }
+            case OWN -> owners(c, n).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
+        };
+    }
+
+    /** The owner of the need's table, or (anywhere) of every application table; superusers left out. */
+    private List<String> owners(Connection c, Need n) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (n.schema() == null) {
+            try (PreparedStatement ps = c.prepareStatement(RightsQueries.APPLICATION_OWNERS)) {
+                ps.setString(1, agentSchema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.OWNERS)) {
+            ps.setArray(1, c.createArrayOf("int4", new Integer[] {0}));
+            ps.setArray(2, c.createArrayOf("text", new String[] {n.schema()}));
+            ps.setArray(3, c.createArrayOf("text", new String[] {n.name()}));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Optional<String> resetFunction(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.RESET_STATEMENTS)) {
+            ps.setLong(1, 10); // the bootstrap superuser: only the signature is read here
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The roles that ran statements here, but the agent's own: {name, "true" when it can act itself}. */
+    private List<String[]> statementRoles(Connection c, String observer, String actor) throws SQLException {
+        String extSchema;
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.STATEMENTS_SCHEMA); ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return List.of();
+            }
+            extSchema = rs.getString(1);
+        }
+        List<String> acts = new ArrayList<>(List.of(RightsQueries.ACTING_BUILT_IN_ROLES));
+        acts.addAll(acting.separateRoles());
+        List<String[]> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.STATEMENT_ROLES.formatted(
+                Identifiers.quote(extSchema)))) {
+            ps.setArray(1, c.createArrayOf("text", acts.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String name = rs.getString(1);
+                    String shown = Identifiers.display(name);
+                    if (shown.equals(observer) || shown.equals(actor) || name.equals(PLANNING)) {
+                        continue;
+                    }
+                    out.add(new String[] {name, Boolean.toString(rs.getBoolean(2))});
+                }
+            }
+        }
+        return out;
+    }
+}
