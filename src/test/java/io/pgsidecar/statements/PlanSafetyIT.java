@@ -44,7 +44,9 @@ class PlanSafetyIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
-                    "pgsidecar.indexes.refresh-min-interval", "0s");
+                    "pgsidecar.indexes.refresh-min-interval", "0s",
+                    // every statement of the test is a top statement, whatever the agent itself ran meanwhile
+                    "pgsidecar.indexes.top-statements", "500");
         }
     }
 
