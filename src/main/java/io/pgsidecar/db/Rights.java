@@ -70,13 +70,28 @@ public class Rights {
 
     /** Which of these actions (each with the needs it has whatever it finds to do) are possible now. */
     public View view(Connection c, java.util.Map<String, List<Need>> actions) throws SQLException {
+        List<Need> all = actions.values().stream().flatMap(List::stream).toList();
+        return view(actions, lackingByNeed(c, all), role(c).name());
+    }
+
+    /** The same from lacks already read (one catalog pass for several features' actions). */
+    public View view(java.util.Map<String, List<Need>> actions, java.util.Map<Need, Lack> lacking, String actingRole) {
         List<Capability> out = new ArrayList<>();
         for (var e : actions.entrySet()) {
-            List<Lack> lacks = lacking(c, e.getValue());
+            List<Lack> lacks = e.getValue().stream().distinct().map(lacking::get).filter(l -> l != null).toList();
             out.add(new Capability(e.getKey(), lacks.isEmpty(),
                     lacks.stream().limit(3).map(Lack::message).toList()));
         }
-        return new View(role(c).name(), form().name().toLowerCase(java.util.Locale.ROOT), out);
+        return new View(actingRole, form().name().toLowerCase(java.util.Locale.ROOT), out);
+    }
+
+    /** {@link #lacking} by need, in the order given: a need without an entry is held. */
+    public java.util.Map<Need, Lack> lackingByNeed(Connection c, Collection<Need> needs) throws SQLException {
+        java.util.Map<Need, Lack> out = new java.util.LinkedHashMap<>();
+        for (Lack l : lacking(c, needs)) {
+            out.put(l.need(), l);
+        }
+        return out;
     }
 
     /**

@@ -106,15 +106,14 @@ final class RightsQueries {
              LIMIT 1
             """;
 
-    /** The owners of named relations (parallel arrays of schema and name). */
-    static final String OWNERS = """
+    /** The owner of a relation. Parameters: schema, name. */
+    static final String OWNER = """
             /* pgsidecar */
-            SELECT n.i, pg_catalog.pg_get_userbyid(c.relowner)
-              FROM ROWS FROM (pg_catalog.unnest(?::int[]), pg_catalog.unnest(?::text[]), pg_catalog.unnest(?::text[]))
-                   AS n(i, nsp, rel)
-              JOIN pg_catalog.pg_namespace ns ON ns.nspname = n.nsp
-              JOIN pg_catalog.pg_class c ON c.relnamespace = ns.oid AND c.relname = n.rel
+            SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c
+              JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+             WHERE ns.nspname = ? AND c.relname = ?
             """;
+
 
     /** The owners of the application's tables (not the catalogs, not the agent's schema $1), superusers left out. */
     static final String APPLICATION_OWNERS = """
@@ -171,9 +170,4 @@ final class RightsQueries {
              ORDER BY 1
             """;
 
-    /** Whether the agent's schema ($1) exists. */
-    static final String SCHEMA_EXISTS = """
-            /* pgsidecar */
-            SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)
-            """;
 }

@@ -65,15 +65,22 @@ public class RightsReport {
             rs.next();
             db = rs.getString(1);
         }
+        List<ActionRights> sorted = features.stream().sorted(java.util.Comparator.comparing(ActionRights::feature)).toList();
+        Map<ActionRights, Map<String, List<Need>>> actions = new LinkedHashMap<>();
+        for (ActionRights f : sorted) {
+            actions.put(f, f.actions(c));
+        }
+        // one catalog pass for every feature's needs
+        Map<Need, Rights.Lack> lacking = rights.lackingByNeed(c, actions.values().stream()
+                .flatMap(a -> a.values().stream()).flatMap(List::stream).toList());
+        String actingRole = rights.actingRoleName(c);
         List<Feature> out = new ArrayList<>();
         Map<String, Map<String, List<Need>>> enabled = new LinkedHashMap<>();
-        List<ActionRights> sorted = features.stream().sorted(java.util.Comparator.comparing(ActionRights::feature)).toList();
-        for (ActionRights f : sorted) {
-            Map<String, List<Need>> actions = f.actions(c);
-            Rights.View view = rights.view(c, actions);
-            out.add(new Feature(f.feature(), f.enabled(), view.actions()));
-            if (f.enabled()) {
-                enabled.put(f.feature(), actions);
+        for (var f : actions.entrySet()) {
+            out.add(new Feature(f.getKey().feature(), f.getKey().enabled(),
+                    rights.view(f.getValue(), lacking, actingRole).actions()));
+            if (f.getKey().enabled()) {
+                enabled.put(f.getKey().feature(), f.getValue());
             }
         }
         String plans = reach.canAct() ? "screened: the observing login " + reach.login() + " can act ("
@@ -81,7 +88,7 @@ public class RightsReport {
                 + "the trusted owners is within its reach" : "safe: the observing login " + reach.login()
                 + " cannot act; statements are planned as the roles that ran them where it may switch to them";
         return new Report(db, reach.version(), reach.login(), reach.acting(), plans,
-                rights.actingRoleName(c), acting.form().name().toLowerCase(java.util.Locale.ROOT),
+                actingRole, acting.form().name().toLowerCase(java.util.Locale.ROOT),
                 out, script(c, db, reach, enabled));
     }
 
@@ -89,7 +96,8 @@ public class RightsReport {
     String script(Connection c, String db, Rights.Reach reach, Map<String, Map<String, List<Need>>> enabled)
             throws SQLException {
         int version = reach.version();
-        String observer = Identifiers.display(reach.canAct() ? OBSERVER : reach.login());
+        String observerName = reach.canAct() ? OBSERVER : reach.login();
+        String observer = Identifiers.display(observerName);
         String actor = Identifiers.display(acting.form() == ActingSessions.Form.OBSERVING_LOGIN ? ACTOR
                 : acting.role().orElse(ACTOR));
         String planning = Identifiers.display(PLANNING);
@@ -115,7 +123,7 @@ public class RightsReport {
         b.append("DO $$ DECLARE t record; BEGIN\n  FOR t IN SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
                 + "ON n.oid = c.relnamespace\n           WHERE n.nspname = ").append(literal(agentSchema))
                 .append(" AND c.relkind IN ('r', 'p') LOOP\n    EXECUTE pg_catalog.format('ALTER TABLE %I.%I OWNER TO %I', ")
-                .append(literal(agentSchema)).append(", t.relname, ").append(literal(unquoted(observer)))
+                .append(literal(agentSchema)).append(", t.relname, ").append(literal(observerName))
                 .append(");\n  END LOOP;\nEND $$;\n");
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.PARTMAN_SCHEMA); ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
@@ -148,10 +156,12 @@ public class RightsReport {
         createRole(b, actor, "LOGIN");
         b.append("GRANT CONNECT ON DATABASE ").append(database).append(" TO ").append(actor).append(";\n");
         Map<String, List<String>> grants = new LinkedHashMap<>();
+        Application app = new Application(names(c, RightsQueries.APPLICATION_OWNERS),
+                names(c, RightsQueries.APPLICATION_SCHEMAS));
         for (var f : enabled.entrySet()) {
             for (var a : f.getValue().entrySet()) {
                 for (Need n : a.getValue()) {
-                    for (String g : grants(c, n, version, actor)) {
+                    for (String g : grants(c, n, version, actor, app)) {
                         grants.computeIfAbsent(g, k -> new ArrayList<>()).add(f.getKey() + " " + a.getKey());
                     }
                 }
@@ -176,32 +186,34 @@ public class RightsReport {
         return "'" + s.replace("'", "''") + "'";
     }
 
-    private static String unquoted(String display) {
-        return display.startsWith("\"") ? display.substring(1, display.length() - 1).replace("\"\"", "\"") : display;
-    }
-
     /**
      * The GRANT statements that give the acting role one need (the full target, held already or not),
      * with USAGE on the schemas whose tables it names (public has it for everyone).
      */
-    private List<String> grants(Connection c, Need n, int version, String actor) throws SQLException {
+    private List<String> grants(Connection c, Need n, int version, String actor, Application app)
+            throws SQLException {
         List<String> out = new ArrayList<>();
         String to = " TO " + actor;
         if (n.kind() != Need.Kind.SIGNAL && n.kind() != Need.Kind.RESET_STATEMENTS) {
-            List<String> schemas = n.schema() != null ? List.of(n.schema()) : applicationSchemas(c);
+            List<String> schemas = n.schema() != null ? List.of(n.schema()) : app.schemas();
             for (String s : schemas) {
                 if (!"public".equals(s)) {
                     out.add("GRANT USAGE ON SCHEMA " + Identifiers.display(s) + to);
                 }
             }
         }
-        out.addAll(rights(c, n, version, actor));
+        out.addAll(rights(c, n, version, actor, app));
         return out;
     }
 
-    private List<String> applicationSchemas(Connection c) throws SQLException {
+    /** The owners of the application's tables (superusers left out) and their schemas, read once per script. */
+    private record Application(List<String> owners, List<String> schemas) {
+    }
+
+    /** The one column of a catalog query about the application's tables ($1: the agent's schema, left out). */
+    private List<String> names(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(RightsQueries.APPLICATION_SCHEMAS)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, agentSchema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -212,7 +224,8 @@ public class RightsReport {
         return out;
     }
 
-    private List<String> rights(Connection c, Need n, int version, String actor) throws SQLException {
+    private List<String> rights(Connection c, Need n, int version, String actor, Application app)
+            throws SQLException {
         String to = " TO " + actor;
         boolean v17 = version >= 170000;
         return switch (n.kind()) {
@@ -227,33 +240,24 @@ public class RightsReport {
                     yield List.of(n.schema() == null ? "GRANT pg_maintain" + to : "GRANT MAINTAIN ON TABLE "
                             + Identifiers.display(n.schema()) + "." + Identifiers.display(n.name()) + to);
                 }
-                yield owners(c, n).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
+                yield owners(c, n, app).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
             }
-            case OWN -> owners(c, n).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
+            case OWN -> owners(c, n, app).stream().map(o -> "GRANT " + Identifiers.display(o) + to).toList();
         };
     }
 
     /** The owner of the need's table, or (anywhere) of every application table; superusers left out. */
-    private List<String> owners(Connection c, Need n) throws SQLException {
-        List<String> out = new ArrayList<>();
+    private List<String> owners(Connection c, Need n, Application app) throws SQLException {
         if (n.schema() == null) {
-            try (PreparedStatement ps = c.prepareStatement(RightsQueries.APPLICATION_OWNERS)) {
-                ps.setString(1, agentSchema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
+            return app.owners();
         }
-        try (PreparedStatement ps = c.prepareStatement(RightsQueries.OWNERS)) {
-            ps.setArray(1, c.createArrayOf("int4", new Integer[] {0}));
-            ps.setArray(2, c.createArrayOf("text", new String[] {n.schema()}));
-            ps.setArray(3, c.createArrayOf("text", new String[] {n.name()}));
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(RightsQueries.OWNER)) {
+            ps.setString(1, n.schema());
+            ps.setString(2, n.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(2));
+                    out.add(rs.getString(1));
                 }
             }
         }

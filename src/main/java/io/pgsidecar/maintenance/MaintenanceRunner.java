@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,31 +138,17 @@ public class MaintenanceRunner {
             }
             return Map.of();
         }
-        Map<Need, Rights.Lack> byNeed = new HashMap<>();
-        for (Rights.Lack l : rights.lacking(c, needs)) {
-            byNeed.put(l.need(), l);
-        }
+        Map<Need, Rights.Lack> byNeed = rights.lackingByNeed(c, needs);
         if (byNeed.isEmpty()) {
             return Map.of();
         }
         if (scope.tables().isPresent() || byNeed.keySet().containsAll(needs)) {
-            throw new NoPermissionException(action, List.copyOf(new LinkedHashMap<>(byNeedInOrder(needs, byNeed))
-                    .values()));
+            throw new NoPermissionException(action, List.copyOf(byNeed.values()));
         }
         Map<Planner.Step, Rights.Lack> out = new HashMap<>();
         for (Planner.Step s : steps) {
             if (s.need() != null && byNeed.containsKey(s.need())) {
                 out.put(s, byNeed.get(s.need()));
-            }
-        }
-        return out;
-    }
-
-    private static Map<Need, Rights.Lack> byNeedInOrder(List<Need> needs, Map<Need, Rights.Lack> byNeed) {
-        Map<Need, Rights.Lack> out = new LinkedHashMap<>();
-        for (Need n : needs) {
-            if (byNeed.containsKey(n)) {
-                out.put(n, byNeed.get(n));
             }
         }
         return out;
@@ -240,8 +225,12 @@ public class MaintenanceRunner {
             // planned here, on the run's own session under its locks, so that a run that may do nothing
             // is refused (403) before it is recorded, exactly as its dry run is
             // on the pool: its observing login sees every session (connection_health), the acting one need not
-            List<Planner.Step> steps = database.withConnection(c -> planner.plan(task, c, scope));
-            Map<Planner.Step, Rights.Lack> lacking = database.withConnection(c -> permitted(c, task, steps, scope));
+            Checked plan = database.withConnection(c -> {
+                List<Planner.Step> planned = planner.plan(task, c, scope);
+                return new Checked(planned, permitted(c, task, planned, scope));
+            });
+            List<Planner.Step> steps = plan.steps();
+            Map<Planner.Step, Rights.Lack> lacking = plan.lacking();
             long id = runs.start(task, trigger, instance, requestedBy, reason, session.pid()).orElseThrow(() ->
                     new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " has a run recorded as running "
                             + "whose agent has not been declared gone yet", runs.running(task).map(MaintenanceRun::id)
@@ -260,6 +249,10 @@ public class MaintenanceRunner {
                 session.close();
             }
         }
+    }
+
+    /** A run's steps and the right each lacks (none: it may take every step). */
+    private record Checked(List<Planner.Step> steps, Map<Planner.Step, Rights.Lack> lacking) {
     }
 
     /** Refuses tasks that cannot be done on this server, before anything runs. */
