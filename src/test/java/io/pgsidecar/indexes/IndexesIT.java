@@ -93,14 +93,8 @@ class IndexesIT {
     }
 
     static boolean hypopg() throws Exception {
-        try (Connection c = pg().connect("app"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_available_extensions WHERE name = 'hypopg'")) {
-            rs.next();
-            if (rs.getInt(1) == 0) {
-                return false;
-            }
-            s.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
-            return true;
+        try (Connection c = pg().connect("app")) {
+            return io.pgsidecar.testing.HypoPg.install(c);
         }
     }
 

@@ -1,15 +1,20 @@
 package io.pgsidecar.statements;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgFixture;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -60,6 +65,25 @@ final class PlanAttack {
             """;
 
     private PlanAttack() {
+    }
+
+    /** Polls and analyses only when the test asks, and reads every statement of the test as a top one. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
+                    "pgsidecar.indexes.refresh-min-interval", "0s",
+                    // whatever the agent itself ran meanwhile
+                    "pgsidecar.indexes.top-statements", "500");
+        }
+    }
+
+    /** Until the agent under test has migrated its schema. */
+    static void awaitMigrated() {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var r = given().auth().oauth2("test-token").get("/api/v1/admin/database/health");
+            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
+        });
     }
 
     static Connection as(String database, String role, String applicationName) throws SQLException {

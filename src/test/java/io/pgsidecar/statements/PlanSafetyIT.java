@@ -2,7 +2,6 @@ package io.pgsidecar.statements;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,16 +11,13 @@ import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,22 +29,12 @@ import org.junit.jupiter.api.Test;
  * statement whose reach holds only trusted functions is still planned, and says it was screened.
  */
 @QuarkusTest
-@TestProfile(PlanSafetyIT.Profile.class)
+@TestProfile(PlanAttack.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "sql", value = PlanAttack.ROLES + PlanAttack.MALLORY)})
 class PlanSafetyIT {
 
     static final String BASE = "/api/v1/admin/database";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
-                    "pgsidecar.indexes.refresh-min-interval", "0s",
-                    // every statement of the test is a top statement, whatever the agent itself ran meanwhile
-                    "pgsidecar.indexes.top-statements", "500");
-        }
-    }
 
     @Inject
     StatementsPoller poller;
@@ -58,10 +44,7 @@ class PlanSafetyIT {
 
     @BeforeEach
     void ready() {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            var r = given().auth().oauth2("test-token").get(BASE + "/health");
-            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
-        });
+        PlanAttack.awaitMigrated();
     }
 
     @Test
@@ -118,14 +101,8 @@ class PlanSafetyIT {
     }
 
     private boolean createHypopg() throws Exception {
-        try (Connection c = PgFixture.shared().connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_available_extensions WHERE name = 'hypopg'")) {
-            rs.next();
-            if (rs.getInt(1) == 0) {
-                return false;
-            }
-            s.execute("CREATE EXTENSION IF NOT EXISTS hypopg");
-            return true;
+        try (Connection c = PgFixture.shared().connect(database)) {
+            return io.pgsidecar.testing.HypoPg.install(c);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.pgsidecar.statements;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -10,15 +9,12 @@ import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * cannot act either. Each plan says as whom, and with which search_path.
  */
 @QuarkusTest
-@TestProfile(PlanSafetyObserverIT.Profile.class)
+@TestProfile(PlanAttack.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "login", value = "pgs_observer"),
         @ResourceArg(name = "password", value = PlanAttack.PASSWORD),
@@ -49,16 +45,6 @@ class PlanSafetyObserverIT {
 
     static final String BASE = "/api/v1/admin/database";
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
-                    "pgsidecar.indexes.refresh-min-interval", "0s",
-                    // every statement of the test is a top statement, whatever the agent itself ran meanwhile
-                    "pgsidecar.indexes.top-statements", "500");
-        }
-    }
-
     @Inject
     StatementsPoller poller;
 
@@ -67,10 +53,7 @@ class PlanSafetyObserverIT {
 
     @BeforeEach
     void ready() {
-        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            var r = given().auth().oauth2("test-token").get(BASE + "/health");
-            return r.statusCode() == 200 && Boolean.TRUE.equals(r.jsonPath().getBoolean("data.migrations.done"));
-        });
+        PlanAttack.awaitMigrated();
     }
 
     @Test
