@@ -64,6 +64,11 @@ public final class DatabaseFailures {
         if (sql != null) {
             String state = sql.getSQLState();
             String pg = firstLine(sql.getMessage());
+            if (state.equals("08001") && pg.toLowerCase(Locale.ROOT).contains("timed out")) {
+                // the driver's login timeout: the server accepted the connection and never answered
+                // the start-up (it races the socket's connect timeout, which says the same)
+                return "no answer from " + target.address() + " (" + pg + ")";
+            }
             if (state.startsWith("28")) {
                 return "authentication failed for user " + target.user() + " (" + pg + ")";
             }
