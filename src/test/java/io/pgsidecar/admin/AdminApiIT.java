@@ -116,6 +116,73 @@ class AdminApiIT {
                 .body("error.code", equalTo("payload_too_large"));
     }
 
+    /** A body sent chunked (no Content-Length) meets the same limit, and one within it still reaches the resource. */
+    @Test
+    void aChunkedBodyIsLimitedLikeAnyOther() throws Exception {
+        for (var version : java.net.http.HttpClient.Version.values()) {
+            chunkedBodies(java.net.http.HttpClient.newBuilder().version(version).build());
+        }
+    }
+
+    private void chunkedBodies(java.net.http.HttpClient http) {
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> chunked = body -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                "http://127.0.0.1:" + io.restassured.RestAssured.port + BASE + "/leader/step-down"))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() ->
+                                new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                        .timeout(Duration.ofSeconds(20)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // HTTP/1.1 sends it chunked, HTTP/2 in frames: neither announces a length
+        var big = chunked.apply("{\"reason\":\"" + "a".repeat(200 * 1024) + "\"}");
+        org.assertj.core.api.Assertions.assertThat(big.statusCode()).as(big.body()).isEqualTo(413);
+        org.assertj.core.api.Assertions.assertThat(big.body()).contains("payload_too_large");
+        var small = chunked.apply("{\"dry_run\": true, \"reason\": \"chunked\"}");
+        org.assertj.core.api.Assertions.assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        org.assertj.core.api.Assertions.assertThat(small.body()).contains("\"dry_run\":true");
+        var wrong = chunked.apply("{\"dry_run\": \"nope\"}");
+        org.assertj.core.api.Assertions.assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(400);
+    }
+
+    /**
+     * A control character in a path segment is a 400 before anything is audited; one in a query
+     * value is audited escaped and then refused by the resource, never a 503 of the audit.
+     */
+    @Test
+    void controlCharactersAreBadInputNotAnOutage() {
+        for (String path : new String[] {"/replicas/%00x/health", "/partitions/%00/cleanup", "/alerts/silences/a%00",
+                "/alerts/silences/a%1Bb", "/partitions/%C0%80/cleanup"}) {
+            String method = path.startsWith("/alerts/silences/") ? "DELETE" : "POST";
+            given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{\"dry_run\": true}")
+                    .urlEncodingEnabled(false).when().request(method, BASE + path)
+                    .then().statusCode(400)
+                    .body("status", equalTo("error"))
+                    .body("error.code", equalTo("invalid_path"));
+        }
+        String marker = "nul-" + System.nanoTime();
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).urlEncodingEnabled(false)
+                .body("{\"dry_run\": true, \"reason\": \"" + marker + "\\u0000\"}")
+                .when().post(BASE + "/performance/reset?limit=%00&x%01=%E2%80%8F%07")
+                .then().statusCode(org.hamcrest.Matchers.lessThan(500))
+                .body("error.code", not(equalTo("audit_unavailable")));
+        given().auth().oauth2(TOKEN).contentType(ContentType.JSON).urlEncodingEnabled(false)
+                .body("{\"dry_run\": true, \"reason\": \"" + marker + "\\u0000\\u001b[31m\"}")
+                .when().post(BASE + "/performance/reset")
+                .then().statusCode(org.hamcrest.Matchers.lessThan(500));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).queryParam("limit", "50").when().get(BASE + "/audit")
+                        .then().statusCode(200)
+                        .body("data.parameters.reason", hasItem(marker + "\\u0000"))
+                        .body("data.parameters.reason", hasItem(marker + "\\u0000\\u001B[31m"))
+                        .body("data.outcome", not(hasItem("audit_unavailable"))));
+        given().auth().oauth2(TOKEN).when().get("/q/metrics").then().statusCode(200)
+                .body(not(org.hamcrest.Matchers.matchesPattern("(?s).*pgsidecar_audit_write_failures_total(\\{[^}]*\\})? [1-9].*")));
+    }
+
     @Test
     void malformedJsonIs400WithoutAStackTrace() {
         given().auth().oauth2(TOKEN).contentType(ContentType.JSON).body("{not json")
