@@ -1,6 +1,7 @@
 package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditUnavailableException;
+import io.pgsidecar.db.DatabaseBusyException;
 import io.pgsidecar.db.DatabaseUnavailableException;
 import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.indexes.IndexExceptions;
@@ -48,6 +49,8 @@ final class ErrorTable {
             Map.entry(IndexExceptions.Refused.class, new Mapping(422, "refused")),
             Map.entry(IndexExceptions.BuildFailed.class, new Mapping(422, "build_failed")),
             Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
+            Map.entry(DatabaseBusyException.LockTimeout.class, new Mapping(409, "lock_timeout")),
+            Map.entry(DatabaseBusyException.StatementTimeout.class, new Mapping(503, "statement_timeout")),
             Map.entry(NoPermissionException.class, new Mapping(403, "no_permission")),
             Map.entry(AuditUnavailableException.class, new Mapping(503, "audit_unavailable")),
             Map.entry(UnknownQueryException.class, new Mapping(404, "not_found")),

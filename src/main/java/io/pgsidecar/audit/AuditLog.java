@@ -107,7 +107,7 @@ public class AuditLog {
         }
         try {
             return database.withConnection(config.intentTimeout(), c -> insert(c, e));
-        } catch (DatabaseUnavailableException | DatabaseException ex) {
+        } catch (DatabaseUnavailableException | io.pgsidecar.db.DatabaseBusyException | DatabaseException ex) {
             refused.increment();
             throw new AuditUnavailableException("the audit entry could not be stored within "
                     + config.intentTimeout().toMillis() + " ms, so the call was not carried out: "

@@ -201,6 +201,13 @@ public class Database {
             return new DatabaseUnavailableException("database unavailable: the agent's schema " + agentSchema
                     + " is not migrated yet", e);
         }
+        String busy = DatabaseFailures.busy(e);
+        if (busy != null) {
+            // the server answered: busy, not down, so not the database's last failure
+            String cause = DatabaseFailures.describe(e, target);
+            return "55P03".equals(busy) ? new DatabaseBusyException.LockTimeout(cause, e)
+                    : new DatabaseBusyException.StatementTimeout(cause, e);
+        }
         if (DatabaseFailures.isUnavailable(e)) {
             String cause = DatabaseFailures.describe(e, target);
             lastFailure = new Failure(Instant.now(), cause);

@@ -20,8 +20,9 @@ public final class DatabaseFailures {
      * True when the error means the database cannot be reached or used right now, rather than a
      * statement the agent got wrong: connection failures (SQLSTATE class 08), authentication (28),
      * a database that does not exist (3D000), no free slots or other resource shortage (53),
-     * the server shutting down or starting (57P01-57P05), statement or lock timeouts (57014,
-     * 55P03), server-side I/O errors (58), or a network timeout.
+     * the server shutting down or starting (57P01-57P05), server-side I/O errors (58), or a
+     * network timeout. A statement or lock timeout (57014, 55P03) is not: the server answered,
+     * it is busy (see {@link #busy}).
      */
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -31,8 +32,7 @@ public final class DatabaseFailures {
             if (t instanceof SQLException s && s.getSQLState() != null) {
                 String state = s.getSQLState();
                 if (state.startsWith("08") || state.startsWith("28") || state.startsWith("53") || state.startsWith("58")
-                        || state.equals("3D000") || state.startsWith("57P") || state.equals("57014")
-                        || state.equals("55P03")) {
+                        || state.equals("3D000") || state.startsWith("57P")) {
                     return true;
                 }
             }
@@ -42,6 +42,19 @@ public final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * The SQLSTATE of a statement that gave up on its own bound, {@code 55P03} (lock_timeout) or
+     * {@code 57014} (statement_timeout), or null.
+     */
+    public static String busy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException s && ("55P03".equals(s.getSQLState()) || "57014".equals(s.getSQLState()))) {
+                return s.getSQLState();
+            }
+        }
+        return null;
     }
 
     /** The cause in a sentence, for {@code target} ("host:port", database and user). */
@@ -82,10 +95,10 @@ public final class DatabaseFailures {
                 return "the server at " + target.address() + " is shutting down or starting up (" + pg + ")";
             }
             if (state.equals("57014")) {
-                return "the statement was cancelled by its timeout (" + pg + ")";
+                return "the statement ran past statement_timeout and the server cancelled it (" + pg + ")";
             }
             if (state.equals("55P03")) {
-                return "a lock was not available within lock_timeout (" + pg + ")";
+                return "a lock another session holds was not granted within lock_timeout (" + pg + ")";
             }
             return pg + " (SQLSTATE " + state + ")";
         }

@@ -66,6 +66,9 @@ public class DatabaseProbe {
             return Optional.empty();
         } catch (DatabaseUnavailableException e) {
             return Optional.of(e.getMessage().replaceFirst("^database unavailable: ", ""));
+        } catch (io.pgsidecar.db.DatabaseBusyException e) {
+            // it answered, with its own timeout: busy is not unreachable
+            return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

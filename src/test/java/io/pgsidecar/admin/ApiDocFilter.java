@@ -43,8 +43,12 @@ public class ApiDocFilter implements OASFilter {
     static final String INTERNAL = "`internal_error`: a fault of the agent (see its log); `database_error`: the "
             + "database rejected a statement (the message has its SQLSTATE).";
     static final String UNAVAILABLE = "`database_unavailable`: the database cannot be reached or used right now "
-            + "(refused, authentication failed, no free connection slots, missing database, timeout: the message "
-            + "says which); `admin_token_not_configured`: the agent has no admin token.";
+            + "(refused, authentication failed, no free connection slots, missing database, no answer: the message "
+            + "says which); `statement_timeout`: the database answered but a statement ran past "
+            + "`pgsidecar.db.statement-timeout` (busy, not down: try again); `admin_token_not_configured`: the "
+            + "agent has no admin token.";
+    static final String LOCK_TIMEOUT = "`lock_timeout`: a lock another session holds was not granted within "
+            + "`pgsidecar.db.lock-timeout`; nothing was changed.";
     static final String AUDIT_UNAVAILABLE = " `audit_unavailable`: the audit row could not be stored within "
             + "`pgsidecar.audit.intent-timeout`, so nothing was done.";
 
@@ -89,6 +93,7 @@ public class ApiDocFilter implements OASFilter {
         if (changes) {
             add(responses, "413", PAYLOAD_TOO_LARGE);
         }
+        add(responses, "409", LOCK_TIMEOUT);
         add(responses, "414", URI_TOO_LONG);
         add(responses, "500", INTERNAL);
         add(responses, "503", UNAVAILABLE + (changes ? AUDIT_UNAVAILABLE : ""));

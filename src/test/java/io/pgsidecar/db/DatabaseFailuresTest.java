@@ -26,4 +26,15 @@ class DatabaseFailuresTest {
         SQLException other = new SQLException("The connection attempt failed.", "08001");
         assertThat(DatabaseFailures.describe(other, TARGET)).isEqualTo("The connection attempt failed. (SQLSTATE 08001)");
     }
+
+    @Test
+    void timeoutsAreBusyNotUnavailable() {
+        SQLException lock = new SQLException("canceling statement due to lock timeout", "55P03");
+        SQLException statement = new SQLException("canceling statement due to statement timeout", "57014");
+        assertThat(DatabaseFailures.isUnavailable(lock)).isFalse();
+        assertThat(DatabaseFailures.isUnavailable(statement)).isFalse();
+        assertThat(DatabaseFailures.busy(lock)).isEqualTo("55P03");
+        assertThat(DatabaseFailures.busy(new RuntimeException(statement))).isEqualTo("57014");
+        assertThat(DatabaseFailures.busy(new SQLException("x", "08006"))).isNull();
+    }
 }

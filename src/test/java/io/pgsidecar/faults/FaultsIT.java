@@ -2,6 +2,7 @@ package io.pgsidecar.faults;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsidecar.audit.AuditEntry;
@@ -69,6 +70,9 @@ class FaultsIT {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    io.pgsidecar.db.Database db;
 
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
@@ -263,6 +267,34 @@ class FaultsIT {
         }
         given().auth().oauth2("test-token").get(BASE + "/alerts/silences").then().statusCode(200)
                 .body("data.comment", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("while locked")));
+    }
+
+    /**
+     * A lock another session holds, or a statement past its timeout, is the database being busy:
+     * its own code, never 503 database_unavailable, and neither readiness nor the database's last
+     * failure counts it.
+     */
+    @Test
+    void timeoutsAreBusyNotDown() throws Exception {
+        try (Connection c = cluster().connect(database); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("LOCK TABLE pgsidecar.audit_log IN ACCESS EXCLUSIVE MODE");
+            given().auth().oauth2("test-token").get(BASE + "/audit").then().statusCode(409)
+                    .body("error.code", org.hamcrest.Matchers.equalTo("lock_timeout"))
+                    .body("error.message", org.hamcrest.Matchers.containsString("lock_timeout"));
+            given().get("/q/health/ready").then().statusCode(200);
+            assertThat(db.lastFailure()).isEmpty();
+            c.rollback();
+        }
+        // a bound past the profile's 3 s statement_timeout, so the server's cancel comes first
+        assertThatThrownBy(() -> db.withConnection(Duration.ofSeconds(10), c -> {
+            try (Statement s = c.createStatement()) {
+                return s.execute("SELECT pg_sleep(5)");
+            }
+        })).isInstanceOf(io.pgsidecar.db.DatabaseBusyException.StatementTimeout.class)
+                .hasMessageContaining("statement_timeout");
+        assertThat(db.lastFailure()).isEmpty();
+        given().get("/q/health/ready").then().statusCode(200);
     }
 
     /** An outcome that cannot be written is kept and retried, in order, until it is stored. */
