@@ -112,7 +112,7 @@ class RightsPackagedIT {
         }
         System.out.println(script);
         assertThat(script).contains("GRANT pg_monitor TO pgsidecar_observer", "GRANT app_user TO pgsidecar_planning",
-                "GRANT pg_signal_backend TO pgsidecar_actor", "GRANT SELECT, DELETE ON TABLE public.events TO pgsidecar_actor",
+                "GRANT pg_signal_backend, pg_read_all_stats TO pgsidecar_actor", "GRANT SELECT, DELETE ON TABLE public.events TO pgsidecar_actor",
                 "GRANT CREATE ON SCHEMA public TO pgsidecar_actor", "GRANT app_owner TO pgsidecar_actor",
                 "GRANT EXECUTE ON FUNCTION");
         if (pg.majorVersion() >= 17) {
@@ -231,7 +231,7 @@ class RightsPackagedIT {
                 refused(a, "/maintenance/tasks/cleanup_old_data/run", "{\"dry_run\": " + dry + "}",
                         "GRANT SELECT, DELETE ON TABLE public.events " + observer);
                 refused(a, "/maintenance/tasks/connection_health/run", "{\"dry_run\": " + dry + "}",
-                        "GRANT pg_signal_backend " + observer);
+                        "GRANT pg_signal_backend, pg_read_all_stats " + observer);
                 refused(a, "/partitions/create", "{\"table_name\": \"ev\", \"column_name\": \"created_at\", "
                         + "\"start_date\": \"2020-01-01\", \"end_date\": \"2020-03-01\", \"interval\": \"month\", "
                         + "\"dry_run\": " + dry + "}", "GRANT app_owner " + observer);

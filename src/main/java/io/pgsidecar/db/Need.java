@@ -48,7 +48,7 @@ public record Need(Kind kind, String schema, String name) {
             case OWN -> "owning" + (schema == null ? " any application table" : on.replace(" on ", " "));
             case CREATE_IN_SCHEMA -> "CREATE" + on;
             case DELETE -> "SELECT and DELETE" + (schema == null ? " on the retention rules' tables" : on);
-            case SIGNAL -> "ending other roles' sessions (pg_signal_backend)";
+            case SIGNAL -> "ending other roles' sessions (pg_signal_backend; pg_read_all_stats to re-check the session)";
             case RESET_STATEMENTS -> "resetting pg_stat_statements (EXECUTE on pg_stat_statements_reset)";
         };
     }

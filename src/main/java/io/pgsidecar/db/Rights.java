@@ -154,7 +154,8 @@ public class Rights {
             switch (n.kind()) {
                 case SIGNAL -> {
                     if (!r.signals()) {
-                        out.add(lack(r, n, "GRANT pg_signal_backend TO " + Identifiers.display(r.name())));
+                        out.add(lack(r, n, "GRANT pg_signal_backend, pg_read_all_stats TO "
+                                + Identifiers.display(r.name())));
                     }
                 }
                 case RESET_STATEMENTS -> resetStatements(c, r, n).ifPresent(out::add);

@@ -32,10 +32,16 @@ final class RightsQueries {
         "pg_read_server_files", "pg_write_server_files", "pg_write_all_data", "pg_maintain", "pg_checkpoint",
         "pg_create_subscription", "pg_signal_autovacuum_worker"};
 
-    /** The role: whether it exists, is superuser, may end other roles' sessions; the server's version. */
+    /**
+     * The role: whether it exists, is superuser, may end other roles' sessions (pg_signal_backend,
+     * and pg_read_all_stats to see the session it re-checks in the statement that ends it); the
+     * server's version.
+     */
     static final String ROLE = """
             /* pgsidecar */
-            SELECT r.oid, r.rolname, r.rolsuper, pg_catalog.pg_has_role(r.oid, 'pg_signal_backend', 'USAGE'),
+            SELECT r.oid, r.rolname, r.rolsuper,
+                   pg_catalog.pg_has_role(r.oid, 'pg_signal_backend', 'USAGE')
+                   AND pg_catalog.pg_has_role(r.oid, 'pg_read_all_stats', 'USAGE'),
                    pg_catalog.current_setting('server_version_num')::int,
                    pg_catalog.pg_has_role(COALESCE(?, pg_catalog.session_user()::text), r.oid, 'MEMBER')
               FROM (SELECT 1) one

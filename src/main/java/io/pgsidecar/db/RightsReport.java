@@ -229,7 +229,7 @@ public class RightsReport {
         String to = " TO " + actor;
         boolean v17 = version >= 170000;
         return switch (n.kind()) {
-            case SIGNAL -> List.of("GRANT pg_signal_backend" + to);
+            case SIGNAL -> List.of("GRANT pg_signal_backend, pg_read_all_stats" + to);
             case RESET_STATEMENTS -> resetFunction(c).map(f -> List.of("GRANT EXECUTE ON FUNCTION " + f + to))
                     .orElse(List.of());
             case CREATE_IN_SCHEMA -> List.of("GRANT CREATE ON SCHEMA " + Identifiers.display(n.schema()) + to);

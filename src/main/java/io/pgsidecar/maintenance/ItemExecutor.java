@@ -223,8 +223,11 @@ final class ItemExecutor {
         audit.record(new AuditEntry(null, Instant.now(), "pgsidecar (connection_health)", null, instance.name(),
                 "maintenance.terminate-session", Map.of("pid", t.pid(), "application_name", t.applicationName(),
                 "why", t.why()), ended ? "success" : "not_found", null,
-                ended ? "pg_terminate_backend(" + t.pid() + ")" : "the session had already ended", 0));
-        return ended ? Result.ok("session ended", 1L) : Result.skipped("the session had already ended");
+                ended ? "pg_terminate_backend(" + t.pid() + ")" : "the session had ended or moved on since it was planned",
+                0));
+        return ended ? Result.ok("session ended", 1L)
+                : Result.skipped("the session had ended or moved on since it was planned (pid, start, state or "
+                        + "state change differ); it is judged again at the next run");
     }
 
     /** A failed REINDEX CONCURRENTLY leaves an invalid {index}_ccnew behind: dropped at once. */

@@ -208,7 +208,17 @@ public final class MaintenanceQueries {
              WHERE pid = ? AND application_name = 'pgsidecar-maintenance'
             """;
 
-    static final String CANCEL_BACKEND = "/* pgsidecar */ SELECT pg_catalog.pg_cancel_backend(?)";
+    /*
+     * Cancels a maintenance session's statement, re-checking in the same query that the pid is still
+     * that session: a maintenance session that began no later than the given server time (when the
+     * run's session was known to be alive). A pid reused since then belongs to a later backend and is
+     * left alone. Parameters: pid, that time.
+     */
+    static final String CANCEL_BACKEND = """
+            /* pgsidecar */
+            SELECT pg_catalog.pg_cancel_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+             WHERE a.pid = ? AND a.application_name = 'pgsidecar-maintenance' AND a.backend_start <= ?
+            """;
 
     /*
      * A retention rule's table and column as the catalog has them: the table's kind, the column's
@@ -235,7 +245,9 @@ public final class MaintenanceQueries {
             /* pgsidecar */
             SELECT a.pid, coalesce(a.application_name, ''), a.usename, a.client_addr::text, a.state,
                    extract(epoch FROM now() - a.state_change)::float8, extract(epoch FROM now() - a.xact_start)::float8,
-                   pg_catalog.left(a.query, 200)
+                   pg_catalog.left(a.query, 200), 
+                   pg_catalog.to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'),
+                   pg_catalog.to_char(a.state_change AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')
               FROM pg_catalog.pg_stat_activity a
              WHERE a.backend_type = 'client backend' AND a.pid <> pg_catalog.pg_backend_pid()
                AND coalesce(a.application_name, '') NOT LIKE 'pgsidecar%'

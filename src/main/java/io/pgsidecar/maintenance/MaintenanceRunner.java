@@ -44,12 +44,15 @@ public class MaintenanceRunner {
         final long runId;
         final Task task;
         final int pid;
+        /** Server time at which the run's session was alive, for the cancel's re-check. */
+        final java.time.OffsetDateTime aliveAt;
         final Instant started;
         final boolean scheduled;
         volatile String cancelReason;
         volatile String currentItem;
 
-        Handle(long runId, Task task, int pid, boolean scheduled, Instant started) {
+        Handle(long runId, Task task, int pid, java.time.OffsetDateTime aliveAt, boolean scheduled, Instant started) {
+            this.aliveAt = aliveAt;
             this.started = started;
             this.runId = runId;
             this.task = task;
@@ -235,7 +238,7 @@ public class MaintenanceRunner {
                     new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " has a run recorded as running "
                             + "whose agent has not been declared gone yet", runs.running(task).map(MaintenanceRun::id)
                             .orElse(null)));
-            Handle h = new Handle(id, task, session.pid(), "scheduled".equals(trigger), clock.instant());
+            Handle h = new Handle(id, task, session.pid(), session.aliveAt(), "scheduled".equals(trigger), clock.instant());
             running.put(id, h);
             metrics.running(task, true);
             MaintenanceSession s = session;
@@ -386,7 +389,7 @@ public class MaintenanceRunner {
             return false;
         }
         h.cancelReason = "cancelled: " + reason;
-        cancelBackend(h.pid);
+        cancelBackend(h.pid, h.aliveAt);
         return true;
     }
 
@@ -396,10 +399,11 @@ public class MaintenanceRunner {
      * so this needs no right to signal anyone else's (the observing login could not cancel the acting
      * login's, nor a session switched to the acting role its own login's).
      */
-    void cancelBackend(int pid) {
+    void cancelBackend(int pid, java.time.OffsetDateTime aliveAt) {
         try (java.sql.Connection c = acting.openForSignal("pgsidecar-maintenance-cancel", java.time.Duration.ofSeconds(5));
              PreparedStatement ps = c.prepareStatement(MaintenanceQueries.CANCEL_BACKEND)) {
             ps.setInt(1, pid);
+            ps.setObject(2, aliveAt);
             ps.execute();
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("could not cancel maintenance session %d: %s", pid, e.getMessage());
@@ -418,7 +422,7 @@ public class MaintenanceRunner {
     void stop(@Observes ShutdownEvent ev) {
         running.values().forEach(h -> {
             h.cancelReason = "cancelled: the agent is shutting down";
-            cancelBackend(h.pid);
+            cancelBackend(h.pid, h.aliveAt);
         });
         workers.shutdown();
     }

@@ -124,7 +124,7 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
                     + ")");
         }
         if (!runner.cancel(id, "by " + caller)) {
-            runs.requestCancel(id).ifPresent(runner::cancelBackend);
+            runs.requestCancel(id).ifPresent(t -> runner.cancelBackend(t.pid(), t.startedAt()));
         }
         return run(id).run();
     }

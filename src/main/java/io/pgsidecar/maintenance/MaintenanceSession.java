@@ -26,10 +26,12 @@ final class MaintenanceSession implements AutoCloseable {
 
     private final Connection connection;
     private final int pid;
+    private final java.time.OffsetDateTime aliveAt;
 
-    private MaintenanceSession(Connection connection, int pid) {
+    private MaintenanceSession(Connection connection, int pid, java.time.OffsetDateTime aliveAt) {
         this.connection = connection;
         this.pid = pid;
+        this.aliveAt = aliveAt;
     }
 
     static MaintenanceSession open(ActingSessions acting, Duration statementTimeout, Duration lockTimeout)
@@ -38,12 +40,10 @@ final class MaintenanceSession implements AutoCloseable {
         try (Statement s = c.createStatement()) {
             s.execute("/* pgsidecar */ SET statement_timeout = " + statementTimeout.toMillis() + "; SET lock_timeout = "
                     + lockTimeout.toMillis());
-            int pid;
-            try (ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pg_catalog.pg_backend_pid()")) {
+            try (ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pg_catalog.pg_backend_pid(), pg_catalog.now()")) {
                 rs.next();
-                pid = rs.getInt(1);
+                return new MaintenanceSession(c, rs.getInt(1), rs.getObject(2, java.time.OffsetDateTime.class));
             }
-            return new MaintenanceSession(c, pid);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
@@ -56,6 +56,11 @@ final class MaintenanceSession implements AutoCloseable {
 
     int pid() {
         return pid;
+    }
+
+    /** A server time at which this session was alive: a backend with its pid that began later is another one. */
+    java.time.OffsetDateTime aliveAt() {
+        return aliveAt;
     }
 
     /** Takes the task's lock; false when another session (any agent) holds it. */

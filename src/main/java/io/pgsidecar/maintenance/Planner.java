@@ -306,8 +306,14 @@ public class Planner {
                             state, rs.getDouble(6), rs.getDouble(7), rs.getString(3), rs.getString(4));
                     String target = "pid " + pid + " (" + (app.isEmpty() ? "no application_name" : app) + ")";
                     if (terminate.contains(app)) {
-                        out.add(new Step(target, "terminate_session", why, new Action.Terminate(
-                                "/* pgsidecar */ SELECT pg_catalog.pg_terminate_backend(" + pid + ")", pid, app, why),
+                        // carried out later: the statement re-checks that the pid is still the session
+                        // judged here, in the state judged, so a reused pid or a session that moved on
+                        // is left alone
+                        String sql = "/* pgsidecar */ SELECT pg_catalog.pg_terminate_backend(a.pid) FROM "
+                                + "pg_catalog.pg_stat_activity a WHERE a.pid = " + pid + " AND a.backend_start = "
+                                + utc(rs.getString(9)) + " AND a.state = " + literal(state)
+                                + " AND a.state_change = " + utc(rs.getString(10));
+                        out.add(new Step(target, "terminate_session", why, new Action.Terminate(sql, pid, app, why),
                                 Need.of(Need.Kind.SIGNAL)));
                     } else {
                         out.add(new Step(target, "report", why + "; its application is not configured for termination",
@@ -317,6 +323,16 @@ public class Planner {
             }
         }
         return out;
+    }
+
+    /** A UTC time as written by the stale-sessions query, as a timestamptz whatever the session's zone and style. */
+    private static String utc(String s) {
+        return "(" + literal(s) + "::timestamp AT TIME ZONE 'UTC')";
+    }
+
+    /** A text as an SQL literal (standard_conforming_strings, on since 9.1); NULL for null. */
+    private static String literal(String s) {
+        return s == null ? "NULL" : "'" + s.replace("'", "''") + "'";
     }
 
     /** Borrows a pooled connection (bounded by the acquisition timeout), runs SELECT 1, reads the pool. */

@@ -93,7 +93,7 @@ final class RunQueries {
     static final String REQUEST_CANCEL = """
             /* pgsidecar */
             UPDATE %1$s.maintenance_runs SET cancel_requested = true WHERE id = ? AND outcome = 'running'
-            RETURNING backend_pid
+            RETURNING backend_pid, started_at
             """;
 
     static final String INTERRUPTED = """

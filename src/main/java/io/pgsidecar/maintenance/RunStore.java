@@ -228,12 +228,18 @@ public class RunStore {
     }
 
     /** Marks a run as asked to stop; returns its session's pid when it is still running. */
-    Optional<Integer> requestCancel(long id) {
+    /** A running run's session: its pid, and a server time at which it was alive (the run's start). */
+    record SessionOf(int pid, java.time.OffsetDateTime startedAt) {
+    }
+
+    Optional<SessionOf> requestCancel(long id) {
         return database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql(RunQueries.REQUEST_CANCEL))) {
                 ps.setLong(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(Rows.intOrNull(rs, 1)) : Optional.<Integer>empty();
+                    Integer pid = rs.next() ? Rows.intOrNull(rs, 1) : null;
+                    return pid == null ? Optional.<SessionOf>empty()
+                            : Optional.of(new SessionOf(pid, rs.getObject(2, java.time.OffsetDateTime.class)));
                 }
             }
         });

@@ -298,6 +298,39 @@ class MaintenanceIT {
         }
     }
 
+    /**
+     * A session is ended later than it is judged: the statement that ends it re-checks, in the same
+     * query, that the pid is still the session judged and in the state judged. Run by hand here
+     * (as the dry run shows it), so the moving on can come between the plan and the signal.
+     */
+    @Test
+    void theStatementThatEndsASessionReChecksItFirst() throws Exception {
+        try (Connection leaky = pg().connect("app", "leaky-worker"); Connection c = app();
+             Statement s = c.createStatement(); Statement l = leaky.createStatement()) {
+            leaky.setAutoCommit(false);
+            l.executeQuery("SELECT 1").close();
+            java.util.function.Supplier<String> planned = () -> {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> count(s,
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'leaky-worker' "
+                                + "AND state = 'idle in transaction' AND now() - state_change > interval '1.1 s'") == 1);
+                String sql = MaintenanceClient.dryRun("connection_health", "{}")
+                        .getString("data.items.find { it.action == 'terminate_session' }.sql");
+                assertThat(sql).contains("backend_start", "state_change");
+                return sql;
+            };
+            String sql = planned.get();
+            l.executeQuery("SELECT 2").close(); // moves on: same pid, same start, a newer state_change
+            try (ResultSet rs = s.executeQuery(sql)) {
+                assertThat(rs.next()).as("a session that moved on is not ended").isFalse();
+            }
+            l.executeQuery("SELECT 3").close(); // still alive
+            sql = planned.get();
+            try (ResultSet rs = s.executeQuery(sql)) {
+                assertThat(rs.next() && rs.getBoolean(1)).as("the session as judged is ended").isTrue();
+            }
+        }
+    }
+
     @Test
     void hostileInputIsRefusedAndRunsNothing() {
         given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
