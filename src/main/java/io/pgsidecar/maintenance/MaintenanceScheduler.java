@@ -75,7 +75,7 @@ public class MaintenanceScheduler {
         this.database = database;
         for (Task t : Task.values()) {
             try {
-                schedules.put(t, Schedule.parse(t.settings(config).cron()));
+                schedules.put(t, Schedule.of(t, config));
             } catch (IllegalArgumentException e) {
                 // reported by MaintenanceConfigCheck, which stops start-up
             }
