@@ -61,7 +61,11 @@ public interface AlertsConfig {
         /** Alertmanager base URLs (comma-separated); alerts are posted to {@code <url>/api/v2/alerts}. */
         Optional<List<String>> alertmanagerUrls();
 
-        /** Generic JSON webhook URLs (comma-separated); each alert change is posted to each one. */
+        /**
+         * Generic JSON webhooks (comma-separated); each alert change is posted to each one. An entry
+         * is {@code name=url} or a bare URL (named by its position, 1, 2, ...); the name is the
+         * {@code receiver} label of its delivery counters, {@code webhook:<name>}.
+         */
         Optional<List<String>> webhookUrls();
 
         /** Secret for the {@code X-Pgsidecar-Signature: sha256=<hex HMAC>} header on webhook posts. */

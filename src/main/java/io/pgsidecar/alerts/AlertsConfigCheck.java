@@ -55,8 +55,13 @@ public class AlertsConfigCheck implements ConfigCheck {
         for (String u : n.alertmanagerUrls().orElse(List.of())) {
             problems.httpUrl("pgsidecar.alerts.notifications.alertmanager-urls", u);
         }
-        for (String u : n.webhookUrls().orElse(List.of())) {
-            problems.httpUrl("pgsidecar.alerts.notifications.webhook-urls", u);
+        Set<String> names = new HashSet<>();
+        for (WebhookReceiver.Target t : WebhookReceiver.targets(n.webhookUrls().orElse(List.of()))) {
+            problems.httpUrl("pgsidecar.alerts.notifications.webhook-urls", t.url());
+            if (!names.add(t.name())) {
+                problems.add("pgsidecar.alerts.notifications.webhook-urls: two webhooks are named '" + t.name()
+                        + "'; each needs a name of its own (name=url), which its delivery counters carry");
+            }
         }
         n.webhookSecretFile().ifPresent(f -> problems.readableFile("pgsidecar.alerts.notifications.webhook-secret-file", f));
         n.generatorUrl().ifPresent(u -> problems.httpUrl("pgsidecar.alerts.notifications.generator-url", u));

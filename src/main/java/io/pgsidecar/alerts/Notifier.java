@@ -63,8 +63,8 @@ public class Notifier {
             receivers.add(AlertmanagerReceiver.of(u, payloads, generatorUrl, this.config.resendInterval()));
         }
         byte[] secret = readSecret(this.config).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
-        for (String u : this.config.webhookUrls().orElse(List.of())) {
-            receivers.add(WebhookReceiver.of(u, payloads, secret));
+        for (WebhookReceiver.Target t : WebhookReceiver.targets(this.config.webhookUrls().orElse(List.of()))) {
+            receivers.add(WebhookReceiver.of(t, payloads, secret));
         }
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "pgsidecar-notify");

@@ -12,7 +12,10 @@ import java.util.Optional;
  */
 sealed interface Receiver permits AlertmanagerReceiver, WebhookReceiver {
 
-    /** {@code kind:host:port}: the {@code receiver} label of the delivery counters. */
+    /**
+     * The {@code receiver} label of the delivery counters: {@code alertmanager:host:port}, or
+     * {@code webhook:<name>} with the webhook's configured name.
+     */
     String name();
 
     URI uri();

@@ -20,10 +20,36 @@ record WebhookReceiver(String name, URI uri, AlertPayloads payloads, byte[] secr
 
     static final String SIGNATURE_HEADER = "X-Pgsidecar-Signature";
 
-    /** A receiver posting to {@code url}; {@code secret} null: unsigned. */
-    static WebhookReceiver of(String url, AlertPayloads payloads, byte[] secret) {
-        URI uri = URI.create(url);
-        return new WebhookReceiver("webhook:" + uri.getHost() + ":" + uri.getPort(), uri, payloads, secret);
+    /** A name a webhook may be given: a letter, then letters, digits, '-' or '_'. */
+    private static final java.util.regex.Pattern NAMED =
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9_-]{0,62})=(.*)", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * One entry of {@code webhook-urls}: {@code name=url}, or a bare URL, which is named by its
+     * position in the list (1, 2, ...). A URL begins with its scheme and a colon, so it is never
+     * read as a name.
+     */
+    record Target(String name, String url) {
+    }
+
+    /** The entries of {@code webhook-urls}, each with its name. */
+    static List<Target> targets(List<String> entries) {
+        List<Target> out = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String e = entries.get(i).trim();
+            var m = NAMED.matcher(e);
+            out.add(m.matches() ? new Target(m.group(1), m.group(2).trim()) : new Target(Integer.toString(i + 1), e));
+        }
+        return out;
+    }
+
+    /**
+     * A receiver posting to the target's URL, named {@code webhook:<name>} (the {@code receiver}
+     * label of its counters): by its name, not its host, so two webhooks on one host are counted
+     * apart. {@code secret} null: unsigned.
+     */
+    static WebhookReceiver of(Target target, AlertPayloads payloads, byte[] secret) {
+        return new WebhookReceiver("webhook:" + target.name(), URI.create(target.url()), payloads, secret);
     }
 
     @Override

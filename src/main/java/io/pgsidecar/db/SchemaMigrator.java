@@ -37,7 +37,7 @@ public class SchemaMigrator {
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrator.class);
     /** Advisory lock class for migrations ('pgsm'); the object half is derived from the schema. */
-    static final int LOCK_CLASS = 0x7067736d;
+    static final int LOCK_CLASS = AdvisoryLockKeys.MIGRATION;
 
     /** Where migration stands. */
     public record Status(boolean done, Optional<String> lastError, Optional<Instant> doneAt, int applied) {

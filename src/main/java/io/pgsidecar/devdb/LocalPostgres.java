@@ -44,6 +44,8 @@ public final class LocalPostgres implements AutoCloseable {
     private final int majorVersion;
     /** The network namespace the server runs in (tests of network partitions), else null. */
     private volatile String namespace;
+    /** Extra environment of the server's commands (a test's libfaketime), empty for the embedded run. */
+    private volatile java.util.Map<String, String> environment = java.util.Map.of();
     private volatile String host = "127.0.0.1";
     private volatile boolean closed;
 
@@ -72,9 +74,18 @@ public final class LocalPostgres implements AutoCloseable {
      * @param extraSettings lines appended to postgresql.conf (may be empty)
      */
     public static LocalPostgres startPrimary(Path bin, List<String> extraSettings) {
+        return startPrimary(bin, extraSettings, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #startPrimary(Path, List)}, with variables added to the environment of the server's
+     * commands (a test runs a server whose clock is off through libfaketime's {@code LD_PRELOAD}).
+     */
+    public static LocalPostgres startPrimary(Path bin, List<String> extraSettings, java.util.Map<String, String> env) {
         Path base = tempDir("pgsidecar-pg-");
         int port = freePort();
         LocalPostgres pg = new LocalPostgres(bin, base, port, versionOf(bin));
+        pg.environment = java.util.Map.copyOf(env);
         try {
             Path pwfile = base.resolve("pwfile");
             Files.writeString(pwfile, PASSWORD + "\n");
@@ -306,7 +317,9 @@ public final class LocalPostgres implements AutoCloseable {
         cmd.addAll(List.of(command));
         try {
             Path out = Files.createTempFile("pgsidecar-cmd", ".log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(environment);
+            Process p = pb.start();
             boolean finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
             String output = Files.readString(out);
             Files.deleteIfExists(out);

@@ -35,7 +35,7 @@ public class IndexBuilder {
 
     static final String APPLICATION_NAME = "pgsidecar-indexes";
     /** Advisory lock class of index builds ('pgix'), keyed by the table's hashtext. */
-    static final int LOCK_CLASS = 0x70676978;
+    static final int LOCK_CLASS = io.pgsidecar.db.AdvisoryLockKeys.INDEXES;
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class);
     private static final int DROP_ATTEMPTS = 3;
 

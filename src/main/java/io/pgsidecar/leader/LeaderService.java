@@ -89,6 +89,6 @@ public class LeaderService {
         for (byte b : schema.getBytes(StandardCharsets.UTF_8)) {
             h = 31 * h + (b & 0xff);
         }
-        return ((long) 0x70677363 << 32) | (h & 0xffffffffL);
+        return ((long) io.pgsidecar.db.AdvisoryLockKeys.LEADER << 32) | (h & 0xffffffffL);
     }
 }

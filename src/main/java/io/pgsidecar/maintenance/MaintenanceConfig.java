@@ -31,7 +31,10 @@ public interface MaintenanceConfig {
      */
     Optional<String> window();
 
-    /** Time zone of the window. */
+    /**
+     * Time zone of the window and of every task's cron: both are read in it, so a schedule meant
+     * to fall inside the window stays inside it across daylight saving time.
+     */
     @WithDefault("UTC")
     String windowTimeZone();
 
@@ -85,7 +88,10 @@ public interface MaintenanceConfig {
         /** Whether the task is scheduled (manual runs work either way). */
         boolean enabled();
 
-        /** When it runs: a Quartz cron expression (seconds minutes hours day-of-month month day-of-week). */
+        /**
+         * When it runs: a Quartz cron expression (seconds minutes hours day-of-month month
+         * day-of-week), in {@code window-time-zone}.
+         */
         String cron();
 
         /** statement_timeout of each of its statements. */

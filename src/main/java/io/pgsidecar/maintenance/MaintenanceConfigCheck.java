@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -47,16 +49,23 @@ public class MaintenanceConfigCheck implements ConfigCheck {
         }
     }
 
-    /** Everything that can be checked without the database. */
+    /** Everything that can be checked without the database, from now on. */
     static void check(MaintenanceConfig c, ConfigProblems problems) {
+        check(c, problems, Instant.now());
+    }
+
+    /** Everything that can be checked without the database; schedules are checked over the year after {@code now}. */
+    static void check(MaintenanceConfig c, ConfigProblems problems, Instant now) {
         String key = "pgsidecar.maintenance";
-        c.window().filter(w -> !w.isBlank()).ifPresent(w -> {
+        Optional<Window> window = Optional.empty();
+        if (c.window().filter(w -> !w.isBlank()).isPresent()) {
+            String w = c.window().get();
             try {
-                Window.parse(w, c.windowTimeZone());
+                window = Optional.of(Window.parse(w, c.windowTimeZone()));
             } catch (IllegalArgumentException e) {
                 problems.add(key + ".window='" + w + "' (time zone " + c.windowTimeZone() + "): " + e.getMessage());
             }
-        });
+        }
         problems.notNegative(key + ".window-grace", c.windowGrace());
         problems.positive(key + ".lock-timeout", c.lockTimeout());
         problems.atLeast(key + ".lock-attempts", c.lockAttempts(), 1);
@@ -66,7 +75,14 @@ public class MaintenanceConfigCheck implements ConfigCheck {
         for (Task t : Task.values()) {
             MaintenanceConfig.TaskSettings s = t.settings(c);
             try {
-                Schedule.parse(s.cron());
+                Schedule schedule = Schedule.of(t, c);
+                if (t.heavy() && t.scheduled(c) && window.isPresent()
+                        && window.get().firstFireInside(schedule, now, now.plus(Duration.ofDays(366))).isEmpty()) {
+                    problems.add(t.key() + ".cron='" + s.cron() + "': never fires inside " + key + ".window='"
+                            + c.window().get().trim() + "' over the next year (both read in " + key
+                            + ".window-time-zone=" + c.windowTimeZone() + "), so every scheduled run would be skipped; "
+                            + "give it a time inside the window, or disable it with " + t.key() + ".enabled=false");
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(t.key() + ".cron='" + s.cron() + "': " + e.getMessage());
             }

@@ -96,7 +96,7 @@ public class MaintenanceMetrics {
             return 0;
         }
         try {
-            return Schedule.parse(t.settings(config).cron()).period(java.time.Instant.now())
+            return Schedule.of(t, config).period(java.time.Instant.now())
                     .map(d -> d.toMillis() / 1e3).orElse(0.0);
         } catch (IllegalArgumentException e) {
             return 0; // MaintenanceConfigCheck reports the expression and stops start-up

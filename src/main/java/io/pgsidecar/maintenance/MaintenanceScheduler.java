@@ -34,7 +34,7 @@ public class MaintenanceScheduler {
     static final Duration TICK = Duration.ofSeconds(10);
     /** A fire is started if the leader sees it within this; later it counts as missed. */
     static final Duration DUE_WITHIN = Duration.ofMinutes(1);
-    /** A run whose heartbeat is older than this has lost its agent. */
+    /** A run whose heartbeat is older than this, by the database server's clock, has lost its agent. */
     static final Duration ORPHANED_AFTER = Duration.ofSeconds(45);
     private static final Logger LOG = Logger.getLogger(MaintenanceScheduler.class);
 
@@ -75,7 +75,7 @@ public class MaintenanceScheduler {
         this.database = database;
         for (Task t : Task.values()) {
             try {
-                schedules.put(t, Schedule.parse(t.settings(config).cron()));
+                schedules.put(t, Schedule.of(t, config));
             } catch (IllegalArgumentException e) {
                 // reported by MaintenanceConfigCheck, which stops start-up
             }
@@ -129,8 +129,7 @@ public class MaintenanceScheduler {
                 term = transitions;
             }
             Instant now = clock.instant();
-            // heartbeats are real time, whatever the schedule's clock says
-            interruptOrphans(Instant.now());
+            interruptOrphans();
             closeWindow(now);
             startDue(now);
             MaintenanceState.Horizon horizon = readHorizon();
@@ -148,19 +147,21 @@ public class MaintenanceScheduler {
     /**
      * Runs recorded as running whose agent stopped beating: marked interrupted. Their statement may
      * still run in PostgreSQL; it keeps the task's advisory lock, so the task does not start again
-     * until it ends.
+     * until it ends. Heartbeats are the server's now() and are judged in SQL against the server's
+     * now(): an agent whose clock is off by minutes neither interrupts live runs nor keeps dead ones.
      */
-    private void interruptOrphans(Instant now) {
-        for (MaintenanceRun r : runs.allRunning()) {
-            if (runner.running(r.id()).isPresent() || r.heartbeatAt() == null
-                    || Duration.between(r.heartbeatAt(), now).compareTo(ORPHANED_AFTER) < 0) {
+    private void interruptOrphans() {
+        for (MaintenanceRun r : runs.orphaned(ORPHANED_AFTER)) {
+            if (runner.running(r.id()).isPresent()) {
                 continue;
             }
             boolean alive = r.backendPid() != null && sessionAlive(r.backendPid());
             String why = "the agent running it (" + r.instance() + ") stopped; its statement "
                     + (alive ? "was still running in PostgreSQL (pid " + r.backendPid() + ") and keeps the task's lock "
                     + "until it ends" : "ended with it");
-            runs.interrupted(r.id(), why);
+            if (!runs.interrupted(r.id(), why, ORPHANED_AFTER)) {
+                continue; // it beat again since it was read
+            }
             Task.parse(r.task()).ifPresent(t -> metrics.runEnded(t, "interrupted", -1));
             LOG.warnf("maintenance run %d (%s) interrupted: %s", r.id(), r.task(), why);
         }

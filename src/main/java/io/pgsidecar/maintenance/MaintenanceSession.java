@@ -1,6 +1,7 @@
 package io.pgsidecar.maintenance;
 
 import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.AdvisoryLockKeys;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,9 +19,9 @@ import java.time.Duration;
 final class MaintenanceSession implements AutoCloseable {
 
     static final String APPLICATION_NAME = "pgsidecar-maintenance";
-    /** Advisory lock class of maintenance ('pgmt'); the object is the task's number or 100 + a slot. */
-    static final int LOCK_CLASS = 0x70676d74;
-    private static final int SLOT_BASE = 100;
+    /** Advisory lock class of maintenance ('pgmt'); the object is the task's {@link Task#lockKey()} or a slot. */
+    static final int LOCK_CLASS = AdvisoryLockKeys.MAINTENANCE;
+    private static final int SLOT_BASE = AdvisoryLockKeys.MAINTENANCE_SLOT_BASE;
     /** A read on the session gives up this long after its statement timeout. */
     private static final Duration SOCKET_MARGIN = Duration.ofSeconds(30);
 
@@ -65,14 +66,14 @@ final class MaintenanceSession implements AutoCloseable {
 
     /** Takes the task's lock; false when another session (any agent) holds it. */
     boolean lockTask(Task task) throws SQLException {
-        return tryLock(task.ordinal());
+        return tryLock(task.lockKey());
     }
 
     /** The backend holding the task's lock, if any (an advisory lock on two int4 keys has objsubid 2). */
     java.util.Optional<Integer> taskHolder(Task task) throws SQLException {
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("/* pgsidecar */ SELECT pid FROM pg_catalog.pg_locks WHERE locktype = "
-                     + "'advisory' AND granted AND classid = " + LOCK_CLASS + " AND objid = " + task.ordinal()
+                     + "'advisory' AND granted AND classid = " + LOCK_CLASS + " AND objid = " + task.lockKey()
                      + " AND objsubid = 2 AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
                      + "pg_catalog.current_database()) LIMIT 1")) {
             return rs.next() ? java.util.Optional.of(rs.getInt(1)) : java.util.Optional.empty();

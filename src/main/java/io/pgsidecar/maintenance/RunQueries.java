@@ -51,6 +51,17 @@ final class RunQueries {
             SELECT %2$s FROM %1$s.maintenance_runs WHERE task = ? AND outcome = 'running'
             """;
 
+    /**
+     * Running runs whose agent stopped beating. The heartbeat was written with the server's now(),
+     * so it is judged against the server's now() too: the pods' clocks never enter it.
+     */
+    static final String ORPHANED = """
+            /* pgsidecar */
+            SELECT %2$s FROM %1$s.maintenance_runs
+             WHERE outcome = 'running' AND heartbeat_at < pg_catalog.now() - make_interval(secs => ?)
+             ORDER BY id
+            """;
+
     static final String ALL_RUNNING = """
             /* pgsidecar */
             SELECT %2$s FROM %1$s.maintenance_runs WHERE outcome = 'running' ORDER BY id
@@ -99,7 +110,7 @@ final class RunQueries {
     static final String INTERRUPTED = """
             /* pgsidecar */
             UPDATE %1$s.maintenance_runs SET outcome = 'interrupted', finished_at = now(), error = ?
-             WHERE id = ? AND outcome = 'running'
+             WHERE id = ? AND outcome = 'running' AND heartbeat_at < pg_catalog.now() - make_interval(secs => ?)
             """;
 
     static final String PRUNE = """

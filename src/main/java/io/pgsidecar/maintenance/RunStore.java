@@ -135,6 +135,16 @@ public class RunStore {
         });
     }
 
+    /** Running runs whose heartbeat is older than {@code silence} by the server's clock. */
+    List<MaintenanceRun> orphaned(Duration silence) {
+        return database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql(RunQueries.ORPHANED))) {
+                ps.setDouble(1, silence.toMillis() / 1000.0);
+                return runs(ps);
+            }
+        });
+    }
+
     List<MaintenanceRun> allRunning() {
         return database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql(RunQueries.ALL_RUNNING))) {
@@ -249,14 +259,19 @@ public class RunStore {
         return get(id).map(d -> d.run().cancelRequested()).orElse(false);
     }
 
-    void interrupted(long id, String why) {
-        database.forJob(c -> {
+    /**
+     * Marks a running run interrupted if its heartbeat is still older than {@code silence} by the
+     * server's clock (it may have beaten since it was read); false when it was not.
+     */
+    boolean interrupted(long id, String why, Duration silence) {
+        return database.forJob(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql(RunQueries.INTERRUPTED))) {
                 ps.setString(1, why);
                 ps.setLong(2, id);
+                ps.setDouble(3, silence.toMillis() / 1000.0);
                 return ps.executeUpdate();
             }
-        });
+        }) > 0;
     }
 
     int prune(Duration retention) {

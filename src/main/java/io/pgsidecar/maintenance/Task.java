@@ -6,17 +6,29 @@ import java.util.Optional;
 
 /** The maintenance tasks, by the names the API and the CLI use. */
 public enum Task {
-    UPDATE_STATISTICS(false),
-    VACUUM(true),
-    MAINTAIN_INDEXES(true),
-    CLEANUP_OLD_DATA(true),
-    CONNECTION_HEALTH(false),
-    HOUSEKEEPING(false);
+    UPDATE_STATISTICS(0, false),
+    VACUUM(1, true),
+    MAINTAIN_INDEXES(2, true),
+    CLEANUP_OLD_DATA(3, true),
+    CONNECTION_HEALTH(4, false),
+    HOUSEKEEPING(5, false);
 
+    private final int lockKey;
     private final boolean heavy;
 
-    Task(boolean heavy) {
+    Task(int lockKey, boolean heavy) {
+        this.lockKey = lockKey;
         this.heavy = heavy;
+    }
+
+    /**
+     * The object of the task's advisory lock (class {@code AdvisoryLockKeys.MAINTENANCE}): written
+     * here, never the enum's order, so agents of two releases exclude each other whatever order
+     * their enums list the tasks in. A new task takes the next unused number below 100; a number is
+     * never reused or changed.
+     */
+    public int lockKey() {
+        return lockKey;
     }
 
     /** {@code update_statistics}, ... */

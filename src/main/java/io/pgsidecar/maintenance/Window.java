@@ -111,6 +111,29 @@ public record Window(Set<DayOfWeek> days, LocalTime start, LocalTime end, ZoneId
         return at.plus(Duration.ofDays(7));
     }
 
+    /**
+     * The first fire of {@code schedule} inside an opening of this window between {@code from} and
+     * {@code until}; empty when it never fires inside (every scheduled run would be skipped). One
+     * look-up per opening, so a schedule every few seconds costs no more than a weekly one.
+     */
+    Optional<Instant> firstFireInside(Schedule schedule, Instant from, Instant until) {
+        ZonedDateTime day = from.atZone(zone).toLocalDate().minusDays(1).atStartOfDay(zone);
+        while (day.toInstant().isBefore(until)) {
+            if (days.contains(day.getDayOfWeek())) {
+                Instant opens = day.toLocalDate().atTime(start).atZone(zone).toInstant();
+                ZonedDateTime closing = day.toLocalDate().atTime(end).atZone(zone);
+                Instant closes = (end.isAfter(start) ? closing : closing.plusDays(1)).toInstant();
+                Instant after = (opens.isBefore(from) ? from : opens).minusMillis(1);
+                Optional<Instant> fire = closes.isAfter(from) ? schedule.next(after) : Optional.empty();
+                if (fire.isPresent() && fire.get().isBefore(closes) && fire.get().isBefore(until)) {
+                    return fire;
+                }
+            }
+            day = day.toLocalDate().plusDays(1).atStartOfDay(zone);
+        }
+        return Optional.empty();
+    }
+
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();

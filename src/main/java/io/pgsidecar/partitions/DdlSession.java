@@ -23,7 +23,7 @@ final class DdlSession implements AutoCloseable {
 
     static final String APPLICATION_NAME = "pgsidecar-partitions";
     /** Advisory lock class of partitions ('pgpt'); the object is hashtext of the parent's qualified name. */
-    static final int LOCK_CLASS = 0x70677074;
+    static final int LOCK_CLASS = io.pgsidecar.db.AdvisoryLockKeys.PARTITIONS;
 
     private final Connection connection;
     private final int pid;

@@ -81,8 +81,8 @@ class AlertsIT {
             m.put("pgsidecar.alerts.rules.ReplicaLagHigh.for", "0s");
             m.put("pgsidecar.alerts.notifications.alertmanager-urls", "http://127.0.0.1:" + port("am"));
             // a receiver that accepts and never answers comes first: it must not hold up the others
-            m.put("pgsidecar.alerts.notifications.webhook-urls", "http://127.0.0.1:" + port("hang") + "/hang,"
-                    + "http://127.0.0.1:" + port("hook") + "/hook");
+            m.put("pgsidecar.alerts.notifications.webhook-urls", "hang=http://127.0.0.1:" + port("hang") + "/hang,"
+                    + "hook=http://127.0.0.1:" + port("hook") + "/hook");
             m.put("pgsidecar.alerts.notifications.webhook-secret", SECRET);
             m.put("pgsidecar.alerts.notifications.resend-interval", "1h");
             m.put("pgsidecar.alerts.notifications.retry-backoff", "100ms");
@@ -376,7 +376,7 @@ class AlertsIT {
     static double notifications(String outcome) {
         String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("pgsidecar_alerts_notifications_total\\{[^}]*outcome=\""
-                + outcome + "\"[^}]*receiver=\"webhook:127.0.0.1:" + port("hook") + "\"[^}]*} ([0-9.]+)").matcher(metrics);
+                + outcome + "\"[^}]*receiver=\"webhook:hook\"[^}]*} ([0-9.]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

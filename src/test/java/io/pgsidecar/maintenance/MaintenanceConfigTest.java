@@ -107,4 +107,62 @@ class MaintenanceConfigTest {
         assertThat(hourly.next(at)).contains(Instant.parse("2026-11-30T11:00:00Z"));
         assertThat(hourly.period(at)).contains(Duration.ofHours(1));
     }
+    /** The case: the default vacuum cron and a Berlin weekend window, in winter and in summer. */
+    static Map<String, String> berlinWeekend() {
+        Map<String, String> m = new HashMap<>();
+        m.put("pgsidecar.maintenance.enabled", "true");
+        m.put("pgsidecar.maintenance.window", "Sat-Sun 01:00-05:00");
+        m.put("pgsidecar.maintenance.window-time-zone", "Europe/Berlin");
+        return m;
+    }
+
+    @Test
+    void aScheduleIsReadInTheWindowsZoneSoItStaysInsideTheWindowAllYear() {
+        MaintenanceConfig c = config(berlinWeekend());
+        Schedule vacuum = Schedule.of(Task.VACUUM, c);
+        Window window = Window.parse(c.window().orElseThrow(), c.windowTimeZone());
+        // winter (CET, UTC+1): Saturday 16 January 2027, 03:30 in Berlin is 02:30 UTC
+        Instant winter = vacuum.next(Instant.parse("2027-01-15T23:00:00Z")).orElseThrow();
+        assertThat(winter).isEqualTo(Instant.parse("2027-01-16T02:30:00Z"));
+        assertThat(window.openUntil(winter)).as("inside the window in winter").isPresent();
+        // summer (CEST, UTC+2): Saturday 17 July 2027, 03:30 in Berlin is 01:30 UTC; read in UTC it
+        // would be 05:30 in Berlin, after the window, and skipped
+        Instant summer = vacuum.next(Instant.parse("2027-07-16T22:00:00Z")).orElseThrow();
+        assertThat(summer).isEqualTo(Instant.parse("2027-07-17T01:30:00Z"));
+        assertThat(window.openUntil(summer)).as("inside the window in summer").isPresent();
+        assertThat(problems(berlinWeekend())).isEmpty();
+        // without a window zone the schedule is UTC, as it always was
+        assertThat(Schedule.of(Task.VACUUM, config(Map.of())).next(Instant.parse("2027-07-16T22:00:00Z")))
+                .contains(Instant.parse("2027-07-17T03:30:00Z"));
+    }
+
+    @Test
+    void aHeavyScheduleThatNeverFiresInsideItsWindowIsRefused() {
+        Map<String, String> m = berlinWeekend();
+        m.put("pgsidecar.maintenance.vacuum.cron", "0 30 6 * * ?"); // every day, after the window
+        m.put("pgsidecar.maintenance.maintain-indexes.cron", "0 0 2 ? * MON-FRI"); // inside the hours, not the days
+        ConfigProblems p = new ConfigProblems();
+        MaintenanceConfigCheck.check(config(m), p, Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(p.list()).anySatisfy(x -> assertThat(x).startsWith("pgsidecar.maintenance.vacuum.cron='0 30 6 * * ?': "
+                + "never fires inside pgsidecar.maintenance.window='Sat-Sun 01:00-05:00' over the next year")
+                .contains("pgsidecar.maintenance.window-time-zone=Europe/Berlin"));
+        assertThat(p.list()).anySatisfy(x -> assertThat(x)
+                .startsWith("pgsidecar.maintenance.maintain-indexes.cron='0 0 2 ? * MON-FRI': never fires inside"));
+        assertThat(p.list()).hasSize(2);
+
+        // a light task ignores the window; a heavy task that is not scheduled is not checked
+        Map<String, String> fine = berlinWeekend();
+        fine.put("pgsidecar.maintenance.update-statistics.cron", "0 30 6 ? * MON");
+        fine.put("pgsidecar.maintenance.vacuum.cron", "0 30 6 * * ?");
+        fine.put("pgsidecar.maintenance.vacuum.enabled", "false");
+        ConfigProblems none = new ConfigProblems();
+        MaintenanceConfigCheck.check(config(fine), none, Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(none.list()).isEmpty();
+        // once a year is enough: a run on 1 May falls on a Saturday in 2027
+        Map<String, String> yearly = berlinWeekend();
+        yearly.put("pgsidecar.maintenance.vacuum.cron", "0 0 3 1 5 ?");
+        ConfigProblems rare = new ConfigProblems();
+        MaintenanceConfigCheck.check(config(yearly), rare, Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(rare.list()).isEmpty();
+    }
 }

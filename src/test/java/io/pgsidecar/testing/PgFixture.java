@@ -47,10 +47,36 @@ public final class PgFixture {
     }
 
     public static PgCluster newPrimary(List<String> extraSettings) {
+        return newPrimary(extraSettings, java.util.Map.of());
+    }
+
+    /** A new primary whose server runs with {@code env} added to its environment (local binaries only). */
+    public static PgCluster newPrimary(List<String> extraSettings, java.util.Map<String, String> env) {
         if (useContainers()) {
+            if (!env.isEmpty()) {
+                throw new IllegalStateException("a server environment (" + env.keySet() + ") needs local binaries: "
+                        + "-Dpg.provider=local");
+            }
             return ContainerPgCluster.start(extraSettings);
         }
-        return new LocalPgCluster(LocalPostgres.startPrimary(binaries(), extraSettings));
+        return new LocalPgCluster(LocalPostgres.startPrimary(binaries(), extraSettings, env));
+    }
+
+    /**
+     * The environment that runs a server with its wall clock moved by {@code offset} (libfaketime's
+     * syntax: {@code -5m}); monotonic time is left alone. Fails when libfaketime is not installed
+     * (.ci/run installs it), rather than let a clock test pass with no skew.
+     */
+    public static java.util.Map<String, String> skewedClock(String offset) {
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+        if (!Files.isReadable(lib)) {
+            lib = Path.of("/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1");
+        }
+        if (!Files.isReadable(lib)) {
+            throw new IllegalStateException("libfaketime is not installed (apt-get install libfaketime): a server "
+                    + "with a skewed clock cannot be started");
+        }
+        return java.util.Map.of("LD_PRELOAD", lib.toString(), "FAKETIME", offset, "DONT_FAKE_MONOTONIC", "1");
     }
 
     static boolean useContainers() {

@@ -33,6 +33,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     private String loginPassword = "";
     private boolean netns;
     private java.util.List<String> settings = java.util.List.of();
+    /** With {@code own}: the server's wall clock is moved by this (libfaketime syntax, {@code -5m}). */
+    private String serverClock = "";
     private PgCluster cluster;
 
     @Override
@@ -45,6 +47,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         loginPassword = initArgs.getOrDefault("password", "");
         replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
         replicaJson = initArgs.getOrDefault("replicaJson", "");
+        serverClock = initArgs.getOrDefault("serverClock", "");
         String extra = initArgs.getOrDefault("settings", "");
         if (!extra.isBlank()) {
             settings = java.util.List.of(extra.split(";"));
@@ -55,7 +58,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         String db;
         if (useOwn) {
-            cluster = PgFixture.newPrimary(settings);
+            cluster = PgFixture.newPrimary(settings, serverClock.isBlank() ? Map.of()
+                    : PgFixture.skewedClock(serverClock));
             own = cluster;
             db = cluster.createDatabase("app");
             if (netns) {
