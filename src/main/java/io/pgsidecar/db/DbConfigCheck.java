@@ -29,9 +29,10 @@ public class DbConfigCheck implements ConfigCheck {
             problems.add("quarkus.datasource.jdbc.url='" + DatabaseUrl.redact(jdbcUrl.get())
                     + "': expected jdbc:postgresql://host:port/db");
         }
-        if (!Identifiers.isSimple(db.schema())) {
+        // the migrations name the schema through Flyway's ${flyway:defaultSchema}, which is not quoted
+        if (!Identifiers.isSimple(db.schema()) || !Identifiers.display(db.schema()).equals(db.schema())) {
             problems.add("pgsidecar.db.schema='" + db.schema()
-                    + "': expected a lower-case identifier (letters, digits, _; at most 63 characters)");
+                    + "': expected a lower-case identifier (letters, digits, _; at most 63 characters; not a reserved word)");
         }
         DbConfig.Pool pool = db.pool();
         if (pool.maxSize() < 1) {

@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 
 /**
- * The agent's own migrations, {@code db/migration/V<n>__<description>.sql}, in the form their
- * history rows take: the same version, description, script and checksum Flyway wrote for them
- * when earlier agents ran it, so a schema either of them migrated is one history.
+ * The agent's own migrations, {@code db/migration/V<n>__<description>.sql}, as the start-up check
+ * reads them: the version, description and checksum Flyway computes and records for each, so one
+ * query on the history table tells, without building Flyway, whether Flyway would find anything to
+ * do or to refuse.
  */
 final class Migrations {
 
@@ -35,8 +36,8 @@ final class Migrations {
             "V6__partitions.sql",
             "V7__index_builds.sql");
     /**
-     * Stands for the agent's schema in the files. The name is Flyway's, kept because the checksum
-     * covers the text as written.
+     * Stands for the agent's schema in the files: Flyway's own placeholder, the only one the files
+     * may use (no other is configured).
      */
     static final String SCHEMA_PLACEHOLDER = "${flyway:defaultSchema}";
 
@@ -44,11 +45,6 @@ final class Migrations {
 
     /** One migration as its history row records it, with its text. */
     record Migration(int version, String description, String script, int checksum, String sql) {
-
-        /** The text to run, with the placeholder standing for {@code schema} (quoted). */
-        String sqlFor(String schema) {
-            return sql.replace(SCHEMA_PLACEHOLDER, Identifiers.quote(schema));
-        }
     }
 
     private Migrations() {

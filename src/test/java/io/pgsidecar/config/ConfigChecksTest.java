@@ -9,6 +9,7 @@ import io.pgsidecar.replicas.ReplicasConfigCheck;
 import io.pgsidecar.statements.StatementsConfig;
 import io.pgsidecar.statements.StatementsConfigCheck;
 import io.pgsidecar.testing.TestConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -42,9 +43,19 @@ class ConfigChecksTest {
                 "no database configured: set DATABASE_URL (postgresql://user:password@host:5432/db) or "
                         + "quarkus.datasource.jdbc.url",
                 "pgsidecar.db.schema='Agent-Schema': expected a lower-case identifier (letters, digits, _; at most 63 "
-                        + "characters)",
+                        + "characters; not a reserved word)",
                 "pgsidecar.db.pool.max-size (DB_POOL_SIZE)='0': expected at least 1",
                 "pgsidecar.db.lock-timeout='PT0S': expected a duration above zero");
+    }
+
+    @Test
+    void aSchemaNameFlywayCouldNotUseUnquotedIsRefused() {
+        for (String schema : List.of("user", "Agent", "agent schema")) {
+            ConfigProblems p = problems();
+            new DbConfigCheck(TestConfig.mapping(DbConfig.class, Map.of("pgsidecar.db.schema", schema)),
+                    Optional.of("jdbc:postgresql://h/db")).check(p);
+            assertThat(p.list()).as(schema).singleElement().asString().startsWith("pgsidecar.db.schema='" + schema + "'");
+        }
     }
 
     @Test

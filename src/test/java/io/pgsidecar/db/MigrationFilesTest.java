@@ -64,14 +64,15 @@ class MigrationFilesTest {
     }
 
     @Test
-    void filesOnlyUseWhatTheMigratorDoes() {
+    void filesOnlyUseWhatTheMigrationIsSetUpFor() {
         Pattern placeholder = Pattern.compile("\\$\\{[^}]*\\}");
         for (Migration m : Migrations.bundled()) {
-            // each file runs in one transaction, where CONCURRENTLY is refused
+            // each file runs in one transaction with its history row, so a failure leaves nothing
+            // half-done (Flyway would run a CONCURRENTLY statement outside one)
             assertThat(m.sql().toUpperCase(java.util.Locale.ROOT)).as(m.script()).doesNotContain("CONCURRENTLY");
             Matcher p = placeholder.matcher(m.sql());
             while (p.find()) {
-                assertThat(p.group()).as(m.script() + ": the only placeholder the migrator replaces")
+                assertThat(p.group()).as(m.script() + ": Flyway's schema placeholder is the only one (no other is configured)")
                         .isEqualTo(Migrations.SCHEMA_PLACEHOLDER);
             }
         }
@@ -79,12 +80,27 @@ class MigrationFilesTest {
 
     @Test
     void theNativeImageCarriesTheFiles() throws Exception {
+        assertThat(properties().getProperty("quarkus.native.resources.includes", "").split(","))
+                .as("the start-up check reads them from the classpath").contains(Migrations.LOCATION + "/*.sql");
+    }
+
+    @Test
+    void theFlywayExtensionNeverMigratesByItselfAndKnowsTheAgentsHistory() throws Exception {
+        java.util.Properties p = properties();
+        assertThat(p.getProperty("quarkus.flyway.migrate-at-start")).as("SchemaMigrator decides").isEqualTo("false");
+        assertThat(p.getProperty("quarkus.flyway.active")).as("no Flyway built at start-up").isEqualTo("false");
+        assertThat(p.getProperty("quarkus.flyway.locations")).isEqualTo(Migrations.LOCATION);
+        assertThat(p.getProperty("quarkus.flyway.table")).isEqualTo(SchemaMigrator.HISTORY_TABLE);
+        assertThat(p.getProperty("quarkus.flyway.schemas")).isEqualTo("${pgsidecar.db.schema}");
+        assertThat(p.getProperty("quarkus.flyway.default-schema")).isEqualTo("${pgsidecar.db.schema}");
+    }
+
+    private static java.util.Properties properties() throws Exception {
         java.util.Properties p = new java.util.Properties();
         try (java.io.Reader r = Files.newBufferedReader(Path.of("src/main/resources/application.properties"))) {
             p.load(r);
         }
-        assertThat(p.getProperty("quarkus.native.resources.includes", "").split(","))
-                .as("read from the classpath at run time, not scanned").contains(Migrations.LOCATION + "/*.sql");
+        return p;
     }
 
     @Test
@@ -101,11 +117,5 @@ class MigrationFilesTest {
         assertThat(Migrations.checksum("CREATE TABLE t (a int);\r\nSELECT 1;\r\n")).isEqualTo(lf);
         assertThat(Migrations.checksum("\uFEFFCREATE TABLE t (a int);\nSELECT 1;")).isEqualTo(lf);
         assertThat(Migrations.checksum("CREATE TABLE t (a int);\nSELECT 2;\n")).isNotEqualTo(lf);
-    }
-
-    @Test
-    void thePlaceholderBecomesTheQuotedSchema() {
-        Migration m = Migrations.parse("db/migration/V9__x.sql", "CREATE TABLE ${flyway:defaultSchema}.t ();");
-        assertThat(m.sqlFor("my schema")).isEqualTo("CREATE TABLE \"my schema\".t ();");
     }
 }

@@ -16,9 +16,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-query check that lets a start skip the migrator's full path: true only when the history
- * says every migration the agent has ran successfully with the checksum its file has now; no schema,
- * no table, a missing, failed or changed migration all go to the full path (SchemaMigrationIT).
+ * The one-query check that lets a start skip Flyway: true only when the history says every
+ * migration the agent has ran successfully with the checksum its file has now; no schema, no table,
+ * a missing, failed or changed migration all go to Flyway (SchemaMigrationIT). A new database is
+ * migrated by Flyway through the Quarkus extension's bean, as in the packaged agent.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
@@ -42,6 +43,12 @@ class SchemaUpToDateIT {
         PgCluster pg = PgTestResource.ownCluster();
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
             assertThat(SchemaMigrator.upToDate(c, config.schema(), Migrations.bundled())).isTrue();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT script FROM " + Identifiers.quote(config.schema()) + "."
+                    + SchemaMigrator.HISTORY_TABLE + " WHERE version = '1'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the script as every release wrote it")
+                        .isEqualTo("db/migration/V1__audit_log.sql");
+            }
             assertThat(SchemaMigrator.upToDate(c, "no_such_schema", Migrations.bundled())).isFalse();
             assertThat(SchemaMigrator.upToDate(c, "public", Migrations.bundled())).as("a schema without the history table").isFalse();
 
@@ -64,7 +71,7 @@ class SchemaUpToDateIT {
                     .as("a shipped migration whose file differs from the one applied").isFalse();
             s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET checksum = NULL WHERE version = '2'");
             assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled()))
-                    .as("a row without a checksum is accepted, as the full path accepts it").isTrue();
+                    .as("a row without a checksum is accepted, as Flyway's validation accepts it").isTrue();
             s.execute("UPDATE copy." + SchemaMigrator.HISTORY_TABLE + " SET success = false WHERE version = '3'");
             assertThat(SchemaMigrator.upToDate(c, "copy", Migrations.bundled())).as("a failed migration").isFalse();
             s.execute("DELETE FROM copy." + SchemaMigrator.HISTORY_TABLE + " WHERE version = '3'");

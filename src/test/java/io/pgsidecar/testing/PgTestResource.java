@@ -12,7 +12,8 @@ import java.util.Map;
  * role {@link #AGENT_ROLE} (password authenticated, not a superuser) instead of {@code postgres};
  * {@code netns=true} (own cluster only) runs the primary and its replicas inside a network
  * namespace the test can cut ({@link #partition()}); {@code sql} runs in the database before the
- * agent starts (the application's tables a test's configuration names); {@code login} and
+ * agent starts (the application's tables a test's configuration names), and so does the script
+ * {@code sqlResource} (a class-path resource, such as a dump); {@code login} and
  * {@code password} make the agent log in as a role that {@code sql} created.
  */
 public class PgTestResource implements QuarkusTestResourceLifecycleManager {
@@ -29,6 +30,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     private boolean useOwn;
     private boolean agentRole;
     private String sql = "";
+    private String sqlResource = "";
     private String login = "";
     private String loginPassword = "";
     private boolean netns;
@@ -43,6 +45,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
         agentRole = Boolean.parseBoolean(initArgs.getOrDefault("agentRole", "false"));
         netns = Boolean.parseBoolean(initArgs.getOrDefault("netns", "false"));
         sql = initArgs.getOrDefault("sql", "");
+        sqlResource = initArgs.getOrDefault("sqlResource", "");
         login = initArgs.getOrDefault("login", "");
         loginPassword = initArgs.getOrDefault("password", "");
         replicas = Integer.parseInt(initArgs.getOrDefault("replicas", "0"));
@@ -79,6 +82,17 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             try (java.sql.Connection c = cluster.connect(db); java.sql.Statement s = c.createStatement()) {
                 s.execute(sql);
             } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        if (!sqlResource.isBlank()) {
+            try (java.io.InputStream in = PgTestResource.class.getClassLoader().getResourceAsStream(sqlResource);
+                 java.sql.Connection c = cluster.connect(db); java.sql.Statement s = c.createStatement()) {
+                if (in == null) {
+                    throw new IllegalStateException("no resource " + sqlResource);
+                }
+                s.execute(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.sql.SQLException | java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
         }
