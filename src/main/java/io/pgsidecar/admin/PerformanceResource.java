@@ -52,9 +52,14 @@ public class PerformanceResource {
     private final PoolMetrics pool;
     private final AuditContext audit;
     private final Bodies bodies;
+    private final io.pgsidecar.statements.ShownTexts shown;
+    /** How long an answer waits for the texts it lists before it names them pending. */
+    private static final Duration TEXT_BOUND = Duration.ofSeconds(3);
 
     public PerformanceResource(StatementsPoller statements, StatementHistory history, ConnectionsPoller connections,
-                               PlanService plans, PoolMetrics pool, AuditContext audit, Bodies bodies) {
+                               PlanService plans, PoolMetrics pool, AuditContext audit, Bodies bodies,
+                               io.pgsidecar.statements.ShownTexts shown) {
+        this.shown = shown;
         this.statements = statements;
         this.history = history;
         this.connections = connections;
@@ -67,21 +72,33 @@ public class PerformanceResource {
     @GET
     @Path("/stats")
     @Operation(summary = "Statements of the last interval", description = "From the latest poll of "
-            + "pg_stat_statements (no database work per call): per-statement deltas and rates, slow queries, "
-            + "regressions, N+1 patterns, error rates, the connection pool view and the top lists.")
+            + "pg_stat_statements: per-statement deltas and rates, slow queries, regressions, N+1 patterns, error "
+            + "rates, the connection pool view and the top lists. Every statement listed has its text: texts the "
+            + "agent has not read yet are read for the answer (one batched read of the rows shown, shared by "
+            + "concurrent callers, at most every 2 s, within 3 s); any still missing are named in "
+            + "`interval.texts_pending_ids`. The agent's own statements are left out and counted in "
+            + "`analysis.agent_own` unless `include_agent=true`.")
     public ApiResponse<Map<String, Object>> stats(
             @Parameter(description = "How many statements in `query_statistics`, by total time.",
                     schema = @Schema(type = SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "1000"))
             @QueryParam("limit") String limitParam,
             @Parameter(description = "How many slow queries in each list of `slow_queries`.",
                     schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20", minimum = "1", maximum = "1000"))
-            @QueryParam("slow_query_limit") String slowLimitParam) {
+            @QueryParam("slow_query_limit") String slowLimitParam,
+            @Parameter(description = "Also list the agent's own statements (those it marks `/* pgsidecar */`).",
+                    schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+            @QueryParam("include_agent") String includeAgentParam) {
         int limit = Params.intInRange("limit", limitParam, 50, 1, 1000);
         int slowLimit = Params.intInRange("slow_query_limit", slowLimitParam, 20, 1, 1000);
-        StatementsSnapshot s = statements.latest();
+        boolean includeAgent = Params.bool("include_agent", includeAgentParam, false);
+        io.pgsidecar.statements.ShownTexts.Shown view = shown.show(statements.latest(), Math.max(limit, slowLimit),
+                includeAgent, TEXT_BOUND);
+        StatementsSnapshot s = view.snapshot();
         ConnectionsSnapshot c = connections.latest();
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("interval", interval(s));
+        Map<String, Object> interval = interval(s);
+        interval.put("texts_pending_ids", view.textsPending());
+        data.put("interval", interval);
         data.put("availability", s.availability());
         data.put("query_statistics", s.statements().subList(0, Math.min(limit, s.statements().size())));
         Map<String, Object> slow = new LinkedHashMap<>();
@@ -96,6 +113,7 @@ public class PerformanceResource {
         analysis.put("regressions", s.regressions());
         analysis.put("error_rates", s.databaseRates());
         analysis.put("top", tops(s.statements()));
+        analysis.put("agent_own", view.agentOwn());
         analysis.put("entries", s.entries());
         analysis.put("rebaselined", s.rebaselined());
         analysis.put("dealloc", s.dealloc());

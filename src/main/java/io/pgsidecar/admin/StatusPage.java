@@ -166,10 +166,13 @@ public class StatusPage {
     public Response statements(@CookieParam(PageSessions.COOKIE) String cookie) {
         return page(cookie, "Statements", "statements", () -> {
             List<Section> out = new ArrayList<>();
-            JsonNode d = data(performance.stats("25", "10"));
+            JsonNode d = data(performance.stats("25", "10", null));
             String note = "Interval of " + PageView.format(d.at("/interval/seconds"), Format.SECONDS) + ", captured "
                     + PageView.format(d.at("/interval/captured_at"), Format.TIME) + ". Availability: "
-                    + d.at("/availability/state").asText("") + ".";
+                    + d.at("/availability/state").asText("") + "."
+                    + (d.at("/analysis/agent_own/statements").asInt() > 0 ? " The agent's own: "
+                    + d.at("/analysis/agent_own/statements").asInt() + " statements, "
+                    + PageView.format(d.at("/analysis/agent_own/total_ms"), Format.MS) + " (not listed)." : "");
             out.add(PageView.table("Top statements by total time", note, d.path("query_statistics"), List.of(
                     link("query id", "queryid", Format.TEXT, r -> "/ui/statements/" + r.path("queryid").asText()),
                     col("calls", "calls", Format.NUMBER), col("total", "total_ms", Format.MS),

@@ -256,14 +256,24 @@ public class Cli {
         @Option(names = "--limit", defaultValue = "20", description = "Statements shown (default 20)")
         int limit;
 
+        @Option(names = "--include-agent", description = "Also list the agent's own statements")
+        boolean includeAgent;
+
         @Override
         public Integer call() {
-            return cli.show(cli.client().get("/performance/stats?limit=" + limit), d -> {
+            return cli.show(cli.client().get("/performance/stats?limit=" + limit + (includeAgent ? "&include_agent=true"
+                    : "")), d -> {
                 cli.out.println(Table.cut("interval: " + Table.text(d.path("interval").path("captured_at")) + ", "
                         + Table.text(d.path("interval").path("seconds")) + " s", Table.WIDTH));
                 Table.print(cli.out, d.path("query_statistics"), List.of(Table.col("QUERYID", "queryid", 20),
                         Table.col("CALLS", "calls", 10), Table.col("TOTAL_MS", "total_ms", 11),
                         Table.col("MEAN_MS", "mean_ms", 9), Table.col("QUERY", "query", 100)));
+                JsonNode own = d.path("analysis").path("agent_own");
+                if (!includeAgent && own.path("statements").asInt() > 0) {
+                    cli.out.println("the agent's own: " + own.path("statements").asInt() + " statements, "
+                            + String.format(java.util.Locale.ROOT, "%.1f ms", own.path("total_ms").asDouble())
+                            + " (not listed; --include-agent lists them)");
+                }
             });
         }
     }

@@ -121,6 +121,19 @@ public class StatementsPoller {
         return latest;
     }
 
+    /** Text of a statement if this agent's cache has it, else null. */
+    String cachedText(long queryid) {
+        return texts.get(queryid);
+    }
+
+    /** Texts an answer read ({@link ShownTexts}): kept like the poll's own, so the poll need not read them. */
+    void rememberTexts(Map<Long, String> read) {
+        read.forEach((id, text) -> {
+            texts.put(id, text);
+            types.put(id, StatementType.of(text));
+        });
+    }
+
     /** Text of a statement if known (the text cache or the latest snapshot), else null. */
     public String textOf(long queryid) {
         String t = texts.get(queryid);
