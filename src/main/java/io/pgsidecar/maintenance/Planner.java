@@ -67,9 +67,12 @@ public class Planner {
     private final RunStore runs;
     private final Database database;
     private final PoolMetrics pool;
+    private final String agentSchema;
 
     public Planner(MaintenanceConfig config, AuditLog audit, AuditConfig auditConfig, StatementHistory history,
-                   AlertStore alerts, AlertsConfig alertsConfig, RunStore runs, Database database, PoolMetrics pool) {
+                   AlertStore alerts, AlertsConfig alertsConfig, RunStore runs, Database database, PoolMetrics pool,
+                   io.pgsidecar.db.DbConfig db) {
+        this.agentSchema = db.schema();
         this.database = database;
         this.pool = pool;
         this.config = config;
@@ -92,6 +95,14 @@ public class Planner {
         };
     }
 
+    /**
+     * Whether a candidate is in the agent's own schema, which is no maintenance candidate of its own
+     * accord (its housekeeping task keeps it); naming its tables in {@code tables} still reaches them.
+     */
+    private boolean agents(Scope scope, String schema) {
+        return scope.tables().isEmpty() && agentSchema.equals(schema);
+    }
+
     static String qualified(String schema, String name) {
         return Identifiers.quote(schema) + "." + Identifiers.quote(name);
     }
@@ -112,6 +123,9 @@ public class Planner {
             ps.setInt(3, s.maxTables());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (agents(scope, rs.getString(1))) {
+                        continue;
+                    }
                     String why = rs.getBoolean(4) ? "never analyzed"
                             : String.format(Locale.ROOT, "%.0f rows changed since the last analyze (threshold %.0f)",
                             rs.getDouble(3), rs.getDouble(5));
@@ -137,6 +151,9 @@ public class Planner {
             ps.setInt(2, v.maxTables());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (agents(scope, rs.getString(1))) {
+                        continue;
+                    }
                     if (scope.covers(rs.getString(1), rs.getString(2)) && seen.add(rs.getString(1) + "." + rs.getString(2))) {
                         String q = qualified(rs.getString(1), rs.getString(2));
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum_freeze",
@@ -166,6 +183,9 @@ public class Planner {
             ps.setInt(3, v.maxTables());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (agents(scope, rs.getString(1))) {
+                        continue;
+                    }
                     if (seen.add(rs.getString(1) + "." + rs.getString(2))) {
                         String q = qualified(rs.getString(1), rs.getString(2));
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum",
@@ -184,6 +204,9 @@ public class Planner {
         List<Step> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MaintenanceQueries.INVALID_INDEXES)) {
             while (rs.next()) {
+                if (agents(scope, rs.getString(1))) {
+                    continue;
+                }
                 String schema = rs.getString(1);
                 String index = rs.getString(2);
                 if (!scope.covers(schema, rs.getString(3))) {
@@ -217,6 +240,9 @@ public class Planner {
             ps.setInt(3, m.maxIndexes());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    if (agents(scope, rs.getString(1))) {
+                        continue;
+                    }
                     if (!scope.covers(rs.getString(1), rs.getString(3)) || out.size() >= m.maxIndexes()) {
                         continue;
                     }

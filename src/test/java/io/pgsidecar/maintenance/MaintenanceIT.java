@@ -331,6 +331,30 @@ class MaintenanceIT {
         }
     }
 
+    /** The agent's own schema is no candidate of its own accord: only when its tables are named. */
+    @Test
+    void theAgentsOwnSchemaIsNoCandidate() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            for (String t : new String[] {"pgsidecar.zz_probe", "public.zz_probe"}) {
+                s.execute("CREATE TABLE " + t + " (g int) WITH (autovacuum_enabled = false)");
+                s.execute("INSERT INTO " + t + " SELECT g FROM generate_series(1, 5000) g");
+            }
+            s.execute("SELECT pg_stat_force_next_flush()");
+            s.execute("SELECT 1");
+            try {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(MaintenanceClient
+                        .dryRun("update_statistics", "{}").getList("data.items.target", String.class))
+                        .contains("public.zz_probe"));
+                assertThat(MaintenanceClient.dryRun("update_statistics", "{}").getList("data.items.target", String.class))
+                        .noneMatch(t -> t.startsWith("pgsidecar."));
+                assertThat(MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"pgsidecar.zz_probe\"]}")
+                        .getList("data.items.target", String.class)).containsExactly("pgsidecar.zz_probe");
+            } finally {
+                s.execute("DROP TABLE pgsidecar.zz_probe, public.zz_probe");
+            }
+        }
+    }
+
     @Test
     void hostileInputIsRefusedAndRunsNothing() {
         given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
