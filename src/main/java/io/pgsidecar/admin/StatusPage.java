@@ -227,14 +227,9 @@ public class StatusPage {
             }
             out.add(section("Plan", () -> {
                 JsonNode plan = data(performance.plan(queryid));
-                StringBuilder tree = new StringBuilder();
-                plan.path("nodes").forEach(node -> tree.append("  ".repeat(Math.max(0, node.path("depth").asInt())))
-                        .append(node.path("node_type").asText()).append(node.hasNonNull("relation")
-                                ? " on " + node.path("relation").asText() : "")
-                        .append("  (cost ").append(node.path("total_cost").asText()).append(", rows ")
-                        .append(node.path("plan_rows").asText()).append(")\n"));
                 return PageView.text("Plan", "Generic plan (" + plan.path("method").asText() + "), never executed; "
-                        + "total cost " + PageView.format(plan.path("total_cost"), Format.NUMBER) + ".", tree.toString());
+                        + "total cost " + PageView.format(plan.path("total_cost"), Format.NUMBER) + ".",
+                        PageView.planTree(plan.path("nodes")));
             }));
             return out;
         });
