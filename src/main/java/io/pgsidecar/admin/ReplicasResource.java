@@ -64,7 +64,7 @@ public class ReplicasResource {
     @APIResponse(responseCode = "200", description = "The replica as checked now.")
     @APIResponse(responseCode = "404", description = "`not_found`: no replica of this name is configured.")
     public ApiResponse<ReplicaStatus> health(
-            @Parameter(description = "A replica's name from `READ_REPLICA_URLS`.") @PathParam("replica_name") String name) {
+            @Parameter(description = "A replica's name from `READ_REPLICAS` (`pgsidecar.replicas.list`).") @PathParam("replica_name") String name) {
         audit.action("replicas.health-check").param("replica", name);
         return ApiResponse.success(monitor.checkNow(name, db.pool().acquisitionTimeout()));
     }
@@ -77,7 +77,7 @@ public class ReplicasResource {
     @APIResponse(responseCode = "503", description = "`no_replica_available`: no healthy replica and the fallback "
             + "is `unavailable`.")
     public ApiResponse<ReadRouting.Route> route(
-            @Parameter(description = "Instead of the configured `LOAD_BALANCING_STRATEGY`.",
+            @Parameter(description = "Instead of the configured `REPLICA_LOAD_BALANCING` (`pgsidecar.replicas.load-balancing`).",
                     schema = @Schema(type = SchemaType.STRING, enumeration = {"round_robin", "weighted_random",
                             "least_connections"}))
             @QueryParam("strategy") String strategy) {

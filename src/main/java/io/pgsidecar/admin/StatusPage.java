@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsidecar.admin.PageView.Format;
 import io.pgsidecar.admin.PageView.Section;
+import io.pgsidecar.config.SettingNames;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -229,14 +230,9 @@ public class StatusPage {
             }
             out.add(section("Plan", () -> {
                 JsonNode plan = data(performance.plan(queryid));
-                StringBuilder tree = new StringBuilder();
-                plan.path("nodes").forEach(node -> tree.append("  ".repeat(Math.max(0, node.path("depth").asInt())))
-                        .append(node.path("node_type").asText()).append(node.hasNonNull("relation")
-                                ? " on " + node.path("relation").asText() : "")
-                        .append("  (cost ").append(node.path("total_cost").asText()).append(", rows ")
-                        .append(node.path("plan_rows").asText()).append(")\n"));
                 return PageView.text("Plan", "Generic plan (" + plan.path("method").asText() + "), never executed; "
-                        + "total cost " + PageView.format(plan.path("total_cost"), Format.NUMBER) + ".", tree.toString());
+                        + "total cost " + PageView.format(plan.path("total_cost"), Format.NUMBER) + ".",
+                        PageView.planTree(plan.path("nodes")));
             }));
             return out;
         });
@@ -428,7 +424,8 @@ public class StatusPage {
         out.add(section("Maintenance", () -> {
             JsonNode d = data(maintenance.status());
             return PageView.table("Maintenance tasks", d.path("enabled").asBoolean() ? "Scheduled maintenance is on."
-                    : "Scheduled maintenance is off (MAINTENANCE_ENABLED); tasks run only when asked.", d.path("tasks"),
+                    : "Scheduled maintenance is off (" + SettingNames.env("pgsidecar.maintenance.enabled")
+                            + "); tasks run only when asked.", d.path("tasks"),
                     List.of(col("task", "task", Format.TEXT), col("scheduled", "scheduled", Format.TEXT),
                             col("schedule", "schedule", Format.TEXT), col("next run", "next_run", Format.TIME),
                             col("last outcome", "last_run.outcome", Format.STATE),
@@ -438,7 +435,8 @@ public class StatusPage {
         out.add(section("Partitions", () -> {
             JsonNode d = data(partitions.status());
             return PageView.table("Partitioned tables", d.path("enabled").asBoolean() ? "Partition management is on."
-                    : "Partition management is off (PARTITIONING_ENABLED).", d.path("tables"), List.of(
+                    : "Partition management is off ("
+                    + SettingNames.env("pgsidecar.partitions.enabled") + ").", d.path("tables"), List.of(
                     col("table", "table", Format.TEXT), col("managed by", "managed_by", Format.TEXT),
                     col("partitions", "partition_count", Format.NUMBER),
                     col("runway", "runway_intervals", Format.NUMBER), col("default rows", "default_rows", Format.NUMBER),

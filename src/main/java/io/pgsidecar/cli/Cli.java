@@ -263,8 +263,8 @@ public class Cli {
         public Integer call() {
             return cli.show(cli.client().get("/performance/stats?limit=" + limit + (includeAgent ? "&include_agent=true"
                     : "")), d -> {
-                cli.out.println(Table.cut("interval: " + Table.text(d.path("interval").path("captured_at")) + ", "
-                        + Table.text(d.path("interval").path("seconds")) + " s", Table.WIDTH));
+                Table.line(cli.out, "interval: ", Table.text(d.path("interval").path("captured_at")) + ", "
+                        + Table.text(d.path("interval").path("seconds")) + " s");
                 Table.print(cli.out, d.path("query_statistics"), List.of(Table.col("QUERYID", "queryid", 20),
                         Table.col("CALLS", "calls", 10), Table.col("TOTAL_MS", "total_ms", 11),
                         Table.col("MEAN_MS", "mean_ms", 9), Table.col("QUERY", "query", 100)));
@@ -346,8 +346,8 @@ public class Cli {
             }
             return cli.show(cli.client().post("/maintenance/tasks/" + q(task) + "/run", body), d -> {
                 if (d.hasNonNull("run_id")) {
-                    cli.out.println(Table.cut("run " + d.path("run_id").asText() + " of " + task
-                            + " started; follow it with: pgsidecar maintenance-history --task " + task, Table.WIDTH));
+                    Table.line(cli.out, "", "run " + d.path("run_id").asText() + " of " + task
+                            + " started; follow it with: pgsidecar maintenance-history --task " + task);
                 }
                 if (d.path("items").isArray()) {
                     Table.print(cli.out, d.path("items"), List.of(Table.col("TARGET", "target", 40),
@@ -369,13 +369,13 @@ public class Cli {
         @Override
         public Integer call() {
             return cli.show(cli.client().get("/indexes/analysis?refresh=" + refresh), d -> {
-                cli.out.println(Table.cut("analysis of " + Table.text(d.path("computed_at")) + " ("
-                        + Table.text(d.path("age_seconds")) + " s old), HypoPG " + d.path("hypopg").asText(), Table.WIDTH));
+                Table.line(cli.out, "analysis of ", Table.text(d.path("computed_at")) + " ("
+                        + Table.text(d.path("age_seconds")) + " s old), HypoPG " + d.path("hypopg").asText());
                 cli.out.printf("unused %d, duplicate %d, invalid %d, bloated %d%n", d.path("unused_indexes").size(),
                         d.path("duplicate_indexes").size(), d.path("invalid_indexes").size(),
                         d.path("bloated_indexes").size());
                 if (d.hasNonNull("note")) {
-                    cli.out.println(Table.cut("note: " + d.path("note").asText(), Table.WIDTH));
+                    Table.line(cli.out, "note: ", d.path("note").asText());
                 }
                 cli.out.println();
                 Table.print(cli.out, d.path("recommendations"), List.of(Table.col("PRIORITY", "priority", 8),
@@ -421,8 +421,8 @@ public class Cli {
         @Override
         public Integer call() {
             return cli.show(cli.client().get("/replicas/status"), d -> {
-                cli.out.println(Table.cut("load balancing: " + Table.text(d.path("load_balancing")) + ", polled "
-                        + Table.text(d.path("captured_at")), Table.WIDTH));
+                Table.line(cli.out, "load balancing: ", Table.text(d.path("load_balancing")) + ", polled "
+                        + Table.text(d.path("captured_at")));
                 Table.print(cli.out, d.path("replicas"), REPLICA_COLUMNS);
             });
         }

@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * A readable table of JSON rows that fits {@link #WIDTH} columns: each column takes what its
  * values need up to its limit, and the last (free text) column gets the rest, cut with an ellipsis.
+ * Only table cells are cut; key-value lines and notes are wrapped ({@link #line}).
  */
 final class Table {
 
@@ -66,15 +67,60 @@ final class Table {
         }
     }
 
-    /** {@code key: value} lines for the scalar fields of an object, in the given order. */
+    /**
+     * {@code key  value} lines for the fields of an object, in the given order. A value too long for
+     * the line is wrapped, its continuation indented under the value: a key-value line is read for
+     * its whole value (a pool's figures, a leader's instance, a timestamp), so nothing is cut.
+     */
     static void fields(PrintWriter out, JsonNode object, List<String[]> labelAndField) {
         int w = labelAndField.stream().mapToInt(l -> l[0].length()).max().orElse(0);
         for (String[] l : labelAndField) {
             JsonNode v = value(object, l[1]);
             if (v != null && !v.isMissingNode()) {
-                out.println(pad(l[0], w, false) + "  " + cut(text(v), WIDTH - w - 2));
+                line(out, pad(l[0], w, false) + "  ", text(v));
             }
         }
+    }
+
+    /**
+     * One line of {@code label} and {@code value} within {@link #WIDTH} columns, wrapped at spaces
+     * (a word longer than the line is broken), each continuation indented under the value.
+     */
+    static void line(PrintWriter out, String label, String value) {
+        for (String l : wrap(label, value, WIDTH)) {
+            out.println(l);
+        }
+    }
+
+    static List<String> wrap(String label, String value, int width) {
+        int indent = label.isEmpty() ? 2 : label.length() < width / 2 ? label.length() : 4;
+        List<String> lines = new ArrayList<>();
+        StringBuilder current = new StringBuilder(label);
+        int start = label.length();
+        for (String word : value.replaceAll("\\s+", " ").trim().split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            boolean first = current.length() == start;
+            if (!first && current.length() + 1 + word.length() > width) {
+                lines.add(current.toString().stripTrailing());
+                current = new StringBuilder(" ".repeat(indent));
+                start = indent;
+                first = true;
+            }
+            if (!first) {
+                current.append(' ');
+            }
+            current.append(word);
+            while (current.length() > width) {
+                lines.add(current.substring(0, width));
+                String rest = current.substring(width);
+                current = new StringBuilder(" ".repeat(indent)).append(rest);
+                start = indent;
+            }
+        }
+        lines.add(current.toString().stripTrailing());
+        return lines;
     }
 
     static JsonNode value(JsonNode row, String field) {

@@ -52,8 +52,18 @@ public class DevMode {
         if (!embedded && token.generated().isEmpty()) {
             return;
         }
+        LOG.info(banner(embedded, jdbcUrl, replicaUrl, httpPort, token.generated()));
+    }
+
+    /**
+     * What the embedded run prints once it is up: the databases, the admin token, and what to try
+     * with it: the probes and metrics with curl, the status page in a browser, the admin API with
+     * curl, and the same with the CLI (the packaged agent's jar, as the README runs it; the CLI
+     * reads the token from {@code PGSIDECAR_ADMIN_TOKEN}).
+     */
+    static String banner(boolean embedded, String jdbcUrl, String replicaUrl, int httpPort, Optional<String> generated) {
         String base = "http://localhost:" + httpPort;
-        String tok = token.generated().orElse("<your pgsidecar.admin.token>");
+        String tok = generated.orElse("<your pgsidecar.admin.token>");
         StringBuilder b = new StringBuilder("\n\n  pgsidecar with an embedded database\n");
         b.append(embedded ? "  embedded primary:  " + jdbcUrl + " (user postgres, password postgres)\n"
                 : "  database:          " + jdbcUrl + "\n");
@@ -61,15 +71,18 @@ public class DevMode {
             b.append("  embedded replica:  ").append(replicaUrl).append('\n');
         }
         b.append("  admin token:       ").append(tok).append('\n')
+                .append("  status page:       ").append(base).append("/ (log in with the admin token)\n")
                 .append("  try:\n")
                 .append("    curl ").append(base).append("/q/health/ready\n")
                 .append("    curl ").append(base).append("/q/metrics | grep pgsidecar_\n")
                 .append("    curl -H 'Authorization: Bearer ").append(tok).append("' ").append(base)
-                .append("/api/v1/admin/database/health\n");
+                .append("/api/v1/admin/database/health\n")
+                .append("    PGSIDECAR_ADMIN_TOKEN='").append(tok).append("' java -jar target/quarkus-app/quarkus-run.jar --url ")
+                .append(base).append(" health\n");
         if (embedded) {
             b.append("  a synthetic workload runs against the embedded primary every 2 s\n");
         }
-        LOG.info(b.toString());
+        return b.toString();
     }
 
     @Scheduled(every = "2s", delayed = "3s", identity = "dev-workload",

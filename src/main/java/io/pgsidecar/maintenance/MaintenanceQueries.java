@@ -265,7 +265,8 @@ public final class MaintenanceQueries {
 
     /*
      * Everything the tasks would pick now, in one round trip for the status page: each task's
-     * candidate query (same conditions as the runs use), at most the given number each.
+     * candidate query (same conditions as the runs use), at most the given number each, with what
+     * its figure is and the figure's unit (a session's is its transaction's age).
      * Parameters: analyze factor ×2 and limit; vacuum min dead, ratio, limit; freeze share, limit;
      * bloat min bytes, ratio, limit; idle seconds, transaction seconds.
      */
@@ -273,20 +274,25 @@ public final class MaintenanceQueries {
             /* pgsidecar */
             SELECT 'update_statistics' AS task, a.schemaname || '.' || a.relname AS target,
                    CASE WHEN a.never THEN 'never analyzed' ELSE 'rows changed since the last analyze' END AS detail,
-                   a.metric
+                   a.metric, 'rows_changed_since_analyze' AS metric_name, 'rows' AS unit
               FROM (%s) a
             UNION ALL
-            SELECT 'vacuum', v.schemaname || '.' || v.relname, 'dead rows', v.metric FROM (%s) v
+            SELECT 'vacuum', v.schemaname || '.' || v.relname, 'dead rows', v.metric, 'dead_rows', 'rows' FROM (%s) v
             UNION ALL
-            SELECT 'vacuum', f.nspname || '.' || f.relname, 'age(relfrozenxid): freeze', f.metric FROM (%s) f
+            SELECT 'vacuum', f.nspname || '.' || f.relname, 'age(relfrozenxid): freeze', f.metric, 'xid_age', 'transactions'
+              FROM (%s) f
             UNION ALL
             SELECT 'maintain_indexes', i.nspname || '.' || i.relname,
-                   CASE WHEN i.leftover THEN 'invalid leftover of an interrupted rebuild' ELSE 'invalid index' END, i.metric
+                   CASE WHEN i.leftover THEN 'invalid leftover of an interrupted rebuild' ELSE 'invalid index' END, i.metric,
+                   'index_size', 'bytes'
               FROM (%s) i
             UNION ALL
-            SELECT 'maintain_indexes', b.nspname || '.' || b.index_name, 'estimated bloat ratio', b.ratio FROM (%s) b
+            SELECT 'maintain_indexes', b.nspname || '.' || b.index_name, 'estimated bloat ratio', b.ratio,
+                   'estimated_bloat_ratio', 'ratio'
+              FROM (%s) b
             UNION ALL
-            SELECT 'connection_health', 'pid ' || s.pid || ' (' || s.app || ')', s.state, s.xact_age
+            SELECT 'connection_health', 'pid ' || s.pid || ' (' || s.app || ')', s.state, s.xact_age,
+                   'transaction_age', 'seconds'
               FROM (%s) s(pid, app, usename, client, state, state_age, xact_age, query)
             """.formatted(ANALYZE_CANDIDATES, VACUUM_CANDIDATES, FREEZE_CANDIDATES, INVALID_INDEXES, BLOATED_INDEXES,
             STALE_SESSIONS);

@@ -190,7 +190,7 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
         List<MaintenanceStatus.Candidate> out = new ArrayList<>();
         for (CleanupRules.Rule r : CleanupRules.parse(config)) {
             out.add(new MaintenanceStatus.Candidate(r.qualified(), "rows with " + r.column() + " older than "
-                    + r.olderThan(), r.olderThan().toSeconds()));
+                    + r.olderThan(), r.olderThan().toSeconds(), "retention", "seconds"));
         }
         return out;
     }
@@ -243,7 +243,7 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
                     while (rs.next()) {
                         Task t = Task.parse(rs.getString(1)).orElseThrow();
                         out.computeIfAbsent(t, k -> new ArrayList<>()).add(new MaintenanceStatus.Candidate(
-                                rs.getString(2), rs.getString(3), rs.getDouble(4)));
+                                rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5), rs.getString(6)));
                     }
                 }
             }

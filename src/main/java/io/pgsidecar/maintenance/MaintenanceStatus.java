@@ -28,9 +28,17 @@ public record MaintenanceStatus(boolean enabled, String window, boolean windowOp
                              Double done, Double total) {
     }
 
-    /** Something the task would act on now, and the figure that makes it a candidate. */
+    /**
+     * Something the task would act on now, and the figure that makes it a candidate.
+     *
+     * @param metric the figure, in {@code unit}
+     * @param metricName what the figure is: {@code rows_changed_since_analyze}, {@code dead_rows},
+     *     {@code xid_age}, {@code index_size}, {@code estimated_bloat_ratio}, {@code transaction_age} or
+     *     {@code retention}
+     * @param unit {@code rows}, {@code transactions}, {@code bytes}, {@code ratio} (0 to 1) or {@code seconds}
+     */
     @RegisterForReflection
-    public record Candidate(String target, String detail, double metric) {
+    public record Candidate(String target, String detail, double metric, String metricName, String unit) {
     }
 
     /** What holds the xmin horizon back and for how long (seconds 0: nothing). */

@@ -26,6 +26,21 @@ public class CommonTags {
     }
 
     /**
+     * No series of the Vert.x SQL client's own metrics. Quarkus' Vert.x binder gives every reactive
+     * pool (the replicas', {@code ReactivePools}) client meters named after the pool's metrics name,
+     * which is empty: {@code .current} and friends, exported as {@code m__current} with the
+     * camelCase labels {@code clientName} and {@code clientType} and without the database tag's
+     * meaning. The replica monitor exports what matters of those connections under its own names
+     * ({@code pgsidecar_replica_*}), so these are dropped rather than renamed.
+     */
+    @Produces
+    @Singleton
+    @MeterFilterConstraint(applyTo = PrometheusMeterRegistry.class)
+    MeterFilter noSqlClientMeters() {
+        return MeterFilter.deny(id -> id.getTag("clientType") != null);
+    }
+
+    /**
      * HELP texts without double quotes. The Prometheus text format allows only {@code \\} and
      * {@code \n} escapes in HELP lines, so a quote escaped as {@code \"} (some of Micrometer's own
      * JVM meters have them) makes strict parsers such as {@code promtool check metrics} reject the

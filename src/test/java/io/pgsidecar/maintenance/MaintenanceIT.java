@@ -391,4 +391,20 @@ class MaintenanceIT {
                 .body("data.tasks.find { it.task == 'vacuum' }.scheduled", equalTo(false))
                 .body("data.tasks.find { it.task == 'cleanup_old_data' }.candidates[0].target", equalTo("public.events"));
     }
+
+    /** A candidate's figure says what it is and in which unit (it was a bare number). */
+    @Test
+    void everyCandidatesFigureHasItsNameAndUnit() {
+        var status = given().auth().oauth2("test-token").get(BASE + "/status").then().statusCode(200).extract().jsonPath();
+        java.util.List<java.util.Map<String, Object>> all = status.getList("data.tasks.candidates.flatten()");
+        assertThat(all).isNotEmpty().allSatisfy(c -> assertThat(c).as(c.toString())
+                .containsKey("metric").containsKey("metric_name").containsKey("unit"))
+                .allSatisfy(c -> assertThat(c.get("metric_name")).as(c.toString()).isNotNull())
+                .allSatisfy(c -> assertThat(c.get("unit")).as(c.toString()).isIn("rows", "transactions", "bytes", "ratio",
+                        "seconds"));
+        java.util.Map<String, Object> cleanup = status.getMap("data.tasks.find { it.task == 'cleanup_old_data' }.candidates[0]");
+        assertThat(cleanup).containsEntry("metric_name", "retention").containsEntry("unit", "seconds");
+        assertThat(status.getList("data.tasks.find { it.task == 'update_statistics' }.candidates.unit", String.class))
+                .allSatisfy(u -> assertThat(u).isEqualTo("rows"));
+    }
 }

@@ -216,9 +216,9 @@ class PartitionsIT {
         assertThat(alerts).noneMatch(a -> a.alertname().equals("PartitionMaintenanceFailed")
                 && "public.metrics".equals(a.labels().get("table")));
         String metrics = given().get("/q/metrics").asString();
-        assertThat(metrics).contains("pgsidecar_partition_default_rows{database=\"app\",table=\"public.blocked\"} 1.0")
-                .contains("pgsidecar_partition_runway_intervals{database=\"app\",table=\"public.metrics\"} 4.0")
-                .contains("pgsidecar_partition_premake_intervals{database=\"app\",table=\"public.metrics\"} 4.0");
+        assertThat(metrics).contains("pgsidecar_partition_default_rows{database=\"app\",table=\"public.blocked\",} 1.0")
+                .contains("pgsidecar_partition_runway_intervals{database=\"app\",table=\"public.metrics\",} 4.0")
+                .contains("pgsidecar_partition_premake_intervals{database=\"app\",table=\"public.metrics\",} 4.0");
     }
 
     @Test

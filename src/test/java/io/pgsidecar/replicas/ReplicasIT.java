@@ -165,6 +165,20 @@ class ReplicasIT {
                 .containsPattern("pgsidecar_replica_routed_total\\{[^}]*replica=\"r[23]\"[^}]*} [1-9]");
     }
 
+    /**
+     * With replicas, reactive pools exist: the Vert.x SQL client's own meters ({@code m__current}
+     * with {@code clientName} and {@code clientType}) are not in the scrape, which passes promtool
+     * in every format the endpoint serves.
+     */
+    @Test
+    void theScrapeWithReplicasHasOnlySnakeCaseFamiliesAndPassesPromtool() throws Exception {
+        awaitBothHealthy();
+        monitor.pollOnce();
+        assertThat(given().get("/q/metrics").asString()).contains("pgsidecar_replica_up{")
+                .doesNotContain("m__current").doesNotContain("clientType=");
+        io.pgsidecar.testing.Scrapes.assertEveryFormatPassesPromtool("ReplicasIT");
+    }
+
     @Test
     void aStoppedReplicaIsDownWithTheErrorAndComesBack() throws Exception {
         awaitBothHealthy();
