@@ -23,12 +23,19 @@ public class SnapshotStore {
 
     static final String UPSERT = """
             /* pgsidecar */
-            INSERT INTO %s.snapshots (kind, captured_at, instance, body) VALUES (?, ?, ?, ?::jsonb)
+            INSERT INTO %s.snapshots (kind, captured_at, instance, body) VALUES (?, pg_catalog.now(), ?, ?::jsonb)
             ON CONFLICT (kind) DO UPDATE SET captured_at = excluded.captured_at, instance = excluded.instance,
                                              body = excluded.body
             """;
 
     static final String LOAD = "/* pgsidecar */ SELECT body::text FROM %s.snapshots WHERE kind = ?";
+
+    /** The body and its age by the server's clock (it wrote {@code captured_at} too). */
+    static final String LOAD_AGED = """
+            /* pgsidecar */
+            SELECT body::text, extract(epoch FROM pg_catalog.now() - captured_at)::float8
+              FROM %s.snapshots WHERE kind = ?
+            """;
 
     /**
      * The JSON form snapshots are stored in, part of their key: agents of a release with another
@@ -60,9 +67,8 @@ public class SnapshotStore {
             database.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement(UPSERT.formatted(schema))) {
                     ps.setString(1, kind + FORMAT);
-                    ps.setTimestamp(2, Timestamp.from(Instant.now()));
-                    ps.setString(3, instance);
-                    ps.setString(4, body);
+                    ps.setString(2, instance);
+                    ps.setString(3, body);
                     return ps.executeUpdate();
                 }
             });
@@ -100,6 +106,38 @@ public class SnapshotStore {
         });
         try {
             return body == null ? Optional.empty() : Optional.of(json.readValue(body, type));
+        } catch (Exception e) {
+            LOG.debugf("snapshot %s not read: %s", kind, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A stored snapshot and how long ago it was stored, by the server's clock. */
+    public record Aged<T>(T snapshot, java.time.Duration age) {
+    }
+
+    /**
+     * Like {@link #read}, with the snapshot's age measured by the server that stored it: another
+     * agent wrote it, so its age is never judged by this pod's clock.
+     */
+    public <T> Optional<Aged<T>> readAged(String kind, Class<T> type) {
+        if (!migrator.status().done()) {
+            return Optional.empty();
+        }
+        Object[] row = database.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LOAD_AGED.formatted(schema))) {
+                ps.setString(1, kind + FORMAT);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new Object[] {rs.getString(1), rs.getDouble(2)} : null;
+                }
+            }
+        });
+        if (row == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Aged<>(json.readValue((String) row[0], type),
+                    java.time.Duration.ofMillis(Math.max(0, Math.round((Double) row[1] * 1000)))));
         } catch (Exception e) {
             LOG.debugf("snapshot %s not read: %s", kind, e.getMessage());
             return Optional.empty();

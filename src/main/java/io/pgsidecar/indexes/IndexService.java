@@ -79,6 +79,12 @@ public class IndexService implements io.pgsidecar.db.ActionRights {
     private final String instance;
     private final ReentrantLock computing = new ReentrantLock();
     private volatile IndexAnalysis latest;
+    /**
+     * When {@link #latest} was computed, on this pod's clock: its own computedAt when this agent
+     * computed it, else now minus its age as the server measured it (another agent's clock never
+     * judges it).
+     */
+    private volatile Instant latestAt;
 
     public IndexService(IndexesConfig config, IndexAnalyzer analyzer, IndexBuilder builder, BuildStore store,
                         IndexMetrics metrics, SnapshotStore snapshots, LeaderService leader, SchemaMigrator migrator,
@@ -150,7 +156,7 @@ public class IndexService implements io.pgsidecar.db.ActionRights {
             return;
         }
         IndexAnalysis l = latest;
-        if (l != null && clock.instant().isBefore(l.computedAt().plus(config.interval()))) {
+        if (l != null && clock.instant().isBefore(latestAt.plus(config.interval()))) {
             return;
         }
         collectors.run(COLLECTOR, () -> {
@@ -164,25 +170,29 @@ public class IndexService implements io.pgsidecar.db.ActionRights {
     public IndexAnalysis analysis(boolean refresh) {
         Instant now = clock.instant();
         IndexAnalysis l = latest;
+        Instant at = latestAt;
         if (!refresh) {
-            if (fresh(l, now, config.cacheTtl())) {
+            if (fresh(l, at, now, config.cacheTtl())) {
                 return l.at(now, true, l.note());
             }
-            Optional<IndexAnalysis> stored = snapshots.read(SNAPSHOT, IndexAnalysis.class); // a database down: 503 now
-            if (stored.isPresent() && fresh(stored.get(), now, config.cacheTtl())) {
-                latest = stored.get();
+            // a database down: 503 now
+            Optional<io.pgsidecar.db.SnapshotStore.Aged<IndexAnalysis>> stored = snapshots.readAged(SNAPSHOT,
+                    IndexAnalysis.class);
+            if (stored.isPresent() && stored.get().age().compareTo(config.cacheTtl()) < 0) {
+                latestAt = now.minus(stored.get().age());
+                latest = stored.get().snapshot();
                 metrics.publish(latest);
                 return latest.at(now, true, latest.note());
             }
-        } else if (fresh(l, now, config.refreshMinInterval())) {
+        } else if (fresh(l, at, now, config.refreshMinInterval())) {
             return l.at(now, true, "not recomputed: a refresh runs at most once per "
                     + config.refreshMinInterval().toSeconds() + " s (pgsidecar.indexes.refresh-min-interval)");
         }
         return compute().at(clock.instant(), false, latest.note());
     }
 
-    private static boolean fresh(IndexAnalysis a, Instant now, Duration within) {
-        return a != null && now.isBefore(a.computedAt().plus(within));
+    private static boolean fresh(IndexAnalysis a, Instant at, Instant now, Duration within) {
+        return a != null && at != null && now.isBefore(at.plus(within));
     }
 
     /** Runs the analysis now (one at a time: a second caller waits for the first and gets its answer). */
@@ -191,10 +201,12 @@ public class IndexService implements io.pgsidecar.db.ActionRights {
         computing.lock();
         try {
             IndexAnalysis l = latest;
-            if (l != null && !l.computedAt().isBefore(asked)) {
+            Instant at = latestAt;
+            if (l != null && at != null && !at.isBefore(asked)) {
                 return l; // computed while this caller waited
             }
             IndexAnalysis a = analyzer.analyze();
+            latestAt = a.computedAt();
             latest = a;
             metrics.publish(a);
             snapshots.save(SNAPSHOT, a);
