@@ -89,6 +89,28 @@ class AdminApiIT {
                 .body("error.code", equalTo("uri_too_long"));
     }
 
+    /**
+     * The same over HTTP/2, where the path is a header: a path the agent refuses with 414 over
+     * HTTP/1.1 closed the client's whole connection (GOAWAY) once the header block passed 8 KiB.
+     */
+    @Test
+    void aVeryLongPathIs414OverHttp2Too() throws Exception {
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        String base = "http://127.0.0.1:" + io.restassured.RestAssured.port + BASE;
+        // the first call upgrades the connection (h2c); the next ones are HTTP/2 streams
+        h2.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/leader"))
+                .header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (int length : new int[] {10_000, 60_000}) {
+            var r = h2.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/" + "a".repeat(length)))
+                            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            org.assertj.core.api.Assertions.assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            org.assertj.core.api.Assertions.assertThat(r.statusCode()).isEqualTo(414);
+            org.assertj.core.api.Assertions.assertThat(r.body()).contains("\"uri_too_long\"");
+        }
+    }
+
     @Test
     void wrongMethodIs405() {
         given().auth().oauth2(TOKEN).when().delete(BASE + "/pool")
