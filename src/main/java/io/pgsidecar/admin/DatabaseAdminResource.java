@@ -148,7 +148,7 @@ public class DatabaseAdminResource {
             @Parameter(description = "Only this action, for example `maintenance.run`.")
             @QueryParam("action") String action) {
         int limit = Params.intInRange("limit", limitParam, 50, 1, config.maxAuditLimit());
-        return ApiResponse.success(audit.list(limit, Optional.ofNullable(action).filter(a -> !a.isBlank())));
+        return ApiResponse.success(audit.list(limit, Optional.ofNullable(Params.text("action", action))));
     }
 
     /** Each scheduled collector: last run, last success, errors. */

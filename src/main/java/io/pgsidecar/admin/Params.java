@@ -33,4 +33,25 @@ public final class Params {
             default -> throw new ApiException.InvalidParameter(name, raw, "expected true or false");
         };
     }
+
+    /**
+     * A free-text query value that is compared with stored text, or null when absent or blank. One
+     * with a control character is refused: no stored name has one, and PostgreSQL takes no NUL as a
+     * parameter (it answered 500 {@code database_error}).
+     */
+    public static String text(String name, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || c >= 0x7F && c <= 0x9F) {
+                StringBuilder shown = new StringBuilder();
+                raw.chars().limit(100).forEach(x -> shown.append(x < 0x20 || x >= 0x7F && x <= 0x9F
+                        ? String.format("\\u%04X", x) : String.valueOf((char) x)));
+                throw new ApiException.InvalidParameter(name, shown.toString(), "expected text without control characters");
+            }
+        }
+        return raw;
+    }
 }

@@ -89,6 +89,28 @@ class AdminApiIT {
                 .body("error.code", equalTo("uri_too_long"));
     }
 
+    /**
+     * The same over HTTP/2, where the path is a header: a path the agent refuses with 414 over
+     * HTTP/1.1 closed the client's whole connection (GOAWAY) once the header block passed 8 KiB.
+     */
+    @Test
+    void aVeryLongPathIs414OverHttp2Too() throws Exception {
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+        String base = "http://127.0.0.1:" + io.restassured.RestAssured.port + BASE;
+        // the first call upgrades the connection (h2c); the next ones are HTTP/2 streams
+        h2.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/leader"))
+                .header("Authorization", "Bearer " + TOKEN).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        for (int length : new int[] {10_000, 60_000}) {
+            var r = h2.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/" + "a".repeat(length)))
+                            .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            org.assertj.core.api.Assertions.assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            org.assertj.core.api.Assertions.assertThat(r.statusCode()).isEqualTo(414);
+            org.assertj.core.api.Assertions.assertThat(r.body()).contains("\"uri_too_long\"");
+        }
+    }
+
     @Test
     void wrongMethodIs405() {
         given().auth().oauth2(TOKEN).when().delete(BASE + "/pool")
@@ -179,6 +201,13 @@ class AdminApiIT {
                         .body("data.parameters.reason", hasItem(marker + "\\u0000"))
                         .body("data.parameters.reason", hasItem(marker + "\\u0000\\u001B[31m"))
                         .body("data.outcome", not(hasItem("audit_unavailable"))));
+        // a filter compared with stored text: PostgreSQL takes no NUL as a parameter (it was a 500)
+        for (String action : new String[] {"a%00b", "%1B%5B31m", "x%C2%85"}) {
+            given().auth().oauth2(TOKEN).urlEncodingEnabled(false).when().get(BASE + "/audit?action=" + action)
+                    .then().statusCode(400)
+                    .body("error.code", equalTo("invalid_parameter"))
+                    .body("error.message", containsString("'action'"));
+        }
         given().auth().oauth2(TOKEN).when().get("/q/metrics").then().statusCode(200)
                 .body(not(org.hamcrest.Matchers.matchesPattern("(?s).*pgsidecar_audit_write_failures_total(\\{[^}]*\\})? [1-9].*")));
     }
