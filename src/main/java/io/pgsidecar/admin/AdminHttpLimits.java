@@ -121,9 +121,20 @@ public class AdminHttpLimits {
         return "request body larger than " + config.maxBodyBytes() + " bytes";
     }
 
+    /**
+     * The {@code uri} tag of {@code http_server_requests} for answers given here, before any route
+     * matched: one value, so that no path a caller makes up becomes a series of its own.
+     */
+    static final String UNMATCHED_TEMPLATE = AdminFilters.ADMIN_PREFIX + "/{unmatched}";
+
     private static void envelope(RoutingContext ctx, int status, String code, String message) {
         if (ctx.response().ended()) {
             return;
+        }
+        // read by Quarkus' HTTP metrics as the route template (the request's context local)
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context != null) {
+            context.putLocal("UrlPathTemplate", UNMATCHED_TEMPLATE);
         }
         JsonObject body = new JsonObject().put("status", "error")
                 .put("error", new JsonObject().put("code", code).put("message", message));
