@@ -7,6 +7,7 @@ import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.db.Rows;
+import io.pgsidecar.db.ServerClock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,7 @@ public class AlertStore {
     /** Open (pending or firing) alert rows, for a leader taking over. */
     List<OpenAlert> loadOpen() {
         return database.withConnection(c -> {
+            Duration off = ServerClock.offset(c);
             List<OpenAlert> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.OPEN.formatted(schema));
                  ResultSet rs = ps.executeQuery()) {
@@ -52,9 +55,9 @@ public class AlertStore {
                     a.value = Rows.doubleOrNull(rs, "value");
                     a.threshold = Rows.doubleOrNull(rs, "threshold");
                     a.state = AlertState.of(rs.getString("state"));
-                    a.pendingSince = instant(rs, "pending_since");
-                    a.firingSince = instant(rs, "firing_since");
-                    a.updatedAt = instant(rs, "updated_at");
+                    a.pendingSince = instant(rs, "pending_since", off);
+                    a.firingSince = instant(rs, "firing_since", off);
+                    a.updatedAt = instant(rs, "updated_at", off);
                     a.storedAt = a.updatedAt;
                     out.add(a);
                 }
@@ -70,15 +73,16 @@ public class AlertStore {
         }
         // on this thread: the write sets the alerts' ids, which the engine reads next
         database.forJob(c -> {
+            Duration off = ServerClock.offset(c);
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 for (OpenAlert a : changed) {
                     a.markInserting();
                     if (a.id == 0) {
-                        insert(c, a);
+                        insert(c, a, off);
                     } else {
-                        update(c, a);
+                        update(c, a, off);
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement(AlertQueries.DELETE.formatted(schema))) {
@@ -104,7 +108,7 @@ public class AlertStore {
         });
     }
 
-    private void insert(Connection c, OpenAlert a) throws SQLException {
+    private void insert(Connection c, OpenAlert a, Duration off) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(AlertQueries.INSERT.formatted(schema))) {
             ps.setString(1, a.fingerprint);
             ps.setString(2, a.alertname);
@@ -115,10 +119,10 @@ public class AlertStore {
             setDouble(ps, 7, a.value);
             setDouble(ps, 8, a.threshold);
             ps.setString(9, a.state.label());
-            ps.setTimestamp(10, ts(a.pendingSince));
-            ps.setTimestamp(11, ts(a.firingSince));
-            ps.setTimestamp(12, ts(a.resolvedAt));
-            ps.setTimestamp(13, ts(a.updatedAt));
+            ps.setTimestamp(10, ts(a.pendingSince, off));
+            ps.setTimestamp(11, ts(a.firingSince, off));
+            ps.setTimestamp(12, ts(a.resolvedAt, off));
+            ps.setTimestamp(13, ts(a.updatedAt, off));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 a.id = rs.getLong(1);
@@ -126,16 +130,16 @@ public class AlertStore {
         }
     }
 
-    private void update(Connection c, OpenAlert a) throws SQLException {
+    private void update(Connection c, OpenAlert a, Duration off) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(AlertQueries.UPDATE.formatted(schema))) {
             ps.setString(1, a.summary);
             ps.setString(2, a.description);
             setDouble(ps, 3, a.value);
             setDouble(ps, 4, a.threshold);
             ps.setString(5, a.state.label());
-            ps.setTimestamp(6, ts(a.firingSince));
-            ps.setTimestamp(7, ts(a.resolvedAt));
-            ps.setTimestamp(8, ts(a.updatedAt));
+            ps.setTimestamp(6, ts(a.firingSince, off));
+            ps.setTimestamp(7, ts(a.resolvedAt, off));
+            ps.setTimestamp(8, ts(a.updatedAt, off));
             ps.setLong(9, a.id);
             ps.executeUpdate();
         }
@@ -145,6 +149,7 @@ public class AlertStore {
     public List<Alert> list(Optional<AlertState> state, int limit, List<Silence> silences, Instant now) {
         String wanted = state.map(AlertState::label).orElse("all");
         return database.withConnection(c -> {
+            Duration off = ServerClock.offset(c);
             List<Alert> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.LIST.formatted(schema))) {
                 ps.setString(1, wanted);
@@ -159,8 +164,8 @@ public class AlertStore {
                                 : Silence.matching(silences, Alert.withName(alertname, labels), now);
                         out.add(new Alert(rs.getLong("id"), alertname, rs.getString("severity"), labels,
                                 rs.getString("summary"), rs.getString("description"), Rows.doubleOrNull(rs, "value"),
-                                Rows.doubleOrNull(rs, "threshold"), st, instant(rs, "pending_since"),
-                                instant(rs, "firing_since"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
+                                Rows.doubleOrNull(rs, "threshold"), st, instant(rs, "pending_since", off),
+                                instant(rs, "firing_since", off), instant(rs, "resolved_at", off), instant(rs, "updated_at", off),
                                 silencedBy));
                     }
                 }
@@ -172,13 +177,14 @@ public class AlertStore {
     /** Deletes resolved alerts and ended silences older than the cut-off; returns rows deleted. */
     public int prune(Instant before) {
         return database.forJob(c -> {
+            Duration off = ServerClock.offset(c);
             int n;
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.PRUNE.formatted(schema))) {
-                ps.setTimestamp(1, ts(before));
+                ps.setTimestamp(1, ts(before, off));
                 n = ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.PRUNE_SILENCES.formatted(schema))) {
-                ps.setTimestamp(1, ts(before));
+                ps.setTimestamp(1, ts(before, off));
                 n += ps.executeUpdate();
             }
             return n;
@@ -187,6 +193,7 @@ public class AlertStore {
 
     public List<Silence> activeSilences() {
         return database.withConnection(c -> {
+            Duration off = ServerClock.offset(c);
             List<Silence> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.SILENCES_ACTIVE.formatted(schema));
                  ResultSet rs = ps.executeQuery()) {
@@ -197,7 +204,7 @@ public class AlertStore {
                     } catch (JsonProcessingException e) {
                         throw new IllegalStateException("unreadable silence " + rs.getLong("id"), e);
                     }
-                    out.add(new Silence(rs.getLong("id"), matchers, instant(rs, "starts_at"), instant(rs, "ends_at"),
+                    out.add(new Silence(rs.getLong("id"), matchers, instant(rs, "starts_at", off), instant(rs, "ends_at", off),
                             rs.getString("comment"), rs.getString("created_by")));
                 }
             }
@@ -208,13 +215,14 @@ public class AlertStore {
     public Silence insertSilence(List<Matcher> matchers, Instant startsAt, Instant endsAt, String comment,
                                  String createdBy) {
         return database.withConnection(c -> {
+            Duration off = ServerClock.offset(c);
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.SILENCE_INSERT.formatted(schema))) {
                 ps.setString(1, write(matchers));
-                ps.setTimestamp(2, ts(startsAt));
-                ps.setTimestamp(3, ts(endsAt));
+                ps.setTimestamp(2, ts(startsAt, off));
+                ps.setTimestamp(3, ts(endsAt, off));
                 ps.setString(4, comment);
                 ps.setString(5, createdBy);
-                ps.setTimestamp(6, ts(startsAt));
+                ps.setTimestamp(6, ts(startsAt, off));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return new Silence(rs.getLong(1), matchers, startsAt, endsAt, comment, createdBy);
@@ -226,10 +234,11 @@ public class AlertStore {
     /** Ends a silence now. */
     public ExpireResult expireSilence(long id, Instant now) {
         return database.withConnection(c -> {
+            Duration off = ServerClock.offset(c);
             try (PreparedStatement ps = c.prepareStatement(AlertQueries.SILENCE_EXPIRE.formatted(schema))) {
-                ps.setTimestamp(1, ts(now));
+                ps.setTimestamp(1, ts(now, off));
                 ps.setLong(2, id);
-                ps.setTimestamp(3, ts(now));
+                ps.setTimestamp(3, ts(now, off));
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         return ExpireResult.EXPIRED;
@@ -271,12 +280,14 @@ public class AlertStore {
         }
     }
 
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
+    /** A time of this pod's clock as the server's clock would have it (see {@link ServerClock}). */
+    private static Timestamp ts(Instant i, Duration off) {
+        return i == null ? null : Timestamp.from(i.plus(off));
     }
 
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
+    /** A stored time (the server's clock) on this pod's clock. */
+    private static Instant instant(ResultSet rs, String col, Duration off) throws SQLException {
         Timestamp t = rs.getTimestamp(col);
-        return t == null ? null : t.toInstant();
+        return t == null ? null : t.toInstant().minus(off);
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * A heartbeat written with the server's clock is judged with the server's clock: the database's
  * clock here is five minutes behind the agent's (libfaketime), and a run another agent keeps
  * beating stays running, while one that stopped beating (by the server's clock) is interrupted.
+ * Alert and silence times are written on the server's clock too.
  */
 @QuarkusTest
 @TestProfile(MaintenanceClockSkewIT.Profile.class)
@@ -79,6 +80,34 @@ class MaintenanceClockSkewIT {
                 otherAgent.shutdownNow();
             }
         }
+    }
+
+    /**
+     * Alert times are written on the server's clock and read back onto the reader's: a silence of
+     * an hour made by this agent (five minutes ahead) ends an hour after the server's now, not
+     * sixty-five minutes, so every agent, and the server's own check, agree when it ends.
+     */
+    @Test
+    void alertTimesAreWrittenOnTheServersClock() throws Exception {
+        MaintenanceClient.awaitReady();
+        io.restassured.RestAssured.given().auth().oauth2("test-token").contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"matchers\":[{\"name\":\"alertname\",\"value\":\"SkewProbe\"}],\"duration\":\"1h\","
+                        + "\"comment\":\"clock-skew\"}")
+                .post("/api/v1/admin/database/alerts/silences").then().statusCode(200);
+        try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT extract(epoch FROM ends_at - now())::float8, "
+                     + "extract(epoch FROM now() - starts_at)::float8 FROM pgsidecar.alert_silences "
+                     + "WHERE comment = 'clock-skew'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).as("seconds left by the server's clock").isBetween(3500.0, 3601.0);
+            assertThat(rs.getDouble(2)).as("began by the server's clock").isBetween(-1.0, 100.0);
+        }
+        // read back on the agent's clock: the answer says it ends an hour from the agent's now
+        String endsAt = io.restassured.RestAssured.given().auth().oauth2("test-token")
+                .get("/api/v1/admin/database/alerts/silences").then().statusCode(200).extract().jsonPath()
+                .getString("data.find { it.comment == 'clock-skew' }.ends_at");
+        double left = java.time.Duration.between(java.time.Instant.now(), java.time.Instant.parse(endsAt)).toSeconds();
+        assertThat(left).as("seconds left by the agent's clock").isBetween(3500.0, 3601.0);
     }
 
     private static long insertRun(Statement s, String task, String instance, String heartbeat) throws SQLException {
