@@ -35,7 +35,9 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
     private final io.pgsidecar.db.Rights rights;
 
     public MaintenanceService(MaintenanceConfig config, MaintenanceRunner runner, MaintenanceScheduler scheduler,
-                              RunStore runs, Database database, io.pgsidecar.db.Rights rights) {
+                              RunStore runs, Database database, io.pgsidecar.db.Rights rights,
+                              io.pgsidecar.db.DbConfig db) {
+        this.agentSchemaPrefix = db.schema() + ".";
         this.rights = rights;
         this.config = config;
         this.runner = runner;
@@ -43,6 +45,9 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
         this.runs = runs;
         this.database = database;
     }
+
+    /** Targets in the agent's own schema, which the tasks leave alone unless its tables are named. */
+    private final String agentSchemaPrefix;
 
     public static Task task(String name) {
         return Task.parse(name).orElseThrow(() -> new MaintenanceExceptions.UnknownTask(name));
@@ -242,6 +247,9 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Task t = Task.parse(rs.getString(1)).orElseThrow();
+                        if (t != Task.CONNECTION_HEALTH && rs.getString(2).startsWith(agentSchemaPrefix)) {
+                            continue; // as the planner: the agent's own schema is no candidate
+                        }
                         out.computeIfAbsent(t, k -> new ArrayList<>()).add(new MaintenanceStatus.Candidate(
                                 rs.getString(2), rs.getString(3), rs.getDouble(4), rs.getString(5), rs.getString(6)));
                     }

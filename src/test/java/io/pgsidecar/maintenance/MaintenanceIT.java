@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -347,6 +348,9 @@ class MaintenanceIT {
                         .contains("public.zz_probe"));
                 assertThat(MaintenanceClient.dryRun("update_statistics", "{}").getList("data.items.target", String.class))
                         .noneMatch(t -> t.startsWith("pgsidecar."));
+                List<String> shown = given().auth().oauth2("test-token").get(BASE + "/status").then().statusCode(200)
+                        .extract().jsonPath().getList("data.tasks.candidates.flatten().target", String.class);
+                assertThat(shown).contains("public.zz_probe").noneMatch(t -> t.startsWith("pgsidecar."));
                 assertThat(MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"pgsidecar.zz_probe\"]}")
                         .getList("data.items.target", String.class)).containsExactly("pgsidecar.zz_probe");
             } finally {
