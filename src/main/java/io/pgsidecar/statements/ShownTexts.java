@@ -90,13 +90,17 @@ public class ShownTexts {
         for (var by : TOP_METRICS) {
             topIds(s.statements(), by, TOP_CANDIDATES).forEach(ids::add);
         }
+        // the snapshot's own texts, once: not a scan of the list per id
+        Set<Long> withText = new java.util.HashSet<>();
+        s.statements().stream().filter(st -> st.query() != null)
+                .forEach(st -> withText.add(Long.parseLong(st.queryid())));
         Map<Long, String> known = new HashMap<>();
         List<Long> missing = new ArrayList<>();
         for (long id : ids) {
             String t = poller.cachedText(id);
             if (t != null) {
                 known.put(id, t);
-            } else if (!hasText(s, id)) {
+            } else if (!withText.contains(id)) {
                 missing.add(id);
             }
         }
@@ -195,16 +199,6 @@ public class ShownTexts {
             }
         }
         return heap.stream().map(st -> Long.parseLong(st.queryid())).toList();
-    }
-
-    private static boolean hasText(StatementsSnapshot s, long id) {
-        String key = Long.toString(id);
-        for (StatementStat st : s.statements()) {
-            if (st.queryid().equals(key)) {
-                return st.query() != null;
-            }
-        }
-        return false;
     }
 
     private static <T> List<T> head(List<T> list, int n) {
