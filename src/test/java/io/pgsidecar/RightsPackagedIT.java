@@ -1,5 +1,6 @@
 package io.pgsidecar;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  *       {@code no_permission} naming its GRANT, and nothing changed.</li>
  * </ol>
  */
+@Tag("by-version")
 class RightsPackagedIT {
 
     static final String BASE = "/api/v1/admin/database";

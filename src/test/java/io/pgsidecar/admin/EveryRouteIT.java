@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,6 +58,7 @@ import org.junit.jupiter.api.Test;
  * agent serves at {@code /q/openapi}. With {@code -Dopenapi.regenerate=true} this test rewrites
  * them and the examples (run it twice: the document is built with the examples the build found).
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(EveryRouteIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

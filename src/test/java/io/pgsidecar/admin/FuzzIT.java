@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -87,6 +88,7 @@ import org.junit.jupiter.api.Test;
  * alone, whatever the threads' order. The seed is printed; {@code -Dfuzz.seed=N} replays a run and
  * {@code -Dfuzz.requests=N} changes its size.
  */
+@Tag("alone")
 @QuarkusTest
 @TestProfile(FuzzIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

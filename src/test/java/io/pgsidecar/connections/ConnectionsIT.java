@@ -1,5 +1,6 @@
 package io.pgsidecar.connections;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Connections seen from the server: leaks are named with what a DBA needs to act on them. */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(ConnectionsIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)

@@ -1,5 +1,6 @@
 package io.pgsidecar.db;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * (no Flyway at run time) created: it takes the schema over as it is, not a row of the history
  * changed or added, and the Flyway it would migrate with accepts that history as its own.
  */
+@Tag("by-version")
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "sqlResource", value = "db/previous-release/pgsidecar-schema.sql")})

@@ -1,5 +1,6 @@
 package io.pgsidecar.db;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * taken over without a change, two agents at once migrate once, and every history the agent must
  * not go on from stops it before it changes anything, with a message that says why.
  */
+@Tag("by-version")
 class SchemaMigrationIT {
 
     private static PgCluster pg;

@@ -1,5 +1,6 @@
 package io.pgsidecar.db;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * a missing, failed or changed migration all go to Flyway (SchemaMigrationIT). A new database is
  * migrated by Flyway through the Quarkus extension's bean, as in the packaged agent.
  */
+@Tag("by-version")
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "own", value = "true")})

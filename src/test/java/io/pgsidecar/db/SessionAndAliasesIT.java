@@ -1,5 +1,6 @@
 package io.pgsidecar.db;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * The pool honours the legacy environment names, and every session it opens carries the agent's
  * limits, as seen by the server itself.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(SessionAndAliasesIT.Aliases.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)

@@ -1,5 +1,6 @@
 package io.pgsidecar.health;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * The probes while the database goes away and comes back: readiness follows the database,
  * liveness does not, and nothing needs a restart of the agent.
  */
+@Tag("by-version")
 @QuarkusTest
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "own", value = "true"))

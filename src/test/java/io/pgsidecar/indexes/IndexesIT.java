@@ -1,5 +1,6 @@
 package io.pgsidecar.indexes;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * HypoPG) proved, a composite descending index from a statement's plan, nothing left in the agent's
  * sessions, safe concurrent builds while the application writes, and hostile input refused.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(IndexesIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

@@ -1,5 +1,6 @@
 package io.pgsidecar.indexes;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Unused means unused everywhere: an index scanned only on a replica is not unused. */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(IndexesReplicaIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

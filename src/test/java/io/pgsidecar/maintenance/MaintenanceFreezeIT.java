@@ -1,5 +1,6 @@
 package io.pgsidecar.maintenance;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsidecar.testing.PgTestResource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * autovacuum_freeze_max_age gets VACUUM (FREEZE). The share is tiny here (2,000 transactions), so
  * the test can age a table by consuming transaction ids instead of waiting for 150 million.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(MaintenanceFreezeIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

@@ -1,5 +1,6 @@
 package io.pgsidecar.maintenance;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * Maintenance against a real PostgreSQL: each task does what it says on tables made for it, and
  * leaves alone what it should.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(MaintenanceIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

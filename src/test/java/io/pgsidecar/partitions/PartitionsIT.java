@@ -1,5 +1,6 @@
 package io.pgsidecar.partitions;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * day partitions across daylight saving, rows in the default partition, retention whose dry run is
  * the real run, an interrupted concurrent detach finalized, lock safety, hostile input.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(PartitionsIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

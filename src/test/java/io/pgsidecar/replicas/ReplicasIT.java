@@ -1,5 +1,6 @@
 package io.pgsidecar.replicas;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * A real primary with two streaming replicas (r1, r2) and a third entry with a wrong password.
  * Tests poll explicitly (the schedule is an hour here), so each step is one poll.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(ReplicasIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * the same as a full read's, the server sends only the changed rows, and an eviction or a reset makes
  * the next read a full one. The fingerprint the agent computes is the one the server computes.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(ChangedEntriesReadIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * server restart between polls: figures stay non-negative, are never counted twice, and the
  * evictions and restart are counted.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(EvictionAndRestartIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

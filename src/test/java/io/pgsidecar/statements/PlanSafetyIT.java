@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * runs mallory's function; each says which function it would have run and why it did not plan. A
  * statement whose reach holds only trusted functions is still planned, and says it was screened.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(PlanAttack.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

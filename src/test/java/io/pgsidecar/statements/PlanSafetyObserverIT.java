@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * ends nobody; a statement of a role the login may not become is planned as the login itself, which
  * cannot act either. Each plan says as whom, and with which search_path.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(PlanAttack.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {

@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * and a regression are each found, plans are explained without running, the series stay bounded.
  * Tests poll explicitly (the schedule is an hour here) so each interval is exactly what it ran.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(StatementsIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)

@@ -1,5 +1,6 @@
 package io.pgsidecar.statements;
 
+import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * The poller's own counter ({@code pgsidecar_statements_text_reads_total}) counts its reads; the
  * server's pg_stat_statements sees the answer's read.
  */
+@Tag("by-version")
 @QuarkusTest
 @TestProfile(TextFetchIT.Profile.class)
 @QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)

@@ -1,5 +1,6 @@
 package io.pgsidecar.testing;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +11,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The fixture gives what tests rely on: a primary with pg_stat_statements, and a streaming replica. */
+@Tag("by-version")
 class PgFixtureIT {
 
     @Test
