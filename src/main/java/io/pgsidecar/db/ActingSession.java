@@ -114,21 +114,20 @@ public final class ActingSession implements AutoCloseable {
 
     /** The same, the object being {@code hashtext} of a name (a table's qualified name). */
     public boolean tryLock(int lockClass, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "/* pgsidecar */ SELECT pg_catalog.pg_try_advisory_lock(?, pg_catalog.hashtext(?))")) {
-            ps.setInt(1, lockClass);
-            ps.setString(2, name);
-            return bool(ps);
-        }
+        return byName("pg_try_advisory_lock", lockClass, name);
     }
 
     /** Releases a lock {@link #tryLock(int, String)} took (closing the session releases every lock). */
     public void unlock(int lockClass, String name) throws SQLException {
+        byName("pg_advisory_unlock", lockClass, name);
+    }
+
+    private boolean byName(String function, int lockClass, String name) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock(?, pg_catalog.hashtext(?))")) {
+                "/* pgsidecar */ SELECT pg_catalog." + function + "(?, pg_catalog.hashtext(?))")) {
             ps.setInt(1, lockClass);
             ps.setString(2, name);
-            ps.executeQuery().close();
+            return bool(ps);
         }
     }
 
