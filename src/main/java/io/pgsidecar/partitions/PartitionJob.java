@@ -2,8 +2,7 @@ package io.pgsidecar.partitions;
 
 import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.Database;
-import io.pgsidecar.db.SchemaMigrator;
-import io.pgsidecar.leader.LeaderService;
+import io.pgsidecar.leader.LeaderTick;
 import io.pgsidecar.metrics.CollectorMetrics;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -31,9 +30,7 @@ public class PartitionJob {
     private final PartitionManager manager;
     private final PartitionCatalog catalog;
     private final JobStore jobs;
-    private final LeaderService leader;
-    private final SchemaMigrator migrator;
-    private final CollectorMetrics collectors;
+    private final LeaderTick ticks;
     private final PartitionMetrics metrics;
     private final Database database;
     private final List<PartitionSet> sets;
@@ -41,15 +38,13 @@ public class PartitionJob {
     private volatile Instant lastRun;
 
     public PartitionJob(PartitionsConfig config, PartitionManager manager, PartitionCatalog catalog, JobStore jobs,
-                        LeaderService leader, SchemaMigrator migrator, CollectorMetrics collectors,
-                        PartitionMetrics metrics, Database database) {
+                        LeaderTick ticks, CollectorMetrics collectors, PartitionMetrics metrics,
+                        Database database) {
         this.config = config;
         this.manager = manager;
         this.catalog = catalog;
         this.jobs = jobs;
-        this.leader = leader;
-        this.migrator = migrator;
-        this.collectors = collectors;
+        this.ticks = ticks;
         this.metrics = metrics;
         this.database = database;
         List<PartitionSet> parsed;
@@ -81,22 +76,23 @@ public class PartitionJob {
      */
     @Scheduled(every = "10s", identity = "partitions-tick", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
-        if (!migrator.status().done()) {
-            return;
-        }
-        if (!leader.isLeader()) {
-            lastRun = null;
-            metrics.clear();
-            return;
-        }
-        Instant now = Instant.now();
-        if (lastRun != null && now.isBefore(lastRun.plus(config.interval()))) {
-            return;
-        }
-        lastRun = now;
-        collectors.run(COLLECTOR, () -> {
-            runOnce();
-            return null;
+        ticks.tick(COLLECTOR, config.interval(), new LeaderTick.Job() {
+            @Override
+            public Instant lastRun() {
+                return lastRun;
+            }
+
+            @Override
+            public void run() {
+                lastRun = Instant.now();
+                runOnce();
+            }
+
+            @Override
+            public void follower() {
+                lastRun = null;
+                metrics.clear();
+            }
         });
     }
 

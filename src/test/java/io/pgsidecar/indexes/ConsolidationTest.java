@@ -11,19 +11,19 @@ class ConsolidationTest {
 
     @Test
     void aPrefixOfAnotherCandidateIsDroppedAndItsStatementsGoToTheOther() {
-        Map<String, IndexAnalyzer.Candidate> m = new LinkedHashMap<>();
-        IndexAnalyzer.Candidate a = new IndexAnalyzer.Candidate("public", "t", List.of("a"), List.of(false), null);
-        IndexAnalyzer.Candidate ab = new IndexAnalyzer.Candidate("public", "t", List.of("a", "b"), List.of(false, false),
+        Map<String, Candidate> m = new LinkedHashMap<>();
+        Candidate a = new Candidate("public", "t", List.of("a"), List.of(false), null);
+        Candidate ab = new Candidate("public", "t", List.of("a", "b"), List.of(false, false),
                 null);
-        IndexAnalyzer.Candidate other = new IndexAnalyzer.Candidate("public", "u", List.of("a"), List.of(false), null);
-        IndexAnalyzer.Candidate partial = new IndexAnalyzer.Candidate("public", "t", List.of("a"), List.of(false),
+        Candidate other = new Candidate("public", "u", List.of("a"), List.of(false), null);
+        Candidate partial = new Candidate("public", "t", List.of("a"), List.of(false),
                 new IndexDefinition.IsNull("d", false));
-        a.statements.put("1", new IndexAnalyzer.Helped(1, "q", "b", 10, 1, 0.5));
+        a.statements.put("1", new Candidate.Helped(1, "q", "b", 10, 1, 0.5));
         a.foreignKey = "t_a_fkey";
-        for (IndexAnalyzer.Candidate c : List.of(a, ab, other, partial)) {
+        for (Candidate c : List.of(a, ab, other, partial)) {
             m.put(c.key(), c);
         }
-        IndexAnalyzer.consolidate(m);
+        Candidate.consolidate(m);
         assertThat(m.values()).containsExactlyInAnyOrder(ab, other, partial);
         assertThat(ab.statements).containsKey("1");
         assertThat(ab.foreignKey).isEqualTo("t_a_fkey");

@@ -34,10 +34,23 @@ public final class NetworkPartition implements AutoCloseable {
         return "0".equals(output("id", "-u").trim()) && !output("ip", "-V").isBlank();
     }
 
+    /**
+     * A namespace of its own: test forks run side by side, so the number is taken by creating the
+     * namespace (which fails if another fork has it), never by closing what may be another's.
+     */
+    private static NetworkPartition claim() {
+        for (int i = 0; i < 50; i++) {
+            NetworkPartition p = new NetworkPartition(ThreadLocalRandom.current().nextInt(1, 250));
+            if (exitCode("ip", "netns", "add", p.namespace) == 0) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free network namespace number after 50 tries");
+    }
+
     public static NetworkPartition create() {
-        NetworkPartition p = new NetworkPartition(ThreadLocalRandom.current().nextInt(1, 250));
+        NetworkPartition p = claim();
         try {
-            p.sh("ip", "netns", "add", p.namespace);
             p.sh("ip", "link", "add", p.outer, "type", "veth", "peer", "name", p.inner);
             p.sh("ip", "link", "set", p.inner, "netns", p.namespace);
             p.sh("ip", "addr", "add", p.outerAddress + "/30", "dev", p.outer);
@@ -105,6 +118,10 @@ public final class NetworkPartition implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // cleaning up: whatever is left is gone with the namespace
         }
+    }
+
+    private static int exitCode(String... command) {
+        return exec(command).exit;
     }
 
     private static String output(String... command) {

