@@ -6,6 +6,7 @@ import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
 import io.pgsidecar.db.AdvisoryLockKeys;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.LockRetry;
 import io.pgsidecar.db.Need;
 import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.db.Rights;
@@ -231,7 +232,7 @@ public class PartitionManager {
             // a table someone holds locked: the counts wait for the next run
             messages.add("rows in the default partition and after the current interval not read now (" + e.getMessage()
                     + ")");
-            blocked |= "55P03".equals(e.getSQLState());
+            blocked |= LockRetry.lockNotAvailable(e);
         }
         if (newest != null) {
             messages.add("rows dated after the current " + set.interval().label() + " exist already (up to " + newest
