@@ -8,6 +8,7 @@ import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.db.Rows;
 import io.pgsidecar.db.ServerClock;
+import io.pgsidecar.db.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,35 +75,32 @@ public class AlertStore {
         // on this thread: the write sets the alerts' ids, which the engine reads next
         database.forJob(c -> {
             Duration off = ServerClock.offset(c);
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
             try {
-                for (OpenAlert a : changed) {
-                    a.markInserting();
-                    if (a.id == 0) {
-                        insert(c, a, off);
-                    } else {
-                        update(c, a, off);
+                Transactions.committed(c, () -> {
+                    for (OpenAlert a : changed) {
+                        a.markInserting();
+                        if (a.id == 0) {
+                            insert(c, a, off);
+                        } else {
+                            update(c, a, off);
+                        }
                     }
-                }
-                try (PreparedStatement ps = c.prepareStatement(AlertQueries.DELETE.formatted(schema))) {
-                    for (Long id : deleted) {
-                        ps.setLong(1, id);
-                        ps.addBatch();
+                    try (PreparedStatement ps = c.prepareStatement(AlertQueries.DELETE.formatted(schema))) {
+                        for (Long id : deleted) {
+                            ps.setLong(1, id);
+                            ps.addBatch();
+                        }
+                        if (!deleted.isEmpty()) {
+                            ps.executeBatch();
+                        }
                     }
-                    if (!deleted.isEmpty()) {
-                        ps.executeBatch();
-                    }
-                }
-                c.commit();
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
                 for (OpenAlert a : changed) {
                     a.pendingInsertRolledBack();
                 }
                 throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
             return null;
         });

@@ -81,6 +81,23 @@ public class ActingSessions {
     }
 
     /**
+     * Opens a dedicated acting session ({@link ActingSession}) named {@code applicationName}, with
+     * these timeouts; its reads wait for at most {@code longestStatement} (the longest
+     * {@code statement_timeout} the caller will set on it) plus a margin.
+     */
+    public ActingSession session(String applicationName, Duration statementTimeout, Duration lockTimeout,
+                                 Duration longestStatement) throws SQLException {
+        return ActingSession.start(open(applicationName, longestStatement.plus(ActingSession.SOCKET_MARGIN)),
+                statementTimeout, lockTimeout);
+    }
+
+    /** The same, for a session whose statements all have {@code statementTimeout}. */
+    public ActingSession session(String applicationName, Duration statementTimeout, Duration lockTimeout)
+            throws SQLException {
+        return session(applicationName, statementTimeout, lockTimeout, statementTimeout);
+    }
+
+    /**
      * A session of the login the acting sessions log in with, not switched to the acting role: what
      * cancels one of them (PostgreSQL lets a login signal its own sessions, whatever role they set).
      */

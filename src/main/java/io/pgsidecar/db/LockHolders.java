@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * Who holds a lock on a relation, in words: what a job says when its statement gave up at
- * {@code lock_timeout} (maintenance, partitions).
+ * {@code lock_timeout} (maintenance, partitions, indexes: {@link LockRetry}).
  */
 public final class LockHolders {
 
@@ -27,6 +27,19 @@ public final class LockHolders {
             """;
 
     private LockHolders() {
+    }
+
+    /**
+     * {@link #describe(Connection, String, int)} read on the agent's pool, whose observing login sees
+     * every session (an acting login need not); a failure to read them is said, not thrown: the
+     * holders are what a message adds, never why it fails.
+     */
+    public static String describe(Database database, String relation, int waiter) {
+        try {
+            return database.withConnection(c -> describe(c, relation, waiter));
+        } catch (RuntimeException e) {
+            return "holder unknown (" + e.getMessage() + ")";
+        }
     }
 
     /**

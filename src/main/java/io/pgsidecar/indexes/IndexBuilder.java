@@ -1,10 +1,13 @@
 package io.pgsidecar.indexes;
 
+import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.AdvisoryLockKeys;
+import io.pgsidecar.db.LockHolders;
+import io.pgsidecar.db.LockRetry;
 import io.pgsidecar.db.Need;
 import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.db.Rights;
-import io.pgsidecar.db.LockHolders;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,8 +37,6 @@ import org.jboss.logging.Logger;
 public class IndexBuilder {
 
     static final String APPLICATION_NAME = "pgsidecar-indexes";
-    /** Advisory lock class of index builds ('pgix'), keyed by the table's hashtext. */
-    static final int LOCK_CLASS = io.pgsidecar.db.AdvisoryLockKeys.INDEXES;
     private static final Logger LOG = Logger.getLogger(IndexBuilder.class);
     private static final int DROP_ATTEMPTS = 3;
 
@@ -48,7 +49,8 @@ public class IndexBuilder {
         final List<String> statements;
         final List<String[]> partitions; // schema, table, index name
         final String exists; // an index equal to the request is there already: nothing to build
-        Connection session;
+        ActingSession acting;
+        Connection session; // acting's connection
         int pid;
 
         Prepared(String schema, String table, String name, IndexDefinition definition, List<String> statements,
@@ -72,12 +74,9 @@ public class IndexBuilder {
 
         @Override
         public void close() {
-            if (session != null) {
-                try {
-                    session.close(); // the advisory lock goes with it
-                } catch (SQLException ignored) {
-                    // closed already
-                }
+            if (acting != null) {
+                acting.close(); // the advisory lock goes with it
+                acting = null;
                 session = null;
             }
         }
@@ -124,24 +123,17 @@ public class IndexBuilder {
      * With {@code lock}, takes the table's build lock (Busy when another build holds it).
      */
     Prepared prepare(IndexDefinition d, String defaultSchema, boolean lock) throws SQLException {
-        Connection c = acting.open(APPLICATION_NAME, config.buildTimeout().plusMinutes(1));
+        ActingSession session = acting.session(APPLICATION_NAME, config.statementTimeout(), config.lockTimeout(),
+                config.buildTimeout());
+        Connection c = session.connection();
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute("/* pgsidecar */ SET statement_timeout = " + config.statementTimeout().toMillis()
-                        + "; SET lock_timeout = " + config.lockTimeout().toMillis());
+            int version = session.version();
+            if (session.standby()) {
+                throw new IndexExceptions.Refused("this server is a standby: indexes are built on the primary");
             }
-            int pid;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(IndexesQueries.SERVER)) {
-                rs.next();
-                int version = rs.getInt(1);
-                if (rs.getBoolean(2)) {
-                    throw new IndexExceptions.Refused("this server is a standby: indexes are built on the primary");
-                }
-                if (version >= 140000 && version < 140004) {
-                    throw new IndexExceptions.Refused("PostgreSQL " + version + ": concurrent index builds on 14.0-14.3 "
-                            + "can corrupt indexes (fixed in 14.4); upgrade first");
-                }
-                pid = rs.getInt(3);
+            if (version >= 140000 && version < 140004) {
+                throw new IndexExceptions.Refused("PostgreSQL " + version + ": concurrent index builds on 14.0-14.3 "
+                        + "can corrupt indexes (fixed in 14.4); upgrade first");
             }
             String schema = d.schema() != null ? d.schema() : resolveSchema(c, d.table(), defaultSchema);
             Map<String, String> columns = new HashMap<>();
@@ -215,24 +207,16 @@ public class IndexBuilder {
                 statements.add(d.toSql(schema, d.table(), name, true));
             }
             Prepared p = new Prepared(schema, d.table(), name, d, statements, partitions, equal);
+            p.acting = session;
             p.session = c;
-            p.pid = pid;
-            if (lock && equal == null) {
-                try (PreparedStatement ps = c.prepareStatement("/* pgsidecar */ SELECT pg_catalog.pg_try_advisory_lock("
-                        + LOCK_CLASS + ", pg_catalog.hashtext(?))")) {
-                    ps.setString(1, qualified);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            throw new IndexExceptions.Busy("another index build works on " + qualified
-                                    + " (this agent or another): try again when it has ended");
-                        }
-                    }
-                }
+            p.pid = session.pid();
+            if (lock && equal == null && !session.tryLock(AdvisoryLockKeys.INDEXES, qualified)) {
+                throw new IndexExceptions.Busy("another index build works on " + qualified
+                        + " (this agent or another): try again when it has ended");
             }
             return p;
         } catch (SQLException | RuntimeException e) {
-            c.close();
+            session.close();
             throw e;
         }
     }
@@ -302,9 +286,7 @@ public class IndexBuilder {
         Connection c = p.session;
         List<String> made = new ArrayList<>();
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute("/* pgsidecar */ SET statement_timeout = " + config.buildTimeout().toMillis());
-            }
+            p.acting.statementTimeout(config.buildTimeout());
             create(c, p.statements.get(0), p.qualifiedIndex(), made);
             if (!p.partitions.isEmpty()) {
                 int k = 1;
@@ -325,46 +307,48 @@ public class IndexBuilder {
             return new Outcome("valid", "built concurrently; pg_index.indisvalid is true");
         } catch (SQLException e) {
             String why = e.getMessage();
-            if ("55P03".equals(e.getSQLState())) {
-                try {
-                    // from the pool: the observing login sees every session, the acting one need not
-                    why += " (lock_timeout " + config.lockTimeout().toMillis() + " ms; "
-                            + database.withConnection(pool -> LockHolders.describe(pool, p.qualifiedTable(), p.pid))
-                            + ")";
-                } catch (RuntimeException ignored) {
-                    // the holders are a courtesy
-                }
+            if (LockRetry.lockNotAvailable(e)) {
+                why += " (lock_timeout " + config.lockTimeout().toMillis() + " ms; "
+                        + LockHolders.describe(database, p.qualifiedTable(), p.pid) + ")";
             }
             return failed(c, p, made, why);
         }
     }
 
     private Outcome failed(Connection c, Prepared p, List<String> made, String why) {
-        String cleanup = dropLeftovers(c, p, made);
+        String cleanup = dropLeftovers(p, made);
         LOG.warnf("index build %s on %s failed: %s; %s", p.qualifiedIndex(), p.qualifiedTable(), why, cleanup);
         return new Outcome("failed", why + "; " + cleanup);
     }
 
-    /** Drops what the failed build left: the partitioned parent (with what is attached), then each leftover. */
-    private String dropLeftovers(Connection c, Prepared p, List<String> made) {
+    /**
+     * Drops what the failed build left: the partitioned parent (with what is attached), then each
+     * leftover, each drop retried a few times when its lock is busy ({@link LockRetry}, the pause
+     * starting at one lock_timeout).
+     */
+    private String dropLeftovers(Prepared p, List<String> made) {
         List<String> dropped = new ArrayList<>();
         List<String> left = new ArrayList<>();
+        LockRetry retry = new LockRetry(DROP_ATTEMPTS, config.lockTimeout(), config.lockTimeout());
         for (int i = 0; i < made.size(); i++) {
             String index = made.get(i);
             boolean parent = i == 0 && !p.partitions.isEmpty();
             String sql = parent ? "DROP INDEX IF EXISTS " + index : "DROP INDEX CONCURRENTLY IF EXISTS " + index;
             boolean ok = false;
-            for (int attempt = 1; attempt <= DROP_ATTEMPTS && !ok; attempt++) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("/* pgsidecar */ SET statement_timeout = " + config.statementTimeout().toMillis());
-                    s.execute("/* pgsidecar */ " + sql);
-                    ok = true;
-                } catch (SQLException e) {
-                    if (!"55P03".equals(e.getSQLState())) {
-                        break;
-                    }
-                    sleep(config.lockTimeout().toMillis() * attempt);
-                }
+            try {
+                p.acting.statementTimeout(config.statementTimeout());
+                retry.run(() -> {
+                    p.acting.execute("/* pgsidecar */ " + sql);
+                    return null;
+                }, index, () -> LockHolders.describe(database, p.qualifiedTable(), p.pid));
+                ok = true;
+            } catch (LockRetry.Blocked e) {
+                LOG.warnf("index build %s: leftover %s not dropped: %s", p.qualifiedIndex(), index, e.getMessage());
+            } catch (InterruptedException e) {
+                // the agent stops: the remaining drops get one attempt each (a pause now ends at once)
+                Thread.currentThread().interrupt();
+            } catch (SQLException e) {
+                // not a busy lock: the answer names it, to be dropped by hand
             }
             (ok ? dropped : left).add(index);
         }
@@ -484,13 +468,5 @@ public class IndexBuilder {
             }
         }
         return out;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.pgsidecar.indexes;
 
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Transactions;
 import io.pgsidecar.maintenance.MaintenanceQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
@@ -62,55 +63,50 @@ class IndexCatalog {
                 : poolStatementTimeout;
     }
 
-    /** Reads it all in one read-only transaction on {@code c}. */
+    /** Reads it all in one read-only transaction on {@code c} ({@link Transactions}). */
     Read read(Connection c) throws SQLException {
-        Instant statsSince;
-        String hypopg;
-        List<CatalogIndex> indexes;
-        Map<String, TableStat> tables;
-        List<String[]> fks;
-        List<IndexAnalysis.Bloated> bloated;
-        List<long[]> top = new ArrayList<>();
-        double coveredSeconds;
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try (Statement s = c.createStatement()) {
-            s.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
-            s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + catalogTimeout().toMillis());
-            try (ResultSet rs = s.executeQuery(IndexesQueries.STATS_SINCE)) {
-                rs.next();
-                statsSince = rs.getTimestamp(1).toInstant();
-                hypopg = rs.getString(5) != null ? "installed" : rs.getBoolean(6) ? "not_installed" : "not_available";
-            }
-            indexes = indexes(s);
-            tables = tables(s);
-            fks = foreignKeys(s);
-            bloated = bloated(c);
-            try (PreparedStatement ps = c.prepareStatement(IndexesQueries.TOP_STATEMENTS.formatted(schema))) {
-                ps.setDouble(1, config.historyWindow().toSeconds());
-                ps.setInt(2, config.topStatements());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        top.add(new long[] {rs.getLong(1), Double.doubleToLongBits(rs.getDouble(2)),
-                                Double.doubleToLongBits(rs.getDouble(3))});
+        return Transactions.rolledBack(c, () -> {
+            Instant statsSince;
+            String hypopg;
+            List<CatalogIndex> indexes;
+            Map<String, TableStat> tables;
+            List<String[]> fks;
+            List<IndexAnalysis.Bloated> bloated;
+            List<long[]> top = new ArrayList<>();
+            double coveredSeconds;
+            try (Statement s = c.createStatement()) {
+                s.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
+                s.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + catalogTimeout().toMillis());
+                try (ResultSet rs = s.executeQuery(IndexesQueries.STATS_SINCE)) {
+                    rs.next();
+                    statsSince = rs.getTimestamp(1).toInstant();
+                    hypopg = rs.getString(5) != null ? "installed"
+                            : rs.getBoolean(6) ? "not_installed" : "not_available";
+                }
+                indexes = indexes(s);
+                tables = tables(s);
+                fks = foreignKeys(s);
+                bloated = bloated(c);
+                try (PreparedStatement ps = c.prepareStatement(IndexesQueries.TOP_STATEMENTS.formatted(schema))) {
+                    ps.setDouble(1, config.historyWindow().toSeconds());
+                    ps.setInt(2, config.topStatements());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            top.add(new long[] {rs.getLong(1), Double.doubleToLongBits(rs.getDouble(2)),
+                                    Double.doubleToLongBits(rs.getDouble(3))});
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(IndexesQueries.COVERED_SECONDS.formatted(schema))) {
+                    ps.setDouble(1, config.historyWindow().toSeconds());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        coveredSeconds = rs.getDouble(1);
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(IndexesQueries.COVERED_SECONDS.formatted(schema))) {
-                ps.setDouble(1, config.historyWindow().toSeconds());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    coveredSeconds = rs.getDouble(1);
-                }
-            }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
-        }
-        return new Read(statsSince, hypopg, indexes, tables, fks, bloated, top, coveredSeconds);
+            return new Read(statsSince, hypopg, indexes, tables, fks, bloated, top, coveredSeconds);
+        });
     }
 
     private List<CatalogIndex> indexes(Statement s) throws SQLException {

@@ -182,12 +182,6 @@ final class IndexesQueries {
              WHERE i.indexrelid = pg_catalog.to_regclass(?)
             """;
 
-    static final String SERVER = """
-            /* pgsidecar */
-            SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.pg_is_in_recovery(),
-                   pg_catalog.pg_backend_pid()
-            """;
-
     static final String PROGRESS = """
             /* pgsidecar */
             SELECT phase, blocks_done, blocks_total, tuples_done, tuples_total, partitions_done, partitions_total

@@ -3,8 +3,10 @@ package io.pgsidecar.maintenance;
 import io.pgsidecar.audit.AuditEntry;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.config.InstanceInfo;
+import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.LockHolders;
+import io.pgsidecar.db.LockRetry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
 
 /**
  * Carries out one step of a run on the maintenance session: with lock_timeout and a few retries
- * when a lock is busy (then the item is skipped, naming who holds it), VACUUM's own report of rows it
+ * ({@link LockRetry}) when a lock is busy (then the item is skipped, naming who holds it), VACUUM's own report of rows it
  * could not remove (naming what holds the xmin horizon back), batches for deletes, an audit row for
  * every session ended.
  */
@@ -76,14 +78,14 @@ final class ItemExecutor {
      * @param cancelled why the run was asked to stop, or null; read after a statement was cancelled
      * @param deadline when the run's time budget ends
      */
-    Result run(Planner.Step step, MaintenanceSession session, java.util.function.Supplier<String> cancelled,
+    Result run(Planner.Step step, ActingSession session, java.util.function.Supplier<String> cancelled,
                Instant deadline) {
         try {
             Action action = step.run();
             if (action instanceof Action.Sql a) {
                 try {
-                    return withLockRetries(session, a.relation(), cancelled, () -> {
-                        execute(session, a.sql());
+                    return withLockRetries(session, a.relation(), cancelled, deadline, () -> {
+                        session.execute(a.sql());
                         return Result.ok(null, null);
                     });
                 } catch (SQLException | Cancelled e) {
@@ -94,7 +96,7 @@ final class ItemExecutor {
                 }
             }
             if (action instanceof Action.Vacuum v) {
-                return withLockRetries(session, v.relation(), cancelled, () -> vacuum(session, v));
+                return withLockRetries(session, v.relation(), cancelled, deadline, () -> vacuum(session, v));
             }
             if (action instanceof Action.Batches b) {
                 return batches(session, b, cancelled, deadline);
@@ -118,42 +120,29 @@ final class ItemExecutor {
         }
     }
 
-    @FunctionalInterface
-    private interface Attempt {
-        Result run() throws SQLException;
-    }
-
-    /** Runs the attempt; a busy lock is retried with backoff, then the item is skipped naming the holder. */
-    private Result withLockRetries(MaintenanceSession session, String relation, java.util.function.Supplier<String> cancelled,
-                                   Attempt attempt) throws SQLException {
-        Duration backoff = config.lockBackoff();
-        for (int i = 1; ; i++) {
-            try {
-                return attempt.run();
-            } catch (SQLException e) {
-                if ("57014".equals(e.getSQLState()) && cancelled.get() != null) {
-                    throw new Cancelled(cancelled.get());
-                }
-                if (!"55P03".equals(e.getSQLState())) {
-                    throw e;
-                }
-                if (i >= config.lockAttempts()) {
-                    return Result.skipped("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
-                            + " ms: " + lockHolders(relation, session.pid()));
-                }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
+    /**
+     * Runs the attempt; a busy lock is retried with backoff ({@link LockRetry}, never past the run's
+     * time budget), then the item is skipped naming the holder. Null when the attempt returned null.
+     */
+    private Result withLockRetries(ActingSession session, String relation, java.util.function.Supplier<String> cancelled,
+                                   Instant deadline, LockRetry.Attempt<Result> attempt) throws SQLException {
+        try {
+            return new LockRetry(config.lockAttempts(), config.lockTimeout(), config.lockBackoff()).until(deadline)
+                    .run(attempt, null, () -> LockHolders.describe(database, relation, session.pid()));
+        } catch (LockRetry.Blocked e) {
+            return Result.skipped(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Cancelled("interrupted");
+        } catch (SQLException e) {
+            if ("57014".equals(e.getSQLState()) && cancelled.get() != null) {
+                throw new Cancelled(cancelled.get());
             }
+            throw e;
         }
     }
 
-    private static void execute(MaintenanceSession session, String sql) throws SQLException {
-        try (Statement s = session.connection().createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private Result vacuum(MaintenanceSession session, Action.Vacuum v) throws SQLException {
+    private Result vacuum(ActingSession session, Action.Vacuum v) throws SQLException {
         List<String> report = new ArrayList<>();
         try (Statement s = session.connection().createStatement()) {
             s.execute(v.sql());
@@ -185,7 +174,7 @@ final class ItemExecutor {
         return removed == 0 ? Result.skipped(why) : Result.ok(removed + " dead rows removed; " + why, removed);
     }
 
-    private Result batches(MaintenanceSession session, Action.Batches b, java.util.function.Supplier<String> cancelled,
+    private Result batches(ActingSession session, Action.Batches b, java.util.function.Supplier<String> cancelled,
                            Instant deadline) throws SQLException {
         long total = 0;
         while (true) {
@@ -197,7 +186,7 @@ final class ItemExecutor {
                         total);
             }
             long[] deleted = new long[1];
-            Result lock = withLockRetries(session, b.relation(), cancelled, () -> {
+            Result lock = withLockRetries(session, b.relation(), cancelled, deadline, () -> {
                 try (Statement s = session.connection().createStatement()) {
                     deleted[0] = s.executeUpdate(b.sql());
                 }
@@ -215,7 +204,7 @@ final class ItemExecutor {
         }
     }
 
-    private Result terminate(MaintenanceSession session, Action.Terminate t) throws SQLException {
+    private Result terminate(ActingSession session, Action.Terminate t) throws SQLException {
         boolean ended;
         try (Statement s = session.connection().createStatement(); ResultSet rs = s.executeQuery(t.sql())) {
             ended = rs.next() && rs.getBoolean(1);
@@ -231,7 +220,7 @@ final class ItemExecutor {
     }
 
     /** A failed REINDEX CONCURRENTLY leaves an invalid {index}_ccnew behind: dropped at once. */
-    private static void dropRebuildLeftovers(MaintenanceSession session, String[] index) {
+    private static void dropRebuildLeftovers(ActingSession session, String[] index) {
         try {
             List<String> leftovers = new ArrayList<>();
             try (PreparedStatement ps = session.connection().prepareStatement(MaintenanceQueries.REBUILD_LEFTOVERS)) {
@@ -246,7 +235,7 @@ final class ItemExecutor {
                 }
             }
             for (String leftover : leftovers) {
-                execute(session, "/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + leftover);
+                session.execute("/* pgsidecar */ DROP INDEX CONCURRENTLY IF EXISTS " + leftover);
             }
         } catch (SQLException e) {
             // the next run drops it as a leftover
@@ -264,15 +253,6 @@ final class ItemExecutor {
             return "the statement ran past its statement_timeout (" + message + ")";
         }
         return message + " (SQLSTATE " + e.getSQLState() + ")";
-    }
-
-    /** Who holds a lock on the relation, from the agent's pool (the maintenance session is not waiting now). */
-    private String lockHolders(String relation, int waiter) {
-        try {
-            return database.withConnection(c -> LockHolders.describe(c, relation, waiter));
-        } catch (RuntimeException e) {
-            return "holder unknown (" + e.getMessage() + ")";
-        }
     }
 
     /** What holds the xmin horizon back, oldest first, in words. */

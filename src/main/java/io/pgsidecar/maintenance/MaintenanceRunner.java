@@ -4,7 +4,9 @@ import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DatabaseFailures;
+import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.AdvisoryLockKeys;
 import io.pgsidecar.db.Need;
 import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.db.Rights;
@@ -38,6 +40,13 @@ import org.jboss.logging.Logger;
 public class MaintenanceRunner {
 
     private static final Logger LOG = Logger.getLogger(MaintenanceRunner.class);
+    /**
+     * The run's own acting session, outside the pool, so pollers and the admin API never wait behind
+     * a long VACUUM; it holds the task's advisory lock (a task never runs twice at once, whichever
+     * agent starts it) and one of the maintenance slots (at most {@code max-concurrent-runs} runs per
+     * database). MaintenanceQueries finds it by this name.
+     */
+    static final String APPLICATION_NAME = "pgsidecar-maintenance";
 
     /** A run in progress on this agent. */
     static final class Handle {
@@ -199,27 +208,27 @@ public class MaintenanceRunner {
      */
     long start(Task task, Planner.Scope scope, String trigger, String requestedBy, String reason) {
         MaintenanceConfig.TaskSettings settings = task.settings(config);
-        MaintenanceSession session;
+        ActingSession session;
         try {
-            session = MaintenanceSession.open(acting, settings.statementTimeout(), config.lockTimeout());
+            session = acting.session(APPLICATION_NAME, settings.statementTimeout(), config.lockTimeout());
         } catch (SQLException e) {
             throw database.failure(e);
         }
         boolean handedOver = false;
         try {
             refuse(task, session.connection());
-            if (!session.lockTask(task)) {
+            if (!session.tryLock(AdvisoryLockKeys.MAINTENANCE, task.lockKey())) {
                 Long id = runningRun(task);
                 if (id != null) {
                     throw new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " is already running (run "
                             + id + ")", id);
                 }
                 // no run recorded as running: a statement an agent left behind when it stopped
-                String who = session.taskHolder(task).map(pid -> "pid " + pid).orElse("a session that just ended");
+                String who = session.lockHolder(AdvisoryLockKeys.MAINTENANCE, task.lockKey()).map(pid -> "pid " + pid).orElse("a session that just ended");
                 throw new MaintenanceExceptions.AlreadyRunning("task " + task.label() + " is still running in PostgreSQL ("
                         + who + "), left by an agent that stopped; it can start again once that statement ends", null);
             }
-            if (!session.lockSlot(config.maxConcurrentRuns())) {
+            if (!lockSlot(session, config.maxConcurrentRuns())) {
                 Long other = runs.allRunning().stream().findFirst().map(MaintenanceRun::id).orElse(null);
                 throw new MaintenanceExceptions.AlreadyRunning("another maintenance run is in progress"
                         + (other == null ? "" : " (run " + other + ")") + "; at most " + config.maxConcurrentRuns()
@@ -241,7 +250,7 @@ public class MaintenanceRunner {
             Handle h = new Handle(id, task, session.pid(), session.aliveAt(), "scheduled".equals(trigger), clock.instant());
             running.put(id, h);
             metrics.running(task, true);
-            MaintenanceSession s = session;
+            ActingSession s = session;
             workers.execute(() -> execute(h, s, steps, lacking));
             handedOver = true;
             return id;
@@ -256,6 +265,16 @@ public class MaintenanceRunner {
 
     /** A run's steps and the right each lacks (none: it may take every step). */
     private record Checked(List<Planner.Step> steps, Map<Planner.Step, Rights.Lack> lacking) {
+    }
+
+    /** Takes one of the first {@code slots} maintenance slots; false when all are taken. */
+    private static boolean lockSlot(ActingSession session, int slots) throws SQLException {
+        for (int i = 0; i < slots; i++) {
+            if (session.tryLock(AdvisoryLockKeys.MAINTENANCE, AdvisoryLockKeys.MAINTENANCE_SLOT_BASE + i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Refuses tasks that cannot be done on this server, before anything runs. */
@@ -279,7 +298,7 @@ public class MaintenanceRunner {
         }
     }
 
-    private void execute(Handle h, MaintenanceSession session, List<Planner.Step> steps,
+    private void execute(Handle h, ActingSession session, List<Planner.Step> steps,
                          Map<Planner.Step, Rights.Lack> lacking) {
         int done = 0;
         int skipped = 0;

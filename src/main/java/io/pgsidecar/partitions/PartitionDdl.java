@@ -1,18 +1,25 @@
 package io.pgsidecar.partitions;
 
+import io.pgsidecar.db.ActingSession;
+import io.pgsidecar.db.Database;
+import io.pgsidecar.db.LockHolders;
+import io.pgsidecar.db.LockRetry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
  * Carries out the steps of a plan on the partition session: each statement under lock_timeout,
- * retried with a doubling backoff when its lock is busy, then given up naming who holds it. A
- * half-made partition is dropped again; a concurrent detach that gave up waiting is finalized.
+ * retried with a doubling backoff when its lock is busy ({@link LockRetry}), then given up naming who
+ * holds it. A half-made partition is dropped again; a concurrent detach that gave up waiting is
+ * finalized.
  */
 @ApplicationScoped
 public class PartitionDdl {
@@ -22,21 +29,14 @@ public class PartitionDdl {
             "ALTER TABLE (.+) DETACH PARTITION (.+) CONCURRENTLY$");
 
     private final PartitionsConfig config;
-    private final io.pgsidecar.db.Database database;
+    private final Database database;
 
-    public PartitionDdl(PartitionsConfig config, io.pgsidecar.db.Database database) {
+    public PartitionDdl(PartitionsConfig config, Database database) {
         this.config = config;
         this.database = database;
     }
 
-    /** A statement could not get its lock in any attempt. */
-    static final class Blocked extends Exception {
-        Blocked(String message) {
-            super(message);
-        }
-    }
-
-    Step.Outcome run(DdlSession s, Step step) {
+    Step.Outcome run(ActingSession s, Step step) {
         long t0 = System.nanoTime();
         boolean created = false;
         try {
@@ -60,9 +60,13 @@ public class PartitionDdl {
                 }
             }
             return outcome(step, "ok", null, t0);
-        } catch (Blocked e) {
+        } catch (LockRetry.Blocked e) {
             undo(s, step, created);
             return outcome(step, "blocked", e.getMessage(), t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            undo(s, step, created);
+            return outcome(step, "blocked", "interrupted while waiting to retry (the agent is stopping)", t0);
         } catch (SQLException e) {
             undo(s, step, created);
             return outcome(step, "failed", e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", t0);
@@ -74,7 +78,7 @@ public class PartitionDdl {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static void undo(DdlSession s, Step step, boolean created) {
+    private static void undo(ActingSession s, Step step, boolean created) {
         if (created && step.undo() != null) {
             try {
                 s.execute(step.undo());
@@ -84,24 +88,15 @@ public class PartitionDdl {
         }
     }
 
-    private void withRetries(DdlSession s, Step.Sql sql) throws SQLException, Blocked {
-        Duration backoff = config.lockBackoff();
-        for (int i = 1; ; i++) {
-            try {
-                s.execute(sql.text());
-                return;
-            } catch (SQLException e) {
-                if (!"55P03".equals(e.getSQLState())) {
-                    throw e;
-                }
-                if (i >= config.lockAttempts()) {
-                    throw new Blocked("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
-                            + " ms on " + sql.relation() + ": " + s.holders(database, sql.relation()));
-                }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
-            }
-        }
+    private LockRetry retry() {
+        return new LockRetry(config.lockAttempts(), config.lockTimeout(), config.lockBackoff());
+    }
+
+    private void withRetries(ActingSession s, Step.Sql sql) throws SQLException, LockRetry.Blocked, InterruptedException {
+        retry().run(() -> {
+            s.execute(sql.text());
+            return null;
+        }, sql.relation(), () -> LockHolders.describe(database, sql.relation(), s.pid()));
     }
 
     /**
@@ -109,35 +104,30 @@ public class PartitionDdl {
      * still see the partition. If that wait reaches lock_timeout, the detach stays pending; it is
      * finalized (DETACH ... FINALIZE) on the next attempt, or by the next run.
      */
-    private void detachConcurrently(DdlSession s, Step.Sql sql) throws SQLException, Blocked {
+    private void detachConcurrently(ActingSession s, Step.Sql sql)
+            throws SQLException, LockRetry.Blocked, InterruptedException {
         Matcher m = CONCURRENT_DETACH.matcher(sql.text());
-        Duration backoff = config.lockBackoff();
-        String statement = sql.text();
-        for (int i = 1; ; i++) {
+        String[] statement = {sql.text()};
+        boolean[] pending = {false};
+        retry().run(() -> {
             try {
-                s.execute(statement);
-                return;
+                s.execute(statement[0]);
+                return null;
             } catch (SQLException e) {
-                if (!"55P03".equals(e.getSQLState())) {
-                    throw e;
+                if (LockRetry.lockNotAvailable(e)) {
+                    pending[0] = m.find(0) && pending(s, m.group(2));
+                    if (pending[0]) {
+                        statement[0] = "/* pgsidecar */ ALTER TABLE " + m.group(1).replace("/* pgsidecar */ ", "")
+                                + " DETACH PARTITION " + m.group(2) + " FINALIZE";
+                    }
                 }
-                boolean pending = m.find(0) && pending(s, m.group(2));
-                if (pending) {
-                    statement = "/* pgsidecar */ ALTER TABLE " + m.group(1).replace("/* pgsidecar */ ", "")
-                            + " DETACH PARTITION " + m.group(2) + " FINALIZE";
-                }
-                if (i >= config.lockAttempts()) {
-                    throw new Blocked("lock not available after " + i + " attempts of " + config.lockTimeout().toMillis()
-                            + " ms: " + (pending ? "the detach is pending, waiting for older transactions ("
-                            + s.oldTransactions(database) + "); the next run finalizes it" : s.holders(database, sql.relation())));
-                }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2);
+                throw e;
             }
-        }
+        }, null, () -> pending[0] ? "the detach is pending, waiting for older transactions (" + oldTransactions(s)
+                + "); the next run finalizes it" : LockHolders.describe(database, sql.relation(), s.pid()));
     }
 
-    private static boolean pending(DdlSession s, String child) {
+    private static boolean pending(ActingSession s, String child) {
         try (PreparedStatement ps = s.connection().prepareStatement("/* pgsidecar */ SELECT inhdetachpending FROM "
                 + "pg_catalog.pg_inherits WHERE inhrelid = ?::regclass")) {
             ps.setString(1, child);
@@ -149,11 +139,27 @@ public class PartitionDdl {
         }
     }
 
-    private static void sleep(Duration d) {
+    /**
+     * The oldest open transactions: what a concurrent detach waits for, read on the agent's pool,
+     * whose observing login sees every session (the acting login need not).
+     */
+    private String oldTransactions(ActingSession s) {
         try {
-            Thread.sleep(Math.max(0, d.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return database.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(PartitionsQueries.OLD_TRANSACTIONS)) {
+                    ps.setInt(1, s.pid());
+                    List<String> out = new ArrayList<>();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(String.format(Locale.ROOT, "pid %d (application_name '%s', %s) in a transaction "
+                                    + "for %.0f s", rs.getInt(1), rs.getString(2), rs.getString(3), rs.getDouble(4)));
+                        }
+                    }
+                    return out.isEmpty() ? "no old transaction seen any more" : String.join("; ", out);
+                }
+            });
+        } catch (RuntimeException e) {
+            return "transactions unknown (" + e.getMessage() + ")";
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgsidecar.partitions;
 
+import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.leader.LeaderTick;
 import io.pgsidecar.metrics.CollectorMetrics;
@@ -99,7 +100,7 @@ public class PartitionJob {
     public void runOnce() {
         if (config.enabled() && !sets.isEmpty()) {
             // one session for the run; each set under its own lock, and a broken session is opened again
-            DdlSession s = null;
+            ActingSession s = null;
             try {
                 for (PartitionSet set : sets) {
                     if (s == null || !s.valid()) {

@@ -2,8 +2,11 @@ package io.pgsidecar.partitions;
 
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
+import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
+import io.pgsidecar.db.AdvisoryLockKeys;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.LockRetry;
 import io.pgsidecar.db.Need;
 import io.pgsidecar.db.NoPermissionException;
 import io.pgsidecar.db.Rights;
@@ -28,6 +31,8 @@ import org.jboss.logging.Logger;
 public class PartitionManager {
 
     private static final Logger LOG = Logger.getLogger(PartitionManager.class);
+    /** The application_name of the partition sessions. */
+    static final String APPLICATION_NAME = "pgsidecar-partitions";
 
     /** A plan for one set: the table as it is, the steps, and notes (conflicts, what was kept). */
     record Plan(PartitionedTable table, ColumnType type, List<Step> steps, List<String> notes) {
@@ -68,9 +73,14 @@ public class PartitionManager {
         return database.withConnection(c -> catalog.read(c, schema, table));
     }
 
-    /** An acting session for partition DDL ({@link ActingSessions}). */
-    DdlSession open() throws SQLException {
-        return DdlSession.open(acting, config.statementTimeout(), config.lockTimeout());
+    /**
+     * An acting session for partition DDL ({@link ActingSessions}), in autocommit (a concurrent
+     * detach cannot run inside a transaction), with the job's statement and lock timeouts. It also
+     * holds the per-set advisory lock, so two agents (or the job and a manual call) never work on one
+     * set at once.
+     */
+    ActingSession open() throws SQLException {
+        return acting.session(APPLICATION_NAME, config.statementTimeout(), config.lockTimeout());
     }
 
     /**
@@ -89,7 +99,7 @@ public class PartitionManager {
         return out;
     }
 
-    private List<Rights.Lack> lacking(DdlSession s, PartitionedTable table, List<Step> steps,
+    private List<Rights.Lack> lacking(ActingSession s, PartitionedTable table, List<Step> steps,
                                       Optional<String> archiveSchema) throws SQLException {
         return rights.lacking(s.connection(), needs(table, steps, archiveSchema));
     }
@@ -101,12 +111,12 @@ public class PartitionManager {
      *
      * @return the record, or empty when the table does not exist (yet) or another session holds the set
      */
-    Optional<JobRecord> maintain(DdlSession s, PartitionSet set, boolean create, String trigger) {
+    Optional<JobRecord> maintain(ActingSession s, PartitionSet set, boolean create, String trigger) {
         Instant started = Instant.now();
         boolean locked = false;
         try {
             refuseStandby(s);
-            locked = s.lockSet(set.qualified());
+            locked = s.tryLock(AdvisoryLockKeys.PARTITIONS, set.qualified());
             if (!locked) {
                 LOG.debugf("partition set %s is being changed by another session; skipped this time", set.qualified());
                 return Optional.empty();
@@ -136,7 +146,7 @@ public class PartitionManager {
         } finally {
             if (locked) {
                 try {
-                    s.unlockSet(set.qualified());
+                    s.unlock(AdvisoryLockKeys.PARTITIONS, set.qualified());
                 } catch (SQLException e) {
                     LOG.debugf("set lock of %s not released (%s); it goes with the session", set.qualified(),
                             e.getMessage());
@@ -153,7 +163,7 @@ public class PartitionManager {
     }
 
     /** The steps for one set, in order: pending detaches finalized, premake, retention. */
-    Plan plan(DdlSession s, PartitionSet set, PartitionedTable table, boolean create, boolean retention, Instant now)
+    Plan plan(ActingSession s, PartitionSet set, PartitionedTable table, boolean create, boolean retention, Instant now)
             throws SQLException {
         ColumnType type = checkManageable(table, set.column());
         List<Step> steps = new ArrayList<>();
@@ -189,7 +199,7 @@ public class PartitionManager {
         return new Plan(table, type, List.copyOf(steps), List.copyOf(notes));
     }
 
-    private JobRecord record(DdlSession s, PartitionSet set, Plan plan, List<Step.Outcome> done, String trigger,
+    private JobRecord record(ActingSession s, PartitionSet set, Plan plan, List<Step.Outcome> done, String trigger,
                              Instant started) throws SQLException {
         int created = 0;
         int detached = 0;
@@ -222,7 +232,7 @@ public class PartitionManager {
             // a table someone holds locked: the counts wait for the next run
             messages.add("rows in the default partition and after the current interval not read now (" + e.getMessage()
                     + ")");
-            blocked |= "55P03".equals(e.getSQLState());
+            blocked |= LockRetry.lockNotAvailable(e);
         }
         if (newest != null) {
             messages.add("rows dated after the current " + set.interval().label() + " exist already (up to " + newest
@@ -242,7 +252,7 @@ public class PartitionManager {
     }
 
     /** Rows in the default partition, counted up to the cap; null without a default partition. */
-    static Long defaultRows(DdlSession s, PartitionedTable t) throws SQLException {
+    static Long defaultRows(ActingSession s, PartitionedTable t) throws SQLException {
         Optional<PartitionedTable.Partition> d = t.defaultPartition();
         if (d.isEmpty()) {
             return null;
@@ -252,7 +262,7 @@ public class PartitionManager {
     }
 
     /** The newest key value after the current interval (future partitions and the default one only): usually none. */
-    private static String beyondCurrent(DdlSession s, PartitionedTable t, PartitionSet set, ColumnType type, Instant now)
+    private static String beyondCurrent(ActingSession s, PartitionedTable t, PartitionSet set, ColumnType type, Instant now)
             throws SQLException {
         LocalDate next = set.interval().next(set.interval().floor(type.day(type.now(now, set.zone()), set.zone())));
         return s.text("/* pgsidecar */ SELECT max(" + Identifiers.quote(t.keyColumn()) + ")::text FROM "
@@ -280,7 +290,7 @@ public class PartitionManager {
     }
 
     /** The parent's owner when it is not the agent's role (new partitions are given to it), else null. */
-    static String otherOwner(DdlSession s, PartitionedTable t) throws SQLException {
+    static String otherOwner(ActingSession s, PartitionedTable t) throws SQLException {
         try (PreparedStatement ps = s.connection().prepareStatement(PartitionsQueries.RELKIND)) {
             ps.setString(1, t.schema());
             ps.setString(2, t.name());
@@ -290,7 +300,7 @@ public class PartitionManager {
         }
     }
 
-    static void refuseStandby(DdlSession s) throws SQLException {
+    static void refuseStandby(ActingSession s) throws SQLException {
         try (java.sql.Statement st = s.connection().createStatement();
              ResultSet rs = st.executeQuery(PartitionsQueries.SERVER)) {
             rs.next();
@@ -304,9 +314,9 @@ public class PartitionManager {
      * The table of a manual call, read under the set's lock (a dry run takes none: it changes nothing),
      * on a primary.
      */
-    private PartitionedTable target(DdlSession s, PartitionSet shape, boolean dryRun) throws SQLException {
+    private PartitionedTable target(ActingSession s, PartitionSet shape, boolean dryRun) throws SQLException {
         refuseStandby(s);
-        if (!dryRun && !s.lockSet(shape.qualified())) {
+        if (!dryRun && !s.tryLock(AdvisoryLockKeys.PARTITIONS, shape.qualified())) {
             throw new PartitionExceptions.Busy(shape.qualified());
         }
         return read(shape.schema(), shape.table()).orElseThrow(() ->
@@ -319,7 +329,7 @@ public class PartitionManager {
      */
     Result create(PartitionSet shape, LocalDate start, LocalDate end, boolean dryRun) {
         Instant started = Instant.now();
-        try (DdlSession s = open()) {
+        try (ActingSession s = open()) {
             PartitionedTable table = target(s, shape, dryRun);
             ColumnType type = checkManageable(table, shape.column());
             List<Layout.Range> ranges = Layout.ranges(shape, type, start, end);
@@ -347,7 +357,7 @@ public class PartitionManager {
     /** Retention now for one table, or its plan. */
     Result cleanup(PartitionSet shape, int months, boolean dryRun) {
         Instant started = Instant.now();
-        try (DdlSession s = open()) {
+        try (ActingSession s = open()) {
             PartitionedTable table = target(s, shape, dryRun);
             ColumnType type = checkManageable(table, shape.column());
             Layout.Retention r = Layout.retention(table, type, shape.zone(), months, started);
@@ -372,7 +382,7 @@ public class PartitionManager {
     }
 
     /** 403 before anything runs (and in the dry run) when the acting role lacks a right the steps need. */
-    private void refuseWithout(DdlSession s, PartitionedTable table, List<Step> steps, Optional<String> archive,
+    private void refuseWithout(ActingSession s, PartitionedTable table, List<Step> steps, Optional<String> archive,
                                String action) throws SQLException {
         List<Rights.Lack> lacks = lacking(s, table, steps, archive);
         if (!lacks.isEmpty()) {
@@ -380,7 +390,7 @@ public class PartitionManager {
         }
     }
 
-    private Result execute(DdlSession s, String table, List<Step> steps, List<String> notes, String cutoff, boolean dryRun,
+    private Result execute(ActingSession s, String table, List<Step> steps, List<String> notes, String cutoff, boolean dryRun,
                            Instant started) {
         if (dryRun) {
             return new Result(table, true, steps.stream().map(Step::planned).toList(), notes, cutoff);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -166,9 +167,35 @@ public class PlanService {
             throw new NotExplainableException(queryid, "PostgreSQL could not prepare a plan as " + planning.role()
                     + ": " + e.getMessage());
         }
-        boolean autoCommit = c.getAutoCommit();
+        Explained plan;
+        try {
+            plan = Transactions.rolledBack(c, () -> explain(s, c, planning, helper, body));
+        } catch (SQLException e) {
+            throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + ": "
+                    + e.getMessage());
+        } finally {
+            if (!c.isClosed()) {
+                try (Statement st = c.createStatement()) {
+                    // what a function the planner ran may have left in the session: never kept for the next plan
+                    st.execute("/* pgsidecar */ DEALLOCATE ALL");
+                    st.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
+                }
+            }
+        }
+        try {
+            return new Generic(plan.method(), json.readTree(plan.json()), planning);
+        } catch (JsonProcessingException e) {
+            throw new NotExplainableException(queryid, "unreadable plan: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The plan's method and its JSON, inside generic's read-only transaction. */
+    private record Explained(String method, String json) {
+    }
+
+    private Explained explain(PlanningSession s, Connection c, Planning planning, String helper, String body)
+            throws SQLException {
         try (Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
             st.execute("/* pgsidecar */ SET TRANSACTION READ ONLY");
             st.execute("/* pgsidecar */ SET LOCAL statement_timeout = " + config.planTimeout().toMillis());
             try (PreparedStatement ps = c.prepareStatement(
@@ -205,23 +232,7 @@ public class PlanService {
                     }
                 }
             }
-            return new Generic(method, json.readTree(out.toString()), planning);
-        } catch (SQLException e) {
-            throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + ": "
-                    + e.getMessage());
-        } catch (JsonProcessingException e) {
-            throw new NotExplainableException(queryid, "unreadable plan: " + e.getOriginalMessage());
-        } finally {
-            try {
-                c.rollback();
-                try (Statement st = c.createStatement()) {
-                    // what a function the planner ran may have left in the session: never kept for the next plan
-                    st.execute("/* pgsidecar */ DEALLOCATE ALL");
-                    st.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
-                }
-            } finally {
-                c.setAutoCommit(autoCommit);
-            }
+            return new Explained(method, out.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pgsidecar.statements;
 
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Transactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -152,20 +153,15 @@ public final class PlanningSession {
             return known;
         }
         String name = "pgsidecar_plan_" + (helpers.size() + 1);
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
-            if (!role.equals(login)) {
-                s.execute("/* pgsidecar */ SET LOCAL ROLE " + Identifiers.quote(role));
+        Transactions.committed(connection, () -> {
+            try (Statement s = connection.createStatement()) {
+                if (!role.equals(login)) {
+                    s.execute("/* pgsidecar */ SET LOCAL ROLE " + Identifiers.quote(role));
+                }
+                s.execute(PlanningQueries.HELPER.formatted(name));
             }
-            s.execute(PlanningQueries.HELPER.formatted(name));
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
         helpers.put(role, name);
         return name;
     }

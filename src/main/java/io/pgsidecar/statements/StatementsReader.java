@@ -1,6 +1,7 @@
 package io.pgsidecar.statements;
 
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.Transactions;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,35 +126,27 @@ final class StatementsReader {
     private static Map<StatementKey, Counters> read(Connection c, String sql, long[] fingerprints)
             throws SQLException {
         Map<StatementKey, Counters> out = new HashMap<>();
-        boolean ownTransaction = c.getAutoCommit();
-        if (ownTransaction) {
-            c.setAutoCommit(false); // a fetch size needs a transaction: without one the driver reads every row first
-        }
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.unwrap(PGStatement.class).setPrepareThreshold(-1); // negative: binary results from the first run
-            s.setFetchSize(FETCH_SIZE);
-            if (fingerprints != null) {
-                s.setObject(1, fingerprints); // a primitive array: the driver sends it as a binary int8[]
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    Timestamp since = rs.getTimestamp(15);
-                    StatementKey key = new StatementKey(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
-                    Counters cnt = new Counters(rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7),
-                            rs.getDouble(8), rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                            rs.getLong(13), rs.getDouble(14), since == null ? null : since.toInstant());
-                    out.merge(key, cnt, (a, b) -> a.calls() >= b.calls() ? a : b);
+        // a fetch size needs a transaction: without one the driver reads every row first; it only reads
+        Transactions.rolledBack(c, () -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.unwrap(PGStatement.class).setPrepareThreshold(-1); // negative: binary results from the first run
+                s.setFetchSize(FETCH_SIZE);
+                if (fingerprints != null) {
+                    s.setObject(1, fingerprints); // a primitive array: the driver sends it as a binary int8[]
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Timestamp since = rs.getTimestamp(15);
+                        StatementKey key = new StatementKey(rs.getLong(1), rs.getLong(2), rs.getBoolean(3));
+                        Counters cnt = new Counters(rs.getLong(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7),
+                                rs.getDouble(8), rs.getDouble(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                                rs.getLong(13), rs.getDouble(14), since == null ? null : since.toInstant());
+                        out.merge(key, cnt, (a, b) -> a.calls() >= b.calls() ? a : b);
+                    }
                 }
             }
-        } finally {
-            if (ownTransaction) {
-                try {
-                    c.rollback(); // it only read
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            }
-        }
+            return null;
+        });
         return out;
     }
 
