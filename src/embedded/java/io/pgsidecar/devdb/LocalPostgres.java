@@ -90,9 +90,11 @@ public final class LocalPostgres implements AutoCloseable {
             Path pwfile = base.resolve("pwfile");
             Files.writeString(pwfile, PASSWORD + "\n");
             chownToPostgres(base);
-            pg.run(60, bin.resolve("initdb").toString(), "-D", pg.dataDir.toString(), "-U", USER,
-                    "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
-                    "--locale=C", "--encoding=UTF8", "--no-sync");
+            if (reuseInitdb) {
+                copyTree(TEMPLATES.computeIfAbsent(bin, LocalPostgres::initdbTemplate).dataDir, pg.dataDir);
+            } else {
+                pg.initdb(pwfile);
+            }
             List<String> conf = new ArrayList<>(List.of(
                     "listen_addresses = '127.0.0.1'",
                     "port = " + port,
@@ -113,6 +115,56 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             pg.closeQuietly();
             throw e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    /**
+     * From now on, a new primary's data directory is a copy of one {@code initdb} made once per
+     * binaries in this process (a tenth of initdb's time; the test fixture starts dozens of servers).
+     */
+    public static void reuseInitdb() {
+        reuseInitdb = true;
+    }
+
+    private static volatile boolean reuseInitdb;
+    /** Per binaries: a never-started server whose data directory is a fresh initdb's. */
+    private static final java.util.Map<Path, LocalPostgres> TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static LocalPostgres initdbTemplate(Path bin) {
+        Path base = tempDir("pgsidecar-pg-template-");
+        LocalPostgres template = new LocalPostgres(bin, base, 0, versionOf(bin));
+        try {
+            Path pwfile = base.resolve("pwfile");
+            Files.writeString(pwfile, PASSWORD + "\n");
+            chownToPostgres(base);
+            template.initdb(pwfile);
+            return template;
+        } catch (IOException | RuntimeException e) {
+            template.closeQuietly();
+            throw e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private void initdb(Path pwfile) {
+        run(60, bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER,
+                "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
+                "--locale=C", "--encoding=UTF8", "--no-sync");
+    }
+
+    /** {@code cp -a}: owner and modes kept (the data directory is the postgres user's, mode 700). */
+    private static void copyTree(Path from, Path to) {
+        try {
+            Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("cannot copy " + from + " to " + to + ": " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

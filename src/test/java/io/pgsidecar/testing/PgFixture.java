@@ -27,6 +27,11 @@ public final class PgFixture {
     private PgFixture() {
     }
 
+    static {
+        // the suite starts dozens of servers: one initdb per binaries, copied for each
+        LocalPostgres.reuseInitdb();
+    }
+
     /** The JVM-wide primary. Do not stop it; create a database of your own in it instead. */
     public static synchronized PgCluster shared() {
         if (shared == null) {
