@@ -1,5 +1,6 @@
 package io.pgsidecar.maintenance;
 
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,14 +76,14 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
             return Planner.Scope.ALL;
         }
         if (task == Task.CONNECTION_HEALTH || task == Task.HOUSEKEEPING) {
-            throw new MaintenanceExceptions.UnknownTable(String.join(", ", tables.get()),
+            throw new ActionExceptions.UnknownTable(String.join(", ", tables.get()),
                     "cannot be named: " + task.label() + " does not act on tables");
         }
         Set<String> out = new LinkedHashSet<>();
         for (String raw : tables.get()) {
             String t = raw == null ? "" : raw.strip();
             if (!TABLE.matcher(t).matches()) {
-                throw new MaintenanceExceptions.UnknownTable(shown(raw), "is not a table name (schema.table)");
+                throw new ActionExceptions.UnknownTable(shown(raw), "is not a table name (schema.table)");
             }
             String qualified = t.contains(".") ? t : "public." + t;
             String[] p = qualified.split("\\.", 2);
@@ -96,11 +97,11 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
                 }
             });
             if (!exists) {
-                throw new MaintenanceExceptions.UnknownTable(qualified, "does not exist");
+                throw new ActionExceptions.UnknownTable(qualified, "does not exist");
             }
             if (task == Task.CLEANUP_OLD_DATA && CleanupRules.parse(config).stream()
                     .noneMatch(r -> r.qualified().equals(qualified))) {
-                throw new MaintenanceExceptions.UnknownTable(qualified, "has no retention rule "
+                throw new ActionExceptions.UnknownTable(qualified, "has no retention rule "
                         + "(pgsidecar.maintenance.cleanup.rules); nothing is deleted from it");
             }
             out.add(qualified);

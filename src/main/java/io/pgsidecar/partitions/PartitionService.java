@@ -1,5 +1,6 @@
 package io.pgsidecar.partitions;
 
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.statements.StatementsPoller;
@@ -232,27 +233,27 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
     public PartitionManager.Result create(CreateRequest r, boolean dryRun) {
         String[] t = tableName("table_name", r.tableName());
         if (r.columnName() == null || !TABLE.matcher(r.columnName()).matches() || r.columnName().contains(".")) {
-            throw new PartitionExceptions.BadRequest("column_name '" + r.columnName() + "' is not a column name");
+            throw new ActionExceptions.BadRequest("column_name '" + r.columnName() + "' is not a column name");
         }
         PartitionInterval interval = PartitionInterval.parse(r.interval()).orElseThrow(() ->
-                new PartitionExceptions.BadRequest("interval '" + r.interval() + "' is not one of day, week, month, "
+                new ActionExceptions.BadRequest("interval '" + r.interval() + "' is not one of day, week, month, "
                         + "quarter, year"));
         LocalDate start = date("start_date", r.startDate());
         LocalDate end = date("end_date", r.endDate());
         if (!end.isAfter(start)) {
-            throw new PartitionExceptions.BadRequest("end_date " + end + " is not after start_date " + start);
+            throw new ActionExceptions.BadRequest("end_date " + end + " is not after start_date " + start);
         }
         Optional<PartitionSet> set = job.set(t[0], t[1]);
         ZoneId zone;
         try {
             zone = r.timeZone() != null ? ZoneId.of(r.timeZone()) : set.map(PartitionSet::zone).orElse(ZoneOffset.UTC);
         } catch (DateTimeException e) {
-            throw new PartitionExceptions.BadRequest("time_zone '" + r.timeZone() + "' is not a time zone");
+            throw new ActionExceptions.BadRequest("time_zone '" + r.timeZone() + "' is not a time zone");
         }
         // a rough bound before any query: a day interval over 30 years is far too many
         long approx = (long) (java.time.temporal.ChronoUnit.DAYS.between(start, end) / interval.days());
         if (approx > config.maxCreate() + 1L) {
-            throw new PartitionExceptions.BadRequest("the range needs about " + approx + " " + interval.label()
+            throw new ActionExceptions.BadRequest("the range needs about " + approx + " " + interval.label()
                     + " partitions; at most " + config.maxCreate() + " per call (pgsidecar.partitions.max-create)");
         }
         existing(t);
@@ -268,11 +269,11 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
         String[] t = tableName("table_name", tableName);
         Optional<PartitionSet> set = job.set(t[0], t[1]);
         if (months != null && (months < 1 || months > 1200)) {
-            throw new PartitionExceptions.BadRequest("retention_months " + months + " must be 1 to 1200");
+            throw new ActionExceptions.BadRequest("retention_months " + months + " must be 1 to 1200");
         }
         Integer m = months != null ? months : set.flatMap(PartitionSet::retentionMonths).orElse(null);
         if (m == null) {
-            throw new PartitionExceptions.BadRequest("table " + t[0] + "." + t[1] + " has no configured retention: give "
+            throw new ActionExceptions.BadRequest("table " + t[0] + "." + t[1] + " has no configured retention: give "
                     + "retention_months");
         }
         PartitionSet.Retention retention;
@@ -280,10 +281,10 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
             try {
                 retention = PartitionSet.Retention.valueOf(mode.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new PartitionExceptions.BadRequest("mode '" + mode + "' is not detach or drop");
+                throw new ActionExceptions.BadRequest("mode '" + mode + "' is not detach or drop");
             }
             if (retention == PartitionSet.Retention.NONE) {
-                throw new PartitionExceptions.BadRequest("mode 'none' removes nothing: use detach or drop");
+                throw new ActionExceptions.BadRequest("mode 'none' removes nothing: use detach or drop");
             }
         } else {
             // the set's retention if it has one; otherwise detach, which keeps the data
@@ -292,7 +293,7 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
         }
         PartitionedTable table = existing(t);
         if (table == null) {
-            throw new PartitionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " is not a partitioned table");
+            throw new ActionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " is not a partitioned table");
         }
         String column = set.map(PartitionSet::column).orElse(table.keyColumn());
         if (column == null) {
@@ -316,7 +317,7 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
                 ps.setString(2, t[1]);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new PartitionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " does not exist");
+                        throw new ActionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " does not exist");
                     }
                     if ("r".equals(rs.getString(1))) {
                         throw new PartitionExceptions.NotManageable("table " + t[0] + "." + t[1] + " is not partitioned; "
@@ -342,7 +343,7 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
 
     static String[] tableName(String field, String name) {
         if (name == null || !TABLE.matcher(name).matches()) {
-            throw new PartitionExceptions.UnknownTable(field + " '" + (name == null ? "" : name.length() > 80
+            throw new ActionExceptions.UnknownTable(field + " '" + (name == null ? "" : name.length() > 80
                     ? name.substring(0, 80) + "..." : name) + "' is not a table name (schema.table or table)");
         }
         String[] parts = name.split("\\.", 2);
@@ -351,7 +352,7 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
 
     static LocalDate date(String field, String text) {
         if (text == null || text.isBlank()) {
-            throw new PartitionExceptions.BadRequest(field + " is required (YYYY-MM-DD)");
+            throw new ActionExceptions.BadRequest(field + " is required (YYYY-MM-DD)");
         }
         try {
             return LocalDate.parse(text.trim());
@@ -359,7 +360,7 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
             try {
                 return OffsetDateTime.parse(text.trim()).toLocalDate();
             } catch (DateTimeParseException e2) {
-                throw new PartitionExceptions.BadRequest(field + " '" + (text.length() > 40 ? text.substring(0, 40) + "..."
+                throw new ActionExceptions.BadRequest(field + " '" + (text.length() > 40 ? text.substring(0, 40) + "..."
                         : text) + "' is not a date (YYYY-MM-DD)");
             }
         }
