@@ -80,6 +80,9 @@ class IndexesIT {
     @Inject
     AgroalDataSource pool;
 
+    @Inject
+    BuildStore buildStore;
+
     static PgCluster pg() {
         return PgTestResource.ownCluster();
     }
@@ -429,6 +432,23 @@ class IndexesIT {
             for (Connection c : held) {
                 c.close();
             }
+        }
+    }
+
+    /** Build history past its retention goes (through the shared batched pruning); younger builds stay (ages under the default retention: the agent's own prunes leave them). */
+    @Test
+    void pruneDeletesOnlyBuildsPastTheRetention() throws Exception {
+        try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO pgsidecar.index_builds (requested_at, instance, table_name, index_name, statement, "
+                    + "state) SELECT now() - d * interval '1 day', 'prune-test', 'public.prune_test', 'prune_test_idx', "
+                    + "'CREATE INDEX', 'done' FROM unnest(ARRAY[20, 21, 22, 1]) d");
+            assertThat(buildStore.prune(Duration.ofDays(10))).isEqualTo(3);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.index_builds "
+                    + "WHERE instance = 'prune-test'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the build younger than the retention").isEqualTo(1);
+            }
+            s.execute("DELETE FROM pgsidecar.index_builds WHERE instance = 'prune-test'");
         }
     }
 }

@@ -15,6 +15,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -50,6 +51,9 @@ class MaintenanceIT {
                     "pgsidecar.maintenance.connection-health.terminate-applications", "leaky-worker");
         }
     }
+
+    @Inject
+    RunStore runStore;
 
     static PgCluster pg() {
         return PgTestResource.ownCluster();
@@ -410,5 +414,23 @@ class MaintenanceIT {
         assertThat(cleanup).containsEntry("metric_name", "retention").containsEntry("unit", "seconds");
         assertThat(status.getList("data.tasks.find { it.task == 'update_statistics' }.candidates.unit", String.class))
                 .allSatisfy(u -> assertThat(u).isEqualTo("rows"));
+    }
+
+    /** Run history past its retention goes (through the shared batched pruning); younger runs stay (ages under the default retention: the agent's own prunes leave them). */
+    @Test
+    void pruneDeletesOnlyRunsPastTheRetention() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO pgsidecar.maintenance_runs (task, trigger, instance, started_at, finished_at, "
+                    + "heartbeat_at, outcome) SELECT 'vacuum', 'manual', 'prune-test', now() - d * interval '1 day', "
+                    + "now() - d * interval '1 day', now() - d * interval '1 day', 'ok' "
+                    + "FROM unnest(ARRAY[20, 21, 22, 1]) d");
+            assertThat(runStore.prune(Duration.ofDays(10))).isEqualTo(3);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.maintenance_runs "
+                    + "WHERE instance = 'prune-test'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the run younger than the retention").isEqualTo(1);
+            }
+            s.execute("DELETE FROM pgsidecar.maintenance_runs WHERE instance = 'prune-test'");
+        }
     }
 }

@@ -82,6 +82,9 @@ class PartitionsIT {
     @Inject
     AlertEngine engine;
 
+    @Inject
+    JobStore jobStore;
+
     static PgCluster pg() {
         return PgTestResource.ownCluster();
     }
@@ -422,5 +425,22 @@ class PartitionsIT {
     static void stop(Thread t) throws InterruptedException {
         t.interrupt();
         t.join(10_000);
+    }
+
+    /** Job history before the cut-off goes (through the shared batched pruning); younger jobs stay (ages under the default retention: the agent's own prunes leave them). */
+    @Test
+    void pruneDeletesOnlyJobsBeforeTheCutOff() throws Exception {
+        try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO pgsidecar.partition_jobs (parent, trigger, instance, started_at, finished_at, "
+                    + "outcome) SELECT 'public.prune_test', 'manual', 'prune-test', now() - d * interval '1 day', "
+                    + "now() - d * interval '1 day', 'ok' FROM unnest(ARRAY[20, 21, 22, 1]) d");
+            assertThat(jobStore.prune(java.time.Instant.now().minus(Duration.ofDays(10)))).isEqualTo(3);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.partition_jobs "
+                    + "WHERE instance = 'prune-test'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the job younger than the cut-off").isEqualTo(1);
+            }
+            s.execute("DELETE FROM pgsidecar.partition_jobs WHERE instance = 'prune-test'");
+        }
     }
 }
