@@ -435,7 +435,10 @@ class IndexesIT {
         }
     }
 
-    /** Build history past its retention goes (through the shared batched pruning); younger builds stay (ages under the default retention: the agent's own prunes leave them). */
+    /**
+     * Build history past its retention goes (through the shared batched pruning); younger builds stay.
+     * The ages are under the default retention, so the agent's own prunes leave them to this one.
+     */
     @Test
     void pruneDeletesOnlyBuildsPastTheRetention() throws Exception {
         try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {

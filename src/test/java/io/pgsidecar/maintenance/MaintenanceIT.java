@@ -416,7 +416,10 @@ class MaintenanceIT {
                 .allSatisfy(u -> assertThat(u).isEqualTo("rows"));
     }
 
-    /** Run history past its retention goes (through the shared batched pruning); younger runs stay (ages under the default retention: the agent's own prunes leave them). */
+    /**
+     * Run history past its retention goes (through the shared batched pruning); younger runs stay.
+     * The ages are under the default retention, so the agent's own prunes leave them to this one.
+     */
     @Test
     void pruneDeletesOnlyRunsPastTheRetention() throws Exception {
         try (Connection c = app(); Statement s = c.createStatement()) {

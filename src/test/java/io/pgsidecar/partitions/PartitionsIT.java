@@ -427,7 +427,10 @@ class PartitionsIT {
         t.join(10_000);
     }
 
-    /** Job history before the cut-off goes (through the shared batched pruning); younger jobs stay (ages under the default retention: the agent's own prunes leave them). */
+    /**
+     * Job history before the cut-off goes (through the shared batched pruning); younger jobs stay.
+     * The ages are under the default retention, so the agent's own prunes leave them to this one.
+     */
     @Test
     void pruneDeletesOnlyJobsBeforeTheCutOff() throws Exception {
         try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {
