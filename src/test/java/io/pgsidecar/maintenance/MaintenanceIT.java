@@ -363,6 +363,32 @@ class MaintenanceIT {
         }
     }
 
+    /** Table names are read as PostgreSQL reads them: unquoted folds to lower case, quoted keeps its case. */
+    @Test
+    void namedTablesFoldAsPostgresqlFoldsThem() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders (g int)");
+            s.execute("CREATE TABLE \"Orders\" (g int)");
+            try {
+                JsonPath unquoted = MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"Orders\"]}");
+                assertThat(unquoted.getList("data.items.target", String.class)).containsExactly("public.orders");
+                assertThat(unquoted.getString("data.items[0].sql")).contains("\"public\".\"orders\"");
+                JsonPath quoted = MaintenanceClient.dryRun("update_statistics",
+                        "{\"tables\": [\"public.\\\"Orders\\\"\"]}");
+                assertThat(quoted.getList("data.items.target", String.class)).containsExactly("public.Orders");
+                assertThat(quoted.getString("data.items[0].sql")).contains("\"public\".\"Orders\"");
+                s.execute("DROP TABLE \"Orders\"");
+                given().auth().oauth2("test-token").contentType(ContentType.JSON)
+                        .body("{\"tables\": [\"\\\"Orders\\\"\"]}")
+                        .post(BASE + "/tasks/vacuum/run").then().statusCode(400)
+                        .body("error.code", equalTo("invalid_parameter"))
+                        .body("error.message", equalTo("table 'public.Orders' does not exist"));
+            } finally {
+                s.execute("DROP TABLE IF EXISTS orders, \"Orders\"");
+            }
+        }
+    }
+
     @Test
     void hostileInputIsRefusedAndRunsNothing() {
         given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
