@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.pgsidecar.statements.StatementsPoller;
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -435,23 +436,15 @@ class IndexesIT {
         }
     }
 
-    /**
-     * Build history past its retention goes (through the shared batched pruning); younger builds stay.
-     * The ages are under the default retention, so the agent's own prunes leave them to this one.
-     */
+    /** Build history past its retention goes (through the shared batched pruning); younger builds stay. */
     @Test
     void pruneDeletesOnlyBuildsPastTheRetention() throws Exception {
-        try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO pgsidecar.index_builds (requested_at, instance, table_name, index_name, statement, "
-                    + "state) SELECT now() - d * interval '1 day', 'prune-test', 'public.prune_test', 'prune_test_idx', "
-                    + "'CREATE INDEX', 'done' FROM unnest(ARRAY[20, 21, 22, 1]) d");
-            assertThat(buildStore.prune(Duration.ofDays(10))).isEqualTo(3);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.index_builds "
-                    + "WHERE instance = 'prune-test'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("the build younger than the retention").isEqualTo(1);
-            }
-            s.execute("DELETE FROM pgsidecar.index_builds WHERE instance = 'prune-test'");
+        try (Connection c = pg().connect("app")) {
+            HistoryPrune.check(c, "pgsidecar.index_builds", "INSERT INTO pgsidecar.index_builds (requested_at, instance, "
+                    + "table_name, index_name, statement, state) SELECT now() - d * interval '1 day', '"
+                    + HistoryPrune.INSTANCE + "', 'public.prune_test', 'prune_test_idx', 'CREATE INDEX', 'done' "
+                    + "FROM " + HistoryPrune.AGES,
+                    () -> buildStore.prune(Duration.ofDays(10)));
         }
     }
 }

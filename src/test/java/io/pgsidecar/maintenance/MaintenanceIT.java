@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -442,24 +443,15 @@ class MaintenanceIT {
                 .allSatisfy(u -> assertThat(u).isEqualTo("rows"));
     }
 
-    /**
-     * Run history past its retention goes (through the shared batched pruning); younger runs stay.
-     * The ages are under the default retention, so the agent's own prunes leave them to this one.
-     */
+    /** Run history past its retention goes (through the shared batched pruning); younger runs stay. */
     @Test
     void pruneDeletesOnlyRunsPastTheRetention() throws Exception {
-        try (Connection c = app(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO pgsidecar.maintenance_runs (task, trigger, instance, started_at, finished_at, "
-                    + "heartbeat_at, outcome) SELECT 'vacuum', 'manual', 'prune-test', now() - d * interval '1 day', "
-                    + "now() - d * interval '1 day', now() - d * interval '1 day', 'ok' "
-                    + "FROM unnest(ARRAY[20, 21, 22, 1]) d");
-            assertThat(runStore.prune(Duration.ofDays(10))).isEqualTo(3);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.maintenance_runs "
-                    + "WHERE instance = 'prune-test'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("the run younger than the retention").isEqualTo(1);
-            }
-            s.execute("DELETE FROM pgsidecar.maintenance_runs WHERE instance = 'prune-test'");
+        try (Connection c = app()) {
+            HistoryPrune.check(c, "pgsidecar.maintenance_runs", "INSERT INTO pgsidecar.maintenance_runs (task, trigger, "
+                    + "instance, started_at, finished_at, heartbeat_at, outcome) SELECT 'vacuum', 'manual', '"
+                    + HistoryPrune.INSTANCE + "', now() - d * interval '1 day', now() - d * interval '1 day', "
+                    + "now() - d * interval '1 day', 'ok' FROM " + HistoryPrune.AGES,
+                    () -> runStore.prune(Duration.ofDays(10)));
         }
     }
 }

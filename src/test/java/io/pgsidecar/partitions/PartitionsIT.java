@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.pgsidecar.alerts.Alert;
 import io.pgsidecar.alerts.AlertEngine;
 import io.pgsidecar.alerts.AlertState;
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -427,23 +428,15 @@ class PartitionsIT {
         t.join(10_000);
     }
 
-    /**
-     * Job history before the cut-off goes (through the shared batched pruning); younger jobs stay.
-     * The ages are under the default retention, so the agent's own prunes leave them to this one.
-     */
+    /** Job history before the cut-off goes (through the shared batched pruning); younger jobs stay. */
     @Test
     void pruneDeletesOnlyJobsBeforeTheCutOff() throws Exception {
-        try (Connection c = pg().connect("app"); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO pgsidecar.partition_jobs (parent, trigger, instance, started_at, finished_at, "
-                    + "outcome) SELECT 'public.prune_test', 'manual', 'prune-test', now() - d * interval '1 day', "
-                    + "now() - d * interval '1 day', 'ok' FROM unnest(ARRAY[20, 21, 22, 1]) d");
-            assertThat(jobStore.prune(java.time.Instant.now().minus(Duration.ofDays(10)))).isEqualTo(3);
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pgsidecar.partition_jobs "
-                    + "WHERE instance = 'prune-test'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("the job younger than the cut-off").isEqualTo(1);
-            }
-            s.execute("DELETE FROM pgsidecar.partition_jobs WHERE instance = 'prune-test'");
+        try (Connection c = pg().connect("app")) {
+            HistoryPrune.check(c, "pgsidecar.partition_jobs", "INSERT INTO pgsidecar.partition_jobs (parent, trigger, "
+                    + "instance, started_at, finished_at, outcome) SELECT 'public.prune_test', 'manual', '"
+                    + HistoryPrune.INSTANCE + "', now() - d * interval '1 day', now() - d * interval '1 day', 'ok' "
+                    + "FROM " + HistoryPrune.AGES,
+                    () -> jobStore.prune(java.time.Instant.now().minus(Duration.ofDays(10))));
         }
     }
 }
