@@ -368,24 +368,24 @@ class MaintenanceIT {
     @Test
     void namedTablesFoldAsPostgresqlFoldsThem() throws Exception {
         try (Connection c = app(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders (g int)");
-            s.execute("CREATE TABLE \"Orders\" (g int)");
+            s.execute("CREATE TABLE fold_probe (g int)");
+            s.execute("CREATE TABLE \"Fold_Probe\" (g int)");
             try {
-                JsonPath unquoted = MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"Orders\"]}");
-                assertThat(unquoted.getList("data.items.target", String.class)).containsExactly("public.orders");
-                assertThat(unquoted.getString("data.items[0].sql")).contains("\"public\".\"orders\"");
+                JsonPath unquoted = MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"Fold_Probe\"]}");
+                assertThat(unquoted.getList("data.items.target", String.class)).containsExactly("public.fold_probe");
+                assertThat(unquoted.getString("data.items[0].sql")).contains("\"public\".\"fold_probe\"");
                 JsonPath quoted = MaintenanceClient.dryRun("update_statistics",
-                        "{\"tables\": [\"public.\\\"Orders\\\"\"]}");
-                assertThat(quoted.getList("data.items.target", String.class)).containsExactly("public.Orders");
-                assertThat(quoted.getString("data.items[0].sql")).contains("\"public\".\"Orders\"");
-                s.execute("DROP TABLE \"Orders\"");
+                        "{\"tables\": [\"public.\\\"Fold_Probe\\\"\"]}");
+                assertThat(quoted.getList("data.items.target", String.class)).containsExactly("public.Fold_Probe");
+                assertThat(quoted.getString("data.items[0].sql")).contains("\"public\".\"Fold_Probe\"");
+                s.execute("DROP TABLE \"Fold_Probe\"");
                 given().auth().oauth2("test-token").contentType(ContentType.JSON)
-                        .body("{\"tables\": [\"\\\"Orders\\\"\"]}")
+                        .body("{\"tables\": [\"\\\"Fold_Probe\\\"\"]}")
                         .post(BASE + "/tasks/vacuum/run").then().statusCode(400)
                         .body("error.code", equalTo("invalid_parameter"))
-                        .body("error.message", equalTo("table 'public.Orders' does not exist"));
+                        .body("error.message", equalTo("table 'public.Fold_Probe' does not exist"));
             } finally {
-                s.execute("DROP TABLE IF EXISTS orders, \"Orders\"");
+                s.execute("DROP TABLE IF EXISTS fold_probe, \"Fold_Probe\"");
             }
         }
     }
