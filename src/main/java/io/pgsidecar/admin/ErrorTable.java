@@ -1,6 +1,7 @@
 package io.pgsidecar.admin;
 
 import io.pgsidecar.audit.AuditUnavailableException;
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.DatabaseBusyException;
 import io.pgsidecar.db.DatabaseUnavailableException;
 import io.pgsidecar.db.NoPermissionException;
@@ -28,25 +29,19 @@ final class ErrorTable {
     }
 
     private static final Map<Class<? extends RuntimeException>, Mapping> TABLE = Map.ofEntries(
+            Map.entry(ActionExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(ActionExceptions.BadRequest.class, new Mapping(400, "invalid_parameter")),
+            Map.entry(ActionExceptions.Busy.class, new Mapping(409, "already_running")),
+            Map.entry(ActionExceptions.Refused.class, new Mapping(422, "refused")),
             Map.entry(MaintenanceExceptions.UnknownTask.class, new Mapping(404, "not_found")),
             Map.entry(MaintenanceExceptions.UnknownRun.class, new Mapping(404, "not_found")),
-            Map.entry(MaintenanceExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
             Map.entry(MaintenanceExceptions.AlreadyRunning.class, new Mapping(409, "already_running")),
             Map.entry(MaintenanceExceptions.NotRunning.class, new Mapping(409, "not_running")),
-            Map.entry(MaintenanceExceptions.Refused.class, new Mapping(422, "refused")),
-            Map.entry(PartitionExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
-            Map.entry(PartitionExceptions.BadRequest.class, new Mapping(400, "invalid_parameter")),
             Map.entry(PartitionExceptions.NotManageable.class, new Mapping(422, "not_partitioned")),
             Map.entry(PartitionExceptions.Overlap.class, new Mapping(409, "partition_overlap")),
             Map.entry(PartitionExceptions.ManagedByPartman.class, new Mapping(409, "managed_by_pg_partman")),
-            Map.entry(PartitionExceptions.Busy.class, new Mapping(409, "already_running")),
-            Map.entry(PartitionExceptions.Refused.class, new Mapping(422, "refused")),
-            Map.entry(IndexExceptions.BadRequest.class, new Mapping(400, "invalid_parameter")),
-            Map.entry(IndexExceptions.UnknownTable.class, new Mapping(400, "invalid_parameter")),
             Map.entry(IndexExceptions.NotFound.class, new Mapping(404, "not_found")),
-            Map.entry(IndexExceptions.Busy.class, new Mapping(409, "already_running")),
             Map.entry(IndexExceptions.NameTaken.class, new Mapping(409, "index_exists")),
-            Map.entry(IndexExceptions.Refused.class, new Mapping(422, "refused")),
             Map.entry(IndexExceptions.BuildFailed.class, new Mapping(422, "build_failed")),
             Map.entry(DatabaseUnavailableException.class, new Mapping(503, "database_unavailable")),
             Map.entry(DatabaseBusyException.LockTimeout.class, new Mapping(409, "lock_timeout")),

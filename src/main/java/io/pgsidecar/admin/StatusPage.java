@@ -301,30 +301,18 @@ public class StatusPage {
     public Response addSilence(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
                                @FormParam("name") String name, @FormParam("value") String value,
                                @FormParam("duration") String duration, @FormParam("comment") String comment) {
-        Optional<PageSessions.Session> session = sessions.verify(cookie);
-        Response refused = refused(session, csrf);
-        if (refused != null) {
-            return refused;
-        }
-        ObjectNode body = json.createObjectNode();
-        ObjectNode matcher = body.putArray("matchers").addObject();
-        matcher.put("name", name == null || name.isBlank() ? "alertname" : name.strip());
-        matcher.put("value", value);
-        body.put("duration", duration);
-        body.put("comment", comment);
-        String message;
-        int status = 200;
-        try {
+        return submit(cookie, csrf, "Alerts", "alerts", this::alertSections, () -> {
+            ObjectNode body = json.createObjectNode();
+            ObjectNode matcher = body.putArray("matchers").addObject();
+            matcher.put("name", name == null || name.isBlank() ? "alertname" : name.strip());
+            matcher.put("value", value);
+            body.put("duration", duration);
+            body.put("comment", comment);
             JsonNode d = data(alerts.silence(null, body));
-            message = "Silence " + d.at("/silence/id").asText() + " added; it ends "
+            return new Done("Silence " + d.at("/silence/id").asText() + " added; it ends "
                     + PageView.format(d.at("/silence/ends_at"), Format.TIME) + " and matches "
-                    + d.path("matching_alerts").size() + " open alert(s).";
-        } catch (RuntimeException e) {
-            message = e.getMessage();
-            status = status(e);
-        }
-        return render(status, new PageView("Alerts", "alerts", session.get().csrf(), message, status != 200,
-                alertSections(), true, false, List.of()));
+                    + d.path("matching_alerts").size() + " open alert(s).", List.of());
+        });
     }
 
     @GET
@@ -339,35 +327,52 @@ public class StatusPage {
     @jakarta.ws.rs.Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response runTask(@CookieParam(PageSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
                             @FormParam("task") String task, @FormParam("dry_run") String dryRun) {
-        Optional<PageSessions.Session> session = sessions.verify(cookie);
-        Response refused = refused(session, csrf);
-        if (refused != null) {
-            return refused;
-        }
-        boolean dry = dryRun != null;
-        String message;
-        int status = 200;
-        List<Section> sections = new ArrayList<>();
-        try {
+        return submit(cookie, csrf, "Maintenance, partitions, indexes", "operations", this::operationSections, () -> {
+            boolean dry = dryRun != null;
             ObjectNode body = json.createObjectNode();
             body.put("dry_run", dry);
             body.put("reason", "status page");
             Response r = maintenance.run(task, null, body);
             JsonNode d = json.valueToTree(((ApiResponse<?>) r.getEntity()).data());
-            message = dry ? "Plan of " + task + " (nothing was run):" : "Run " + d.path("run_id").asText() + " of "
-                    + task + " started.";
-            if (dry) {
-                sections.add(PageView.table("Plan of " + task, d.path("message").asText(null), d.path("items"),
-                        List.of(col("target", "target", Format.TEXT), col("action", "action", Format.TEXT),
-                                col("SQL", "sql", Format.CUT), col("why", "why", Format.CUT))));
+            if (!dry) {
+                return new Done("Run " + d.path("run_id").asText() + " of " + task + " started.", List.of());
             }
+            return new Done("Plan of " + task + " (nothing was run):", List.of(PageView.table("Plan of " + task,
+                    d.path("message").asText(null), d.path("items"), List.of(col("target", "target", Format.TEXT),
+                            col("action", "action", Format.TEXT), col("SQL", "sql", Format.CUT),
+                            col("why", "why", Format.CUT)))));
+        });
+    }
+
+    // ---- forms ----
+
+    /** What a form did: the message shown above the page, and any sections shown before the page's own. */
+    private record Done(String message, List<Section> sections) {
+    }
+
+    /**
+     * A form post: the session and its CSRF token checked, the action run (it is the API call it stands
+     * for, audited as such), then the page again with the action's message, or its error and status.
+     */
+    private Response submit(String cookie, String csrf, String title, String active, Supplier<List<Section>> page,
+                            Supplier<Done> action) {
+        Optional<PageSessions.Session> session = sessions.verify(cookie);
+        Response refused = refused(session, csrf);
+        if (refused != null) {
+            return refused;
+        }
+        Done done;
+        int status = 200;
+        try {
+            done = action.get();
         } catch (RuntimeException e) {
-            message = e.getMessage();
+            done = new Done(e.getMessage(), List.of());
             status = status(e);
         }
-        sections.addAll(operationSections());
-        return render(status, new PageView("Maintenance, partitions, indexes", "operations",
-                session.get().csrf(), message, status != 200, sections, false, true, TASKS));
+        List<Section> sections = new ArrayList<>(done.sections());
+        sections.addAll(page.get());
+        return render(status, new PageView(title, active, session.get().csrf(), done.message(), status != 200,
+                sections, active.equals("alerts"), active.equals("operations"), TASKS));
     }
 
     // ---- building pages ----

@@ -2,6 +2,7 @@ package io.pgsidecar.indexes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsidecar.db.BatchedPrune;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
@@ -105,13 +106,10 @@ public class BuildStore {
         return out;
     }
 
+    /** Deletes builds requested before {@code retention}, in batches; returns how many went. */
     int prune(Duration retention) {
-        return database.forJob(c -> {
-            try (PreparedStatement ps = c.prepareStatement(IndexesQueries.PRUNE_BUILDS.formatted(schema))) {
-                ps.setDouble(1, retention.toSeconds());
-                return ps.executeUpdate();
-            }
-        });
+        return BatchedPrune.run(database, IndexesQueries.PRUNE_BUILDS.formatted(schema),
+                (double) retention.toSeconds());
     }
 
     private Row row(ResultSet rs) throws SQLException {

@@ -5,6 +5,7 @@ import static io.pgsidecar.indexes.IndexSqlLexer.describe;
 import static io.pgsidecar.indexes.IndexSqlLexer.printable;
 import static io.pgsidecar.indexes.IndexSqlLexer.word;
 
+import io.pgsidecar.db.QualifiedName;
 import io.pgsidecar.indexes.IndexDefinition.BoolColumn;
 import io.pgsidecar.indexes.IndexDefinition.Comparison;
 import io.pgsidecar.indexes.IndexDefinition.InList;
@@ -112,26 +113,18 @@ public final class IndexSqlParser {
 
     /**
      * Parses a table name written as {@code table}, {@code schema.table} or with quoted parts
-     * ({@code "Odd"."T"}). Unquoted parts are folded to lower case. Comments are refused here.
+     * ({@code "Odd"."T"}), as {@link QualifiedName#parse} reads it: unquoted parts are folded to lower case.
      *
      * @return {schema or null, name}
      * @throws Refused if the text is anything but such a name
      */
     public static String[] parseQualifiedName(String text) {
-        Parser parser = new Parser(checkLength(text, "name"), false);
-        if (parser.tok.type == T.EOF) {
-            throw new Refused("the table name is empty");
+        try {
+            QualifiedName name = QualifiedName.parse(checkLength(text, "name"));
+            return new String[] {name.schema(), name.name()};
+        } catch (IllegalArgumentException e) {
+            throw e instanceof Refused r ? r : new Refused(e.getMessage());
         }
-        String first = parser.name("table name", false);
-        String second = null;
-        if (parser.acceptPunct(".")) {
-            second = parser.name("table name", false);
-        }
-        if (parser.tok.type != T.EOF) {
-            throw new Refused("only a table name ([schema.]table) is accepted; found " + describe(parser.tok)
-                    + at(parser.tok));
-        }
-        return second == null ? new String[] {null, first} : new String[] {first, second};
     }
 
     /**

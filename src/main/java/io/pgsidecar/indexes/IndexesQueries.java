@@ -224,8 +224,11 @@ final class IndexesQueries {
              ORDER BY id DESC LIMIT ?
             """;
 
+    /** One batch of {@link io.pgsidecar.db.BatchedPrune}: builds past the retention; the batch size last. */
     static final String PRUNE_BUILDS = """
             /* pgsidecar */
-            DELETE FROM %1$s.index_builds WHERE requested_at < now() - make_interval(secs => ?)
+            DELETE FROM %1$s.index_builds
+             WHERE id IN (SELECT id FROM %1$s.index_builds
+                           WHERE requested_at < now() - make_interval(secs => ?) LIMIT ?)
             """;
 }

@@ -3,6 +3,7 @@ package io.pgsidecar.maintenance;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsidecar.db.QualifiedName;
 import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,11 @@ final class CleanupRules {
     /** One table's rule. {@code schema} defaults to public. */
     record Rule(String schema, String table, String column, Duration olderThan, int batchSize) {
         String qualified() {
-            return schema + "." + table;
+            return name().toString();
+        }
+
+        QualifiedName name() {
+            return new QualifiedName(schema, table);
         }
     }
 
@@ -76,9 +81,10 @@ final class CleanupRules {
     }
 
     private static Rule rule(String where, String table, String column, String olderThan, int batchSize) {
-        String[] parts = table.split("\\.", -1);
-        if (parts.length > 2 || !NAME.matcher(parts[parts.length - 1]).matches()
-                || (parts.length == 2 && !NAME.matcher(parts[0]).matches())) {
+        QualifiedName name;
+        try {
+            name = QualifiedName.parse(table).orIn("public");
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": table '" + table + "' is not a name (schema.table)");
         }
         if (!NAME.matcher(column).matches()) {
@@ -96,6 +102,6 @@ final class CleanupRules {
         if (batchSize < 1 || batchSize > 100_000) {
             throw new IllegalArgumentException(where + ": batch_size " + batchSize + " must be 1 to 100000");
         }
-        return new Rule(parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], column, age, batchSize);
+        return new Rule(name.schema(), name.name(), column, age, batchSize);
     }
 }

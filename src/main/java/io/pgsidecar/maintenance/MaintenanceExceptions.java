@@ -1,6 +1,9 @@
 package io.pgsidecar.maintenance;
 
-/** The errors maintenance reports to its callers; the admin API maps each to a status and code. */
+/**
+ * The errors only maintenance reports to its callers; the admin API maps each to a status and code.
+ * Those it shares with the other acting features (unknown table, refused) are {@link io.pgsidecar.db.ActionExceptions}.
+ */
 public final class MaintenanceExceptions {
 
     private MaintenanceExceptions() {
@@ -14,12 +17,6 @@ public final class MaintenanceExceptions {
         }
     }
 
-    /** A table named in a request that is not in the database, or not one the task can act on. */
-    public static final class UnknownTable extends RuntimeException {
-        public UnknownTable(String table, String why) {
-            super("table '" + table + "' " + why);
-        }
-    }
 
     /** The task runs already (here or on another agent), or every maintenance slot is taken. */
     public static final class AlreadyRunning extends RuntimeException {
@@ -49,10 +46,4 @@ public final class MaintenanceExceptions {
         }
     }
 
-    /** The run cannot be done on this server (a standby, a PostgreSQL release with a known bug). */
-    public static final class Refused extends RuntimeException {
-        public Refused(String why) {
-            super(why);
-        }
-    }
 }

@@ -2,6 +2,7 @@ package io.pgsidecar.maintenance;
 
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.config.InstanceInfo;
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DatabaseFailures;
 import io.pgsidecar.db.ActingSession;
@@ -204,7 +205,7 @@ public class MaintenanceRunner {
      * Starts a real run in the background and returns its id.
      *
      * @throws MaintenanceExceptions.AlreadyRunning when the task runs already anywhere, or every slot is taken
-     * @throws MaintenanceExceptions.Refused on a standby or a release with a known bug for the task
+     * @throws ActionExceptions.Refused on a standby or a release with a known bug for the task
      */
     long start(Task task, Planner.Scope scope, String trigger, String requestedBy, String reason) {
         MaintenanceConfig.TaskSettings settings = task.settings(config);
@@ -290,10 +291,10 @@ public class MaintenanceRunner {
             standby = rs.getBoolean(2);
         }
         if (standby) {
-            throw new MaintenanceExceptions.Refused("read-only: the database is a standby (in recovery)");
+            throw new ActionExceptions.Refused("read-only: the database is a standby (in recovery)");
         }
         if (task == Task.MAINTAIN_INDEXES && version >= 140000 && version < 140004) {
-            throw new MaintenanceExceptions.Refused("refused on PostgreSQL 14.0 to 14.3: concurrent index builds there "
+            throw new ActionExceptions.Refused("refused on PostgreSQL 14.0 to 14.3: concurrent index builds there "
                     + "can corrupt indexes (fixed in 14.4); upgrade first");
         }
     }

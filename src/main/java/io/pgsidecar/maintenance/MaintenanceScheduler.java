@@ -1,6 +1,7 @@
 package io.pgsidecar.maintenance;
 
 import io.pgsidecar.config.InstanceInfo;
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.SchemaMigrator;
 import io.pgsidecar.leader.LeaderService;
@@ -225,7 +226,7 @@ public class MaintenanceScheduler {
             try {
                 long id = runner.start(t, Planner.Scope.ALL, "scheduled", "schedule " + s, null);
                 LOG.infof("maintenance run %d (%s) started by its schedule", id, t.label());
-            } catch (MaintenanceExceptions.AlreadyRunning | MaintenanceExceptions.Refused
+            } catch (MaintenanceExceptions.AlreadyRunning | ActionExceptions.Refused
                      | io.pgsidecar.db.NoPermissionException e) {
                 runs.record(t, "scheduled", instance, now, "skipped", e.getMessage());
                 metrics.runEnded(t, "skipped", -1);

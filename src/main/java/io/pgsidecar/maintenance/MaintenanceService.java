@@ -1,6 +1,8 @@
 package io.pgsidecar.maintenance;
 
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
+import io.pgsidecar.db.QualifiedName;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
@@ -13,14 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** What the admin API asks of maintenance: status, runs (dry or real), history, cancel. */
 @ApplicationScoped
 public class MaintenanceService implements io.pgsidecar.db.ActionRights {
 
     static final int STATUS_CANDIDATES = 20;
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
 
     /** What {@code POST .../tasks/{task}/run} answers. */
     @RegisterForReflection
@@ -75,35 +75,35 @@ public class MaintenanceService implements io.pgsidecar.db.ActionRights {
             return Planner.Scope.ALL;
         }
         if (task == Task.CONNECTION_HEALTH || task == Task.HOUSEKEEPING) {
-            throw new MaintenanceExceptions.UnknownTable(String.join(", ", tables.get()),
+            throw new ActionExceptions.UnknownTable(String.join(", ", tables.get()),
                     "cannot be named: " + task.label() + " does not act on tables");
         }
-        Set<String> out = new LinkedHashSet<>();
+        Set<QualifiedName> out = new LinkedHashSet<>();
         for (String raw : tables.get()) {
-            String t = raw == null ? "" : raw.strip();
-            if (!TABLE.matcher(t).matches()) {
-                throw new MaintenanceExceptions.UnknownTable(shown(raw), "is not a table name (schema.table)");
+            QualifiedName table;
+            try {
+                table = QualifiedName.parse(raw).orIn("public");
+            } catch (IllegalArgumentException e) {
+                throw new ActionExceptions.UnknownTable(shown(raw), "is not a table name (schema.table)");
             }
-            String qualified = t.contains(".") ? t : "public." + t;
-            String[] p = qualified.split("\\.", 2);
             boolean exists = database.withConnection(c -> {
                 try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.TABLE_EXISTS)) {
-                    ps.setString(1, p[0]);
-                    ps.setString(2, p[1]);
+                    ps.setString(1, table.schema());
+                    ps.setString(2, table.name());
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() && rs.getBoolean(1);
                     }
                 }
             });
             if (!exists) {
-                throw new MaintenanceExceptions.UnknownTable(qualified, "does not exist");
+                throw new ActionExceptions.UnknownTable(table.toString(), "does not exist");
             }
             if (task == Task.CLEANUP_OLD_DATA && CleanupRules.parse(config).stream()
-                    .noneMatch(r -> r.qualified().equals(qualified))) {
-                throw new MaintenanceExceptions.UnknownTable(qualified, "has no retention rule "
+                    .noneMatch(r -> r.name().equals(table))) {
+                throw new ActionExceptions.UnknownTable(table.toString(), "has no retention rule "
                         + "(pgsidecar.maintenance.cleanup.rules); nothing is deleted from it");
             }
-            out.add(qualified);
+            out.add(table);
         }
         return new Planner.Scope(Optional.of(Set.copyOf(out)));
     }

@@ -10,6 +10,7 @@ import io.pgsidecar.audit.AuditConfig;
 import io.pgsidecar.audit.AuditLog;
 import io.pgsidecar.db.Identifiers;
 import io.pgsidecar.db.Need;
+import io.pgsidecar.db.QualifiedName;
 import io.pgsidecar.db.Rights;
 import io.pgsidecar.statements.StatementHistory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,12 +50,12 @@ public class Planner {
         }
     }
 
-    /** What a run may act on: every candidate, or only the named tables (schema.table). */
-    record Scope(Optional<Set<String>> tables) {
+    /** What a run may act on: every candidate, or only the named tables (each with its schema). */
+    record Scope(Optional<Set<QualifiedName>> tables) {
         static final Scope ALL = new Scope(Optional.empty());
 
         boolean covers(String schema, String table) {
-            return tables.isEmpty() || tables.get().contains(schema + "." + table);
+            return tables.isEmpty() || tables.get().contains(new QualifiedName(schema, table));
         }
     }
 
@@ -110,9 +111,8 @@ public class Planner {
     private List<Step> statistics(Connection c, Scope scope) throws SQLException {
         List<Step> out = new ArrayList<>();
         if (scope.tables().isPresent()) {
-            for (String t : scope.tables().get()) {
-                String[] p = t.split("\\.", 2);
-                out.add(analyze(p[0], p[1], "asked for"));
+            for (QualifiedName t : scope.tables().get()) {
+                out.add(analyze(t.schema(), t.name(), "asked for"));
             }
             return out;
         }
@@ -145,7 +145,7 @@ public class Planner {
     private List<Step> vacuum(Connection c, Scope scope) throws SQLException {
         MaintenanceConfig.Vacuum v = config.vacuum();
         List<Step> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Set<QualifiedName> seen = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(MaintenanceQueries.FREEZE_CANDIDATES)) {
             ps.setDouble(1, v.freezeAgeShare());
             ps.setInt(2, v.maxTables());
@@ -154,7 +154,8 @@ public class Planner {
                     if (agents(scope, rs.getString(1))) {
                         continue;
                     }
-                    if (scope.covers(rs.getString(1), rs.getString(2)) && seen.add(rs.getString(1) + "." + rs.getString(2))) {
+                    if (scope.covers(rs.getString(1), rs.getString(2))
+                            && seen.add(new QualifiedName(rs.getString(1), rs.getString(2)))) {
                         String q = qualified(rs.getString(1), rs.getString(2));
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum_freeze",
                                 String.format(Locale.ROOT, "age(relfrozenxid) %.0f is past %.0f %% of autovacuum_freeze_max_age",
@@ -166,13 +167,12 @@ public class Planner {
             }
         }
         if (scope.tables().isPresent()) {
-            for (String t : scope.tables().get()) {
+            for (QualifiedName t : scope.tables().get()) {
                 if (seen.add(t)) {
-                    String[] p = t.split("\\.", 2);
-                    String q = qualified(p[0], p[1]);
-                    out.add(new Step(t, "vacuum", "asked for",
+                    String q = t.quoted();
+                    out.add(new Step(t.toString(), "vacuum", "asked for",
                             new Action.Vacuum("/* pgsidecar */ VACUUM (ANALYZE, VERBOSE) " + q, q),
-                            Need.on(Need.Kind.VACUUM_ANALYZE, p[0], p[1])));
+                            Need.on(Need.Kind.VACUUM_ANALYZE, t.schema(), t.name())));
                 }
             }
             return out;
@@ -186,7 +186,7 @@ public class Planner {
                     if (agents(scope, rs.getString(1))) {
                         continue;
                     }
-                    if (seen.add(rs.getString(1) + "." + rs.getString(2))) {
+                    if (seen.add(new QualifiedName(rs.getString(1), rs.getString(2)))) {
                         String q = qualified(rs.getString(1), rs.getString(2));
                         out.add(new Step(rs.getString(1) + "." + rs.getString(2), "vacuum",
                                 String.format(Locale.ROOT, "%.0f dead rows", rs.getDouble(3)),

@@ -113,10 +113,11 @@ final class RunQueries {
              WHERE id = ? AND outcome = 'running' AND heartbeat_at < pg_catalog.now() - make_interval(secs => ?)
             """;
 
+    /** One batch of {@link io.pgsidecar.db.BatchedPrune}: ended runs past the retention; the batch size last. */
     static final String PRUNE = """
             /* pgsidecar */
             DELETE FROM %1$s.maintenance_runs
              WHERE id IN (SELECT id FROM %1$s.maintenance_runs
-                           WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => ?) LIMIT 10000)
+                           WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => ?) LIMIT ?)
             """;
 }

@@ -1,5 +1,6 @@
 package io.pgsidecar.maintenance;
 
+import io.pgsidecar.db.BatchedPrune;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
@@ -274,13 +275,9 @@ public class RunStore {
         }) > 0;
     }
 
+    /** Deletes ended runs older than {@code retention}, in batches; returns how many went. */
     int prune(Duration retention) {
-        return database.forJob(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql(RunQueries.PRUNE))) {
-                ps.setDouble(1, retention.toSeconds());
-                return ps.executeUpdate();
-            }
-        });
+        return BatchedPrune.run(database, sql(RunQueries.PRUNE), (double) retention.toSeconds());
     }
 
     private static List<MaintenanceRun> runs(PreparedStatement ps) throws SQLException {

@@ -1,5 +1,6 @@
 package io.pgsidecar.partitions;
 
+import io.pgsidecar.db.BatchedPrune;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.DbConfig;
 import io.pgsidecar.db.Identifiers;
@@ -98,13 +99,8 @@ public class JobStore {
         });
     }
 
-    /** Deletes job rows older than {@code before}; returns how many. */
+    /** Deletes job rows older than {@code before}, in batches; returns how many. */
     public int prune(Instant before) {
-        return database.forJob(c -> {
-            try (PreparedStatement ps = c.prepareStatement(PartitionsQueries.PRUNE_JOBS.formatted(schema))) {
-                ps.setTimestamp(1, Timestamp.from(before));
-                return ps.executeUpdate();
-            }
-        });
+        return BatchedPrune.run(database, PartitionsQueries.PRUNE_JOBS.formatted(schema), Timestamp.from(before));
     }
 }

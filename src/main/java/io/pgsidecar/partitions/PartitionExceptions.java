@@ -1,23 +1,15 @@
 package io.pgsidecar.partitions;
 
-/** The errors the partitions feature reports to its callers; the admin API maps each to a status and code. */
+import io.pgsidecar.db.ActionExceptions;
+
+/**
+ * The errors only the partitions feature reports to its callers; the admin API maps each to a status and
+ * code. Those it shares with the other acting features (unknown table, bad request, busy, refused) are
+ * {@link ActionExceptions}.
+ */
 public final class PartitionExceptions {
 
     private PartitionExceptions() {
-    }
-
-    /** A request names a table that is not there (or a name that is not a table name). */
-    public static final class UnknownTable extends RuntimeException {
-        public UnknownTable(String message) {
-            super(message);
-        }
-    }
-
-    /** A request that cannot be carried out as given: dates, interval, a range too long. */
-    public static final class BadRequest extends RuntimeException {
-        public BadRequest(String message) {
-            super(message);
-        }
     }
 
     /** The table is not range-partitioned on a date or timestamp column: 422 with where to go instead. */
@@ -42,17 +34,8 @@ public final class PartitionExceptions {
     }
 
     /** Another session (the job, another agent, another call) works on the set now. */
-    public static final class Busy extends RuntimeException {
-        public Busy(String table) {
-            super("partitions of " + table + " are being changed by another session now (the partition job, another "
-                    + "agent or another call); try again in a moment");
-        }
-    }
-
-    /** The database cannot take DDL (a standby). */
-    public static final class Refused extends RuntimeException {
-        public Refused(String message) {
-            super(message);
-        }
+    public static ActionExceptions.Busy busy(String table) {
+        return new ActionExceptions.Busy("partitions of " + table + " are being changed by another session now (the "
+                + "partition job, another agent or another call); try again in a moment");
     }
 }

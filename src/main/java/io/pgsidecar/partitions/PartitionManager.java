@@ -1,6 +1,7 @@
 package io.pgsidecar.partitions;
 
 import io.pgsidecar.config.InstanceInfo;
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
@@ -138,7 +139,7 @@ public class PartitionManager {
             }
             return Optional.of(record(s, set, plan, done, trigger, started));
         } catch (PartitionExceptions.NotManageable | PartitionExceptions.ManagedByPartman
-                 | PartitionExceptions.Refused e) {
+                 | ActionExceptions.Refused e) {
             return Optional.of(failed(set.qualified(), trigger, started, e.getMessage()));
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("partition job for %s failed: %s", set.qualified(), e.getMessage());
@@ -305,7 +306,7 @@ public class PartitionManager {
              ResultSet rs = st.executeQuery(PartitionsQueries.SERVER)) {
             rs.next();
             if (rs.getBoolean(2)) {
-                throw new PartitionExceptions.Refused("read-only: the database is a standby (in recovery)");
+                throw new ActionExceptions.Refused("read-only: the database is a standby (in recovery)");
             }
         }
     }
@@ -317,10 +318,10 @@ public class PartitionManager {
     private PartitionedTable target(ActingSession s, PartitionSet shape, boolean dryRun) throws SQLException {
         refuseStandby(s);
         if (!dryRun && !s.tryLock(AdvisoryLockKeys.PARTITIONS, shape.qualified())) {
-            throw new PartitionExceptions.Busy(shape.qualified());
+            throw PartitionExceptions.busy(shape.qualified());
         }
         return read(shape.schema(), shape.table()).orElseThrow(() ->
-                new PartitionExceptions.UnknownTable("table " + shape.qualified() + " is not a partitioned table"));
+                new ActionExceptions.UnknownTable("table " + shape.qualified() + " is not a partitioned table"));
     }
 
     /**
@@ -334,7 +335,7 @@ public class PartitionManager {
             ColumnType type = checkManageable(table, shape.column());
             List<Layout.Range> ranges = Layout.ranges(shape, type, start, end);
             if (ranges.size() > config.maxCreate()) {
-                throw new PartitionExceptions.BadRequest("the range needs " + ranges.size() + " " + shape.interval().label()
+                throw new ActionExceptions.BadRequest("the range needs " + ranges.size() + " " + shape.interval().label()
                         + " partitions; at most " + config.maxCreate() + " per call (pgsidecar.partitions.max-create)");
             }
             Layout.Premake p = Layout.classify(table, ranges);

@@ -1,7 +1,8 @@
 package io.pgsidecar.partitions;
 
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.Database;
-import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.QualifiedName;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.statements.StatementsSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class PartitionService implements io.pgsidecar.db.ActionRights {
 
-    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}(\\.[A-Za-z_][A-Za-z0-9_$]{0,62})?");
+    private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
     private final PartitionsConfig config;
     private final PartitionCatalog catalog;
@@ -230,49 +231,49 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
     }
 
     public PartitionManager.Result create(CreateRequest r, boolean dryRun) {
-        String[] t = tableName("table_name", r.tableName());
-        if (r.columnName() == null || !TABLE.matcher(r.columnName()).matches() || r.columnName().contains(".")) {
-            throw new PartitionExceptions.BadRequest("column_name '" + r.columnName() + "' is not a column name");
+        QualifiedName t = tableName("table_name", r.tableName());
+        if (r.columnName() == null || !COLUMN.matcher(r.columnName()).matches()) {
+            throw new ActionExceptions.BadRequest("column_name '" + r.columnName() + "' is not a column name");
         }
         PartitionInterval interval = PartitionInterval.parse(r.interval()).orElseThrow(() ->
-                new PartitionExceptions.BadRequest("interval '" + r.interval() + "' is not one of day, week, month, "
+                new ActionExceptions.BadRequest("interval '" + r.interval() + "' is not one of day, week, month, "
                         + "quarter, year"));
         LocalDate start = date("start_date", r.startDate());
         LocalDate end = date("end_date", r.endDate());
         if (!end.isAfter(start)) {
-            throw new PartitionExceptions.BadRequest("end_date " + end + " is not after start_date " + start);
+            throw new ActionExceptions.BadRequest("end_date " + end + " is not after start_date " + start);
         }
-        Optional<PartitionSet> set = job.set(t[0], t[1]);
+        Optional<PartitionSet> set = job.set(t.schema(), t.name());
         ZoneId zone;
         try {
             zone = r.timeZone() != null ? ZoneId.of(r.timeZone()) : set.map(PartitionSet::zone).orElse(ZoneOffset.UTC);
         } catch (DateTimeException e) {
-            throw new PartitionExceptions.BadRequest("time_zone '" + r.timeZone() + "' is not a time zone");
+            throw new ActionExceptions.BadRequest("time_zone '" + r.timeZone() + "' is not a time zone");
         }
         // a rough bound before any query: a day interval over 30 years is far too many
         long approx = (long) (java.time.temporal.ChronoUnit.DAYS.between(start, end) / interval.days());
         if (approx > config.maxCreate() + 1L) {
-            throw new PartitionExceptions.BadRequest("the range needs about " + approx + " " + interval.label()
+            throw new ActionExceptions.BadRequest("the range needs about " + approx + " " + interval.label()
                     + " partitions; at most " + config.maxCreate() + " per call (pgsidecar.partitions.max-create)");
         }
         existing(t);
         String naming = set.filter(s -> s.interval() == interval).map(PartitionSet::naming)
                 .orElse(interval.defaultNaming());
-        PartitionSet shape = new PartitionSet(t[0], t[1], r.columnName(), interval, 0, Optional.empty(),
+        PartitionSet shape = new PartitionSet(t.schema(), t.name(), r.columnName(), interval, 0, Optional.empty(),
                 PartitionSet.Retention.NONE, Optional.empty(), zone, naming);
         return manager.create(shape, start, end, dryRun);
     }
 
     /** Retention now for one table: months and mode from the request, else from the set. */
     public PartitionManager.Result cleanup(String tableName, Integer months, String mode, boolean dryRun) {
-        String[] t = tableName("table_name", tableName);
-        Optional<PartitionSet> set = job.set(t[0], t[1]);
+        QualifiedName t = tableName("table_name", tableName);
+        Optional<PartitionSet> set = job.set(t.schema(), t.name());
         if (months != null && (months < 1 || months > 1200)) {
-            throw new PartitionExceptions.BadRequest("retention_months " + months + " must be 1 to 1200");
+            throw new ActionExceptions.BadRequest("retention_months " + months + " must be 1 to 1200");
         }
         Integer m = months != null ? months : set.flatMap(PartitionSet::retentionMonths).orElse(null);
         if (m == null) {
-            throw new PartitionExceptions.BadRequest("table " + t[0] + "." + t[1] + " has no configured retention: give "
+            throw new ActionExceptions.BadRequest("table " + t + " has no configured retention: give "
                     + "retention_months");
         }
         PartitionSet.Retention retention;
@@ -280,10 +281,10 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
             try {
                 retention = PartitionSet.Retention.valueOf(mode.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new PartitionExceptions.BadRequest("mode '" + mode + "' is not detach or drop");
+                throw new ActionExceptions.BadRequest("mode '" + mode + "' is not detach or drop");
             }
             if (retention == PartitionSet.Retention.NONE) {
-                throw new PartitionExceptions.BadRequest("mode 'none' removes nothing: use detach or drop");
+                throw new ActionExceptions.BadRequest("mode 'none' removes nothing: use detach or drop");
             }
         } else {
             // the set's retention if it has one; otherwise detach, which keeps the data
@@ -292,13 +293,13 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
         }
         PartitionedTable table = existing(t);
         if (table == null) {
-            throw new PartitionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " is not a partitioned table");
+            throw new ActionExceptions.UnknownTable("table " + t + " is not a partitioned table");
         }
         String column = set.map(PartitionSet::column).orElse(table.keyColumn());
         if (column == null) {
             PartitionManager.checkManageable(table, "?");
         }
-        PartitionSet shape = new PartitionSet(t[0], t[1], column, set.map(PartitionSet::interval)
+        PartitionSet shape = new PartitionSet(t.schema(), t.name(), column, set.map(PartitionSet::interval)
                 .orElse(PartitionInterval.MONTH), 0, Optional.of(m), retention,
                 set.flatMap(PartitionSet::archiveSchema), set.map(PartitionSet::zone).orElse(ZoneOffset.UTC),
                 set.map(PartitionSet::naming).orElse(PartitionInterval.MONTH.defaultNaming()));
@@ -309,28 +310,28 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
      * The table as the catalog has it. A plain table is 422 (pointing to the conversion plan); no
      * table at all is 404 from the caller's view.
      */
-    private PartitionedTable existing(String[] t) {
+    private PartitionedTable existing(QualifiedName t) {
         return database.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement(PartitionsQueries.RELKIND)) {
-                ps.setString(1, t[0]);
-                ps.setString(2, t[1]);
+                ps.setString(1, t.schema());
+                ps.setString(2, t.name());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new PartitionExceptions.UnknownTable("table " + t[0] + "." + t[1] + " does not exist");
+                        throw new ActionExceptions.UnknownTable("table " + t + " does not exist");
                     }
                     if ("r".equals(rs.getString(1))) {
-                        throw new PartitionExceptions.NotManageable("table " + t[0] + "." + t[1] + " is not partitioned; "
+                        throw new PartitionExceptions.NotManageable("table " + t + " is not partitioned; "
                                 + "GET /api/v1/admin/database/partitions/analyze gives a plan to convert it");
                     }
                     if (!"p".equals(rs.getString(1))) {
-                        throw new PartitionExceptions.NotManageable(t[0] + "." + t[1] + " is not a table that can be "
+                        throw new PartitionExceptions.NotManageable(t + " is not a table that can be "
                                 + "partitioned (relkind " + rs.getString(1) + ")");
                     }
                 }
             }
-            Optional<PartitionedTable> p = catalog.read(c, t[0], t[1]);
+            Optional<PartitionedTable> p = catalog.read(c, t.schema(), t.name());
             if (p.isEmpty()) {
-                throw new PartitionExceptions.NotManageable("table " + t[0] + "." + t[1] + " is itself a partition of "
+                throw new PartitionExceptions.NotManageable("table " + t + " is itself a partition of "
                         + "another table; only top-level partitioned tables are managed");
             }
             if (p.get().partman()) {
@@ -340,18 +341,19 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
         });
     }
 
-    static String[] tableName(String field, String name) {
-        if (name == null || !TABLE.matcher(name).matches()) {
-            throw new PartitionExceptions.UnknownTable(field + " '" + (name == null ? "" : name.length() > 80
+    /** A table name read as PostgreSQL reads it ({@link QualifiedName}), in public when it names no schema. */
+    static QualifiedName tableName(String field, String name) {
+        try {
+            return QualifiedName.parse(name).orIn("public");
+        } catch (IllegalArgumentException e) {
+            throw new ActionExceptions.UnknownTable(field + " '" + (name == null ? "" : name.length() > 80
                     ? name.substring(0, 80) + "..." : name) + "' is not a table name (schema.table or table)");
         }
-        String[] parts = name.split("\\.", 2);
-        return parts.length == 2 ? parts : new String[] {"public", parts[0]};
     }
 
     static LocalDate date(String field, String text) {
         if (text == null || text.isBlank()) {
-            throw new PartitionExceptions.BadRequest(field + " is required (YYYY-MM-DD)");
+            throw new ActionExceptions.BadRequest(field + " is required (YYYY-MM-DD)");
         }
         try {
             return LocalDate.parse(text.trim());
@@ -359,14 +361,9 @@ public class PartitionService implements io.pgsidecar.db.ActionRights {
             try {
                 return OffsetDateTime.parse(text.trim()).toLocalDate();
             } catch (DateTimeParseException e2) {
-                throw new PartitionExceptions.BadRequest(field + " '" + (text.length() > 40 ? text.substring(0, 40) + "..."
+                throw new ActionExceptions.BadRequest(field + " '" + (text.length() > 40 ? text.substring(0, 40) + "..."
                         : text) + "' is not a date (YYYY-MM-DD)");
             }
         }
-    }
-
-    /** Quoted name, for messages and generated SQL. */
-    static String q(String[] t) {
-        return Identifiers.quote(t[0]) + "." + Identifiers.quote(t[1]);
     }
 }

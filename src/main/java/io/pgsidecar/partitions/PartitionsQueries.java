@@ -144,9 +144,11 @@ final class PartitionsQueries {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
+    /** One batch of {@link io.pgsidecar.db.BatchedPrune}: jobs started before a time; the batch size last. */
     static final String PRUNE_JOBS = """
             /* pgsidecar */
-            DELETE FROM %1$s.partition_jobs WHERE started_at < ?
+            DELETE FROM %1$s.partition_jobs
+             WHERE id IN (SELECT id FROM %1$s.partition_jobs WHERE started_at < ? LIMIT ?)
             """;
 
     /** Sessions in a transaction older than the given one's snapshot would need: what a concurrent detach waits for. */

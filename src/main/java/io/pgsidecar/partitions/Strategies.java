@@ -3,6 +3,7 @@ package io.pgsidecar.partitions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsidecar.db.QualifiedName;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -70,9 +71,10 @@ final class Strategies {
         unknown(n, FIELDS, "set " + i);
         String tableName = text(n, "table_name", "set " + i, true);
         String where = "set " + i + " (" + tableName + ")";
-        String[] parts = tableName.split("\\.", -1);
-        if (parts.length > 2 || !NAME.matcher(parts[parts.length - 1]).matches()
-                || (parts.length == 2 && !NAME.matcher(parts[0]).matches())) {
+        QualifiedName table;
+        try {
+            table = QualifiedName.parse(tableName).orIn("public");
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": table_name '" + tableName + "' is not a name (schema.table)");
         }
         String type = Optional.ofNullable(text(n, "partition_type", where, false)).orElse("range");
@@ -124,8 +126,8 @@ final class Strategies {
         }
         String naming = Optional.ofNullable(text(c, "naming", where, false)).orElse(interval.defaultNaming());
         checkNaming(naming, interval, where);
-        return new PartitionSet(parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], column, interval,
-                premake, months, retention, archive, zone, naming);
+        return new PartitionSet(table.schema(), table.name(), column, interval, premake, months, retention, archive,
+                zone, naming);
     }
 
     /** The pattern uses known placeholders only, makes names, and tells two consecutive partitions apart. */

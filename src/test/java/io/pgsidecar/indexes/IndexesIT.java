@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.pgsidecar.statements.StatementsPoller;
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -81,6 +82,9 @@ class IndexesIT {
 
     @Inject
     AgroalDataSource pool;
+
+    @Inject
+    BuildStore buildStore;
 
     static PgCluster pg() {
         return PgTestResource.ownCluster();
@@ -431,6 +435,18 @@ class IndexesIT {
             for (Connection c : held) {
                 c.close();
             }
+        }
+    }
+
+    /** Build history past its retention goes (through the shared batched pruning); younger builds stay. */
+    @Test
+    void pruneDeletesOnlyBuildsPastTheRetention() throws Exception {
+        try (Connection c = pg().connect("app")) {
+            HistoryPrune.check(c, "pgsidecar.index_builds", "INSERT INTO pgsidecar.index_builds (requested_at, instance, "
+                    + "table_name, index_name, statement, state) SELECT now() - d * interval '1 day', '"
+                    + HistoryPrune.INSTANCE + "', 'public.prune_test', 'prune_test_idx', 'CREATE INDEX', 'done' "
+                    + "FROM " + HistoryPrune.AGES,
+                    () -> buildStore.prune(Duration.ofDays(10)));
         }
     }
 }

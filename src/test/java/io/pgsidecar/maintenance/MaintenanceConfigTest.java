@@ -56,6 +56,18 @@ class MaintenanceConfigTest {
     }
 
     @Test
+    void ruleTablesAreReadAsPostgresqlReadsThem() {
+        Map<String, String> m = new HashMap<>();
+        m.put("pgsidecar.maintenance.cleanup.rules", "[{\"table\": \"Audit.Events\", \"column\": \"created_at\", "
+                + "\"older_than\": \"90d\"}, {\"table\": \"\\\"Odd\\\".\\\"T.1\\\"\", \"column\": \"at\", "
+                + "\"older_than\": \"1d\"}]");
+        assertThat(CleanupRules.parse(config(m))).extracting(CleanupRules.Rule::schema, CleanupRules.Rule::table)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("audit", "events"),
+                        org.assertj.core.groups.Tuple.tuple("Odd", "T.1"));
+        assertThat(problems(m)).isEmpty();
+    }
+
+    @Test
     void badSettingsAreEachNamedByKey() {
         Map<String, String> m = new HashMap<>();
         m.put("pgsidecar.maintenance.window", "Sat-Sun 1am-5am");

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -16,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -52,6 +54,9 @@ class MaintenanceIT {
                     "pgsidecar.maintenance.connection-health.terminate-applications", "leaky-worker");
         }
     }
+
+    @Inject
+    RunStore runStore;
 
     static PgCluster pg() {
         return PgTestResource.ownCluster();
@@ -361,6 +366,32 @@ class MaintenanceIT {
         }
     }
 
+    /** Table names are read as PostgreSQL reads them: unquoted folds to lower case, quoted keeps its case. */
+    @Test
+    void namedTablesFoldAsPostgresqlFoldsThem() throws Exception {
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE fold_probe (g int)");
+            s.execute("CREATE TABLE \"Fold_Probe\" (g int)");
+            try {
+                JsonPath unquoted = MaintenanceClient.dryRun("update_statistics", "{\"tables\": [\"Fold_Probe\"]}");
+                assertThat(unquoted.getList("data.items.target", String.class)).containsExactly("public.fold_probe");
+                assertThat(unquoted.getString("data.items[0].sql")).contains("\"public\".\"fold_probe\"");
+                JsonPath quoted = MaintenanceClient.dryRun("update_statistics",
+                        "{\"tables\": [\"public.\\\"Fold_Probe\\\"\"]}");
+                assertThat(quoted.getList("data.items.target", String.class)).containsExactly("public.Fold_Probe");
+                assertThat(quoted.getString("data.items[0].sql")).contains("\"public\".\"Fold_Probe\"");
+                s.execute("DROP TABLE \"Fold_Probe\"");
+                given().auth().oauth2("test-token").contentType(ContentType.JSON)
+                        .body("{\"tables\": [\"\\\"Fold_Probe\\\"\"]}")
+                        .post(BASE + "/tasks/vacuum/run").then().statusCode(400)
+                        .body("error.code", equalTo("invalid_parameter"))
+                        .body("error.message", equalTo("table 'public.Fold_Probe' does not exist"));
+            } finally {
+                s.execute("DROP TABLE IF EXISTS fold_probe, \"Fold_Probe\"");
+            }
+        }
+    }
+
     @Test
     void hostileInputIsRefusedAndRunsNothing() {
         given().auth().oauth2("test-token").contentType(ContentType.JSON).body("{}")
@@ -412,5 +443,17 @@ class MaintenanceIT {
         assertThat(cleanup).containsEntry("metric_name", "retention").containsEntry("unit", "seconds");
         assertThat(status.getList("data.tasks.find { it.task == 'update_statistics' }.candidates.unit", String.class))
                 .allSatisfy(u -> assertThat(u).isEqualTo("rows"));
+    }
+
+    /** Run history past its retention goes (through the shared batched pruning); younger runs stay. */
+    @Test
+    void pruneDeletesOnlyRunsPastTheRetention() throws Exception {
+        try (Connection c = app()) {
+            HistoryPrune.check(c, "pgsidecar.maintenance_runs", "INSERT INTO pgsidecar.maintenance_runs (task, trigger, "
+                    + "instance, started_at, finished_at, heartbeat_at, outcome) SELECT 'vacuum', 'manual', '"
+                    + HistoryPrune.INSTANCE + "', now() - d * interval '1 day', now() - d * interval '1 day', "
+                    + "now() - d * interval '1 day', 'ok' FROM " + HistoryPrune.AGES,
+                    () -> runStore.prune(Duration.ofDays(10)));
+        }
     }
 }

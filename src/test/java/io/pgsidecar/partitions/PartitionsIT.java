@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.pgsidecar.alerts.Alert;
 import io.pgsidecar.alerts.AlertEngine;
 import io.pgsidecar.alerts.AlertState;
+import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -83,6 +84,9 @@ class PartitionsIT {
 
     @Inject
     AlertEngine engine;
+
+    @Inject
+    JobStore jobStore;
 
     static PgCluster pg() {
         return PgTestResource.ownCluster();
@@ -424,5 +428,17 @@ class PartitionsIT {
     static void stop(Thread t) throws InterruptedException {
         t.interrupt();
         t.join(10_000);
+    }
+
+    /** Job history before the cut-off goes (through the shared batched pruning); younger jobs stay. */
+    @Test
+    void pruneDeletesOnlyJobsBeforeTheCutOff() throws Exception {
+        try (Connection c = pg().connect("app")) {
+            HistoryPrune.check(c, "pgsidecar.partition_jobs", "INSERT INTO pgsidecar.partition_jobs (parent, trigger, "
+                    + "instance, started_at, finished_at, outcome) SELECT 'public.prune_test', 'manual', '"
+                    + HistoryPrune.INSTANCE + "', now() - d * interval '1 day', now() - d * interval '1 day', 'ok' "
+                    + "FROM " + HistoryPrune.AGES,
+                    () -> jobStore.prune(java.time.Instant.now().minus(Duration.ofDays(10))));
+        }
     }
 }

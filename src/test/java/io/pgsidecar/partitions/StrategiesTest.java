@@ -39,6 +39,17 @@ class StrategiesTest {
     }
 
     @Test
+    void tableNamesAreReadAsPostgresqlReadsThem() {
+        PartitionSet folded = parse("[{\"table_name\": \"App.Logs\", \"partition_column\": \"day\"}]").get(0);
+        assertThat(folded.schema()).isEqualTo("app");
+        assertThat(folded.table()).isEqualTo("logs");
+        PartitionSet quoted = parse("[{\"table_name\": \"\\\"Logs 2\\\"\", \"partition_column\": \"day\"}]")
+                .get(0);
+        assertThat(quoted.schema()).isEqualTo("public");
+        assertThat(quoted.table()).isEqualTo("Logs 2");
+    }
+
+    @Test
     void everyMistakeIsNamed() {
         assertThatThrownBy(() -> parse("{}")).hasMessageContaining("expected a JSON list");
         assertThatThrownBy(() -> parse("[{\"table_name\": \"t\", \"partition_column\": \"c\", \"strategy_config\": "
