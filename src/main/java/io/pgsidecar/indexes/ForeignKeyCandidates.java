@@ -1,5 +1,6 @@
 package io.pgsidecar.indexes;
 
+import io.pgsidecar.db.Identifiers;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,10 +52,10 @@ final class ForeignKeyCandidates {
         double parentChangesPerHour = parent == null ? 0 : parent.updatesDeletes() * 3600.0 / statsSeconds;
         double scanMs = child.pages() * SEQ_MS_PER_PAGE + child.rows() * SEQ_MS_PER_ROW;
         found.fkMsPerHour = parentChangesPerHour * scanMs;
-        StringBuilder probe = new StringBuilder("SELECT 1 FROM ONLY " + IndexDefinition.quote(fk[1]) + "."
-                + IndexDefinition.quote(fk[2]) + " x WHERE ");
+        StringBuilder probe = new StringBuilder("SELECT 1 FROM ONLY " + Identifiers.quote(fk[1]) + "."
+                + Identifiers.quote(fk[2]) + " x WHERE ");
         for (int i = 0; i < columns.size(); i++) {
-            probe.append(i == 0 ? "" : " AND ").append("x.").append(IndexDefinition.quote(columns.get(i)))
+            probe.append(i == 0 ? "" : " AND ").append("x.").append(Identifiers.quote(columns.get(i)))
                     .append(" = $").append(i + 1);
         }
         found.fkProbe = probe.toString(); // what the foreign key's check runs on the child for each parent change

@@ -1,5 +1,7 @@
 package io.pgsidecar.indexes;
 
+import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.ActingSession;
 import io.pgsidecar.db.ActingSessions;
 import io.pgsidecar.db.AdvisoryLockKeys;
@@ -50,8 +52,6 @@ public class IndexBuilder {
         final List<String[]> partitions; // schema, table, index name
         final String exists; // an index equal to the request is there already: nothing to build
         ActingSession acting;
-        Connection session; // acting's connection
-        int pid;
 
         Prepared(String schema, String table, String name, IndexDefinition definition, List<String> statements,
                  List<String[]> partitions, String exists) {
@@ -65,11 +65,11 @@ public class IndexBuilder {
         }
 
         String qualifiedTable() {
-            return IndexDefinition.quote(schema) + "." + IndexDefinition.quote(table);
+            return Identifiers.quote(schema) + "." + Identifiers.quote(table);
         }
 
         String qualifiedIndex() {
-            return IndexDefinition.quote(schema) + "." + IndexDefinition.quote(name);
+            return Identifiers.quote(schema) + "." + Identifiers.quote(name);
         }
 
         @Override
@@ -129,10 +129,10 @@ public class IndexBuilder {
         try {
             int version = session.version();
             if (session.standby()) {
-                throw new IndexExceptions.Refused("this server is a standby: indexes are built on the primary");
+                throw new ActionExceptions.Refused("this server is a standby: indexes are built on the primary");
             }
             if (version >= 140000 && version < 140004) {
-                throw new IndexExceptions.Refused("PostgreSQL " + version + ": concurrent index builds on 14.0-14.3 "
+                throw new ActionExceptions.Refused("PostgreSQL " + version + ": concurrent index builds on 14.0-14.3 "
                         + "can corrupt indexes (fixed in 14.4); upgrade first");
             }
             String schema = d.schema() != null ? d.schema() : resolveSchema(c, d.table(), defaultSchema);
@@ -152,10 +152,10 @@ public class IndexBuilder {
             }
             String qualified = schema + "." + d.table();
             if (kind == null) {
-                throw new IndexExceptions.UnknownTable("table " + qualified + " does not exist");
+                throw new ActionExceptions.UnknownTable("table " + qualified + " does not exist");
             }
             if (!List.of("r", "m", "p").contains(kind)) {
-                throw new IndexExceptions.BadRequest(qualified + " is not a table (relkind " + kind + ")");
+                throw new ActionExceptions.BadRequest(qualified + " is not a table (relkind " + kind + ")");
             }
             // CREATE INDEX needs the table's owner (MAINTAIN does not give it): 403 before anything is tried
             List<Rights.Lack> lacks = rights.lacking(c, List.of(Need.on(Need.Kind.OWN, schema, d.table())));
@@ -169,7 +169,7 @@ public class IndexBuilder {
             }
             for (String col : named) {
                 if (!columns.containsKey(col)) {
-                    throw new IndexExceptions.UnknownTable("column " + col + " does not exist in " + qualified);
+                    throw new ActionExceptions.UnknownTable("column " + col + " does not exist in " + qualified);
                 }
             }
             String shape = d.toSql(schema, d.table(), "x", false);
@@ -193,25 +193,23 @@ public class IndexBuilder {
                 statements.add(d.toSqlOnOnly(schema, d.table(), name));
                 for (String[] p : partitions(c, schema, d.table())) {
                     if (!"r".equals(p[2]) && !"m".equals(p[2])) {
-                        throw new IndexExceptions.BadRequest("partition " + p[0] + "." + p[1] + " is "
+                        throw new ActionExceptions.BadRequest("partition " + p[0] + "." + p[1] + " is "
                                 + ("p".equals(p[2]) ? "itself partitioned" : "not a plain table (relkind " + p[2] + ")")
                                 + ": build its indexes one level at a time");
                     }
                     String pname = freeName(c, p[0], IndexDefinition.defaultName(p[1], d.columns()));
                     partitions.add(new String[] {p[0], p[1], pname});
                     statements.add(d.toSql(p[0], p[1], pname, true));
-                    statements.add("ALTER INDEX " + IndexDefinition.quote(schema) + "." + IndexDefinition.quote(name)
-                            + " ATTACH PARTITION " + IndexDefinition.quote(p[0]) + "." + IndexDefinition.quote(pname));
+                    statements.add("ALTER INDEX " + Identifiers.quote(schema) + "." + Identifiers.quote(name)
+                            + " ATTACH PARTITION " + Identifiers.quote(p[0]) + "." + Identifiers.quote(pname));
                 }
             } else {
                 statements.add(d.toSql(schema, d.table(), name, true));
             }
             Prepared p = new Prepared(schema, d.table(), name, d, statements, partitions, equal);
             p.acting = session;
-            p.session = c;
-            p.pid = session.pid();
             if (lock && equal == null && !session.tryLock(AdvisoryLockKeys.INDEXES, qualified)) {
-                throw new IndexExceptions.Busy("another index build works on " + qualified
+                throw new ActionExceptions.Busy("another index build works on " + qualified
                         + " (this agent or another): try again when it has ended");
             }
             return p;
@@ -230,7 +228,7 @@ public class IndexBuilder {
                 try {
                     Outcome o;
                     try {
-                        started.accept(p.pid);
+                        started.accept(p.acting.pid());
                         o = run(p);
                     } catch (RuntimeException e) {
                         p.close();
@@ -283,7 +281,7 @@ public class IndexBuilder {
     }
 
     private Outcome build(Prepared p) {
-        Connection c = p.session;
+        Connection c = p.acting.connection();
         List<String> made = new ArrayList<>();
         try {
             p.acting.statementTimeout(config.buildTimeout());
@@ -291,7 +289,7 @@ public class IndexBuilder {
             if (!p.partitions.isEmpty()) {
                 int k = 1;
                 for (String[] part : p.partitions) {
-                    String partIndex = IndexDefinition.quote(part[0]) + "." + IndexDefinition.quote(part[2]);
+                    String partIndex = Identifiers.quote(part[0]) + "." + Identifiers.quote(part[2]);
                     create(c, p.statements.get(k++), partIndex, made);
                     if (!valid(c, partIndex)) {
                         return failed(c, p, made, "the index on partition " + part[0] + "." + part[1]
@@ -309,7 +307,7 @@ public class IndexBuilder {
             String why = e.getMessage();
             if (LockRetry.lockNotAvailable(e)) {
                 why += " (lock_timeout " + config.lockTimeout().toMillis() + " ms; "
-                        + LockHolders.describe(database, p.qualifiedTable(), p.pid) + ")";
+                        + LockHolders.describe(database, p.qualifiedTable(), p.acting.pid()) + ")";
             }
             return failed(c, p, made, why);
         }
@@ -340,7 +338,7 @@ public class IndexBuilder {
                 retry.run(() -> {
                     p.acting.execute("/* pgsidecar */ " + sql);
                     return null;
-                }, index, () -> LockHolders.describe(database, p.qualifiedTable(), p.pid));
+                }, index, () -> LockHolders.describe(database, p.qualifiedTable(), p.acting.pid()));
                 ok = true;
             } catch (LockRetry.Blocked e) {
                 LOG.warnf("index build %s: leftover %s not dropped: %s", p.qualifiedIndex(), index, e.getMessage());

@@ -1,5 +1,6 @@
 package io.pgsidecar.indexes;
 
+import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.config.InstanceInfo;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.indexes.IndexService.CreateAnswer;
@@ -70,7 +71,7 @@ class IndexBuilds {
                 if (r.tableName() != null) {
                     String[] t = IndexSqlParser.parseQualifiedName(r.tableName());
                     if (!t[1].equals(d.table()) || t[0] != null && d.schema() != null && !t[0].equals(d.schema())) {
-                        throw new IndexExceptions.BadRequest("table_name '" + r.tableName() + "' is not the table of "
+                        throw new ActionExceptions.BadRequest("table_name '" + r.tableName() + "' is not the table of "
                                 + "sql_statement (" + (d.schema() == null ? "" : d.schema() + ".") + d.table() + ")");
                     }
                     if (t[0] != null && d.schema() == null) {
@@ -79,13 +80,13 @@ class IndexBuilds {
                     }
                 }
                 if (r.columns() != null && !columns(r.columns()).equals(d.columns())) {
-                    throw new IndexExceptions.BadRequest("columns " + r.columns() + " are not the columns of "
+                    throw new ActionExceptions.BadRequest("columns " + r.columns() + " are not the columns of "
                             + "sql_statement " + d.columns());
                 }
                 return d;
             }
             if (r.tableName() == null || r.columns() == null || r.columns().isEmpty()) {
-                throw new IndexExceptions.BadRequest("expected sql_statement, or table_name with columns, or "
+                throw new ActionExceptions.BadRequest("expected sql_statement, or table_name with columns, or "
                         + "recommendation_id");
             }
             String[] t = IndexSqlParser.parseQualifiedName(r.tableName());
@@ -96,25 +97,25 @@ class IndexBuilds {
             }
             String method = r.method() == null ? "btree" : r.method().trim().toLowerCase(Locale.ROOT);
             if (!List.of("btree", "hash", "gin", "gist", "brin", "spgist").contains(method)) {
-                throw new IndexExceptions.BadRequest("method '" + r.method() + "' is not accepted (btree, hash, gin, "
+                throw new ActionExceptions.BadRequest("method '" + r.method() + "' is not accepted (btree, hash, gin, "
                         + "gist, brin, spgist)");
             }
             return new IndexDefinition(t[0], t[1], r.name() == null ? null : IndexSqlParser.parseIdentifier(r.name()),
                     Boolean.TRUE.equals(r.unique()), method, keys, List.of(),
                     r.where() == null || r.where().isBlank() ? null : IndexSqlParser.parsePredicate(r.where()));
         } catch (IndexSqlParser.Refused e) {
-            throw new IndexExceptions.BadRequest(e.getMessage());
+            throw new ActionExceptions.BadRequest(e.getMessage());
         }
     }
 
     private static List<String> columns(List<String> given) {
         if (given.isEmpty() || given.size() > MAX_COLUMNS) {
-            throw new IndexExceptions.BadRequest("expected 1 to " + MAX_COLUMNS + " columns");
+            throw new ActionExceptions.BadRequest("expected 1 to " + MAX_COLUMNS + " columns");
         }
         List<String> out = new ArrayList<>();
         for (String c : given) {
             if (c == null) {
-                throw new IndexExceptions.BadRequest("a column name is null");
+                throw new ActionExceptions.BadRequest("a column name is null");
             }
             out.add(IndexSqlParser.parseIdentifier(c));
         }
@@ -133,7 +134,7 @@ class IndexBuilds {
         IndexDefinition d = definition(r);
         if (!dryRun && builder.busy()) {
             metrics.build("refused");
-            throw new IndexExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
+            throw new ActionExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
                     + "ended (GET .../indexes/analysis lists recent builds)");
         }
         Map<String, Double> before = r.recommendationId() == null || dryRun ? Map.of() : beforeMeans(r.recommendationId());
@@ -142,7 +143,7 @@ class IndexBuilds {
             p = builder.prepare(d, "public", !dryRun);
         } catch (SQLException e) {
             throw database.failure(e);
-        } catch (IndexExceptions.Busy | IndexExceptions.Refused e) {
+        } catch (ActionExceptions.Busy | ActionExceptions.Refused e) {
             metrics.build("refused");
             throw e;
         }
@@ -198,7 +199,7 @@ class IndexBuilds {
             return null;
         }
         // no HypoPG here: no estimate (the session is closed after, with whatever it held)
-        return HypoPg.sizeOf(p.session, p.definition.toSql(p.schema, p.table, p.name, false));
+        return HypoPg.sizeOf(p.acting.connection(), p.definition.toSql(p.schema, p.table, p.name, false));
     }
 
     private Map<String, Double> beforeMeans(String recommendationId) {
@@ -220,11 +221,11 @@ class IndexBuilds {
         String p = priority == null ? "high" : priority.trim().toLowerCase(Locale.ROOT);
         int rank = PRIORITIES.indexOf(p);
         if (rank < 0) {
-            throw new IndexExceptions.BadRequest("priority '" + priority + "': expected high, medium or low");
+            throw new ActionExceptions.BadRequest("priority '" + priority + "': expected high, medium or low");
         }
         if (!dryRun && builder.busy()) {
             metrics.build("refused");
-            throw new IndexExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
+            throw new ActionExceptions.Busy("an index build runs on this agent (one at a time): try again when it has "
                     + "ended");
         }
         IndexAnalysis a = cache.analysis(false);
@@ -265,7 +266,7 @@ class IndexBuilds {
                 ended(id, new IndexBuilder.Outcome("exists", "an equal index is there: " + p.exists));
                 return;
             }
-            store.started(id, p.pid);
+            store.started(id, p.acting.pid());
             ended(id, builder.run(p));
         } catch (SQLException | RuntimeException e) {
             ended(id, new IndexBuilder.Outcome("failed", e.getMessage()));

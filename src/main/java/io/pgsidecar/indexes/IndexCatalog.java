@@ -161,8 +161,8 @@ class IndexCatalog {
                     String index = rs.getString(1) + "." + rs.getString(2);
                     out.add(new IndexAnalysis.Bloated(index, rs.getString(1) + "." + rs.getString(3),
                             (long) rs.getDouble(4), Math.round(rs.getDouble(5) * 1000) / 1000.0,
-                            "REINDEX INDEX CONCURRENTLY " + IndexDefinition.quote(rs.getString(1)) + "."
-                                    + IndexDefinition.quote(rs.getString(2))));
+                            "REINDEX INDEX CONCURRENTLY " + Identifiers.quote(rs.getString(1)) + "."
+                                    + Identifiers.quote(rs.getString(2))));
                 }
             }
         }

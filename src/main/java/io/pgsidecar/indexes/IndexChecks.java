@@ -1,5 +1,6 @@
 package io.pgsidecar.indexes;
 
+import io.pgsidecar.db.Identifiers;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -189,8 +190,8 @@ final class IndexChecks {
                 out.add(new IndexAnalysis.Invalid(i.qualified(), i.qualifiedTable(), i.bytes(),
                         "left invalid by a failed or cancelled concurrent build" + (i.unique()
                                 ? "; a unique one may fail again on duplicate rows: find them first" : ""),
-                        "REINDEX INDEX CONCURRENTLY " + IndexDefinition.quote(i.schema()) + "."
-                                + IndexDefinition.quote(i.name())));
+                        "REINDEX INDEX CONCURRENTLY " + Identifiers.quote(i.schema()) + "."
+                                + Identifiers.quote(i.name())));
             }
         }
         return out;
@@ -211,6 +212,6 @@ final class IndexChecks {
     }
 
     static String dropSql(CatalogIndex i) {
-        return "DROP INDEX CONCURRENTLY " + IndexDefinition.quote(i.schema()) + "." + IndexDefinition.quote(i.name());
+        return "DROP INDEX CONCURRENTLY " + Identifiers.quote(i.schema()) + "." + Identifiers.quote(i.name());
     }
 }

@@ -129,14 +129,6 @@ public record IndexDefinition(String schema, String table, String name, boolean 
     }
 
     /**
-     * {@link Identifiers#quote}, under the name IndexAnalyzer and IndexBuilder still call; they move to
-     * {@code Identifiers} directly once they are free to change, and this goes.
-     */
-    public static String quote(String identifier) {
-        return Identifiers.quote(identifier);
-    }
-
-    /**
      * The name PostgreSQL would choose: {@code table_col1_col2_idx}, at most 63 bytes of UTF-8. When too long, the
      * longer of the table part and the columns part is shortened one byte at a time (as PostgreSQL's makeObjectName
      * does), cutting only at character boundaries; the {@code _idx} suffix is always kept.

@@ -3,7 +3,6 @@ package io.pgsidecar.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsidecar.db.ActionExceptions;
-import io.pgsidecar.indexes.IndexExceptions;
 import io.pgsidecar.partitions.PartitionExceptions;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +21,6 @@ class ErrorTableTest {
                 .contains(new ErrorTable.Mapping(422, "refused"));
     }
 
-    @Test
-    void theIndexFeaturesNamesForThemAnswerAsTheSharedOnes() {
-        assertThat(ErrorTable.of(new IndexExceptions.UnknownTable("x"))).isEqualTo(
-                ErrorTable.of(new ActionExceptions.UnknownTable("x")));
-        assertThat(ErrorTable.of(new IndexExceptions.BadRequest("x"))).isEqualTo(
-                ErrorTable.of(new ActionExceptions.BadRequest("x")));
-        assertThat(ErrorTable.of(new IndexExceptions.Busy("x"))).isEqualTo(
-                ErrorTable.of(new ActionExceptions.Busy("x")));
-        assertThat(ErrorTable.of(new IndexExceptions.Refused("x"))).isEqualTo(
-                ErrorTable.of(new ActionExceptions.Refused("x")));
-    }
 
     @Test
     void messagesAreTheOnesUsersSawBefore() {
