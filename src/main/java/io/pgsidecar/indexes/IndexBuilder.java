@@ -77,7 +77,6 @@ public class IndexBuilder {
             if (acting != null) {
                 acting.close(); // the advisory lock goes with it
                 acting = null;
-                session = null;
             }
         }
     }
