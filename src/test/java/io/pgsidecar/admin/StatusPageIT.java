@@ -104,7 +104,7 @@ class StatusPageIT {
             assertThat(row.getText()).contains("page_items");
             shot(browser, "statements");
             link.click();
-            new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(link));
+            new WebDriverWait(browser, WAIT).until(d -> gone(link));
             new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.tagName("footer")));
             String statement = browser.getPageSource();
             assertThat(statement).contains("page_items").contains("Generic plan").contains("Scan");
@@ -211,11 +211,30 @@ class StatusPageIT {
     static void submit(WebDriver browser, By button) {
         WebElement b = browser.findElement(button);
         b.click();
-        new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(b));
+        new WebDriverWait(browser, WAIT).until(d -> gone(b));
         // the last element of either page: once it is there, everything before it is parsed
         new WebDriverWait(browser, WAIT).until(ExpectedConditions.or(
                 ExpectedConditions.presenceOfElementLocated(By.tagName("footer")),
                 ExpectedConditions.presenceOfElementLocated(By.id("login-form"))));
+    }
+
+    /**
+     * Whether the element's page has been replaced. Chromium answers a question about an element of
+     * a page being torn down either as a stale element or, mid-navigation, as an inspector error that
+     * the node "does not belong to the document"; both mean the browser has left the page.
+     */
+    static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     static WebDriver chromium() {
