@@ -189,13 +189,32 @@ public final class ActingSession implements AutoCloseable {
         }
     }
 
-    /** Closing the session releases its advisory locks. */
+    /**
+     * Closing the session releases its advisory locks, explicitly first: the server ends a closed
+     * session asynchronously, and until it has, another agent (or the next run here) would find the
+     * lock still held. The unlock waits at most {@link #UNLOCK_WAIT} for an answer, so closing a
+     * session on a dead network is not held up by it.
+     */
     @Override
     public void close() {
         try {
-            connection.close();
+            if (!connection.isClosed()) {
+                connection.setNetworkTimeout(Runnable::run, (int) UNLOCK_WAIT.toMillis());
+                try (Statement s = connection.createStatement()) {
+                    s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
+                }
+            }
         } catch (SQLException ignored) {
-            // the session is gone either way, and its locks with it
+            // the locks go with the session when the server ends it
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the session is gone either way, and its locks with it
+            }
         }
     }
+
+    /** How long closing waits for the server to release the session's advisory locks. */
+    static final Duration UNLOCK_WAIT = Duration.ofSeconds(2);
 }
