@@ -80,18 +80,32 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
             return "";
         }
         String out = raw;
-        int scheme = out.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
         int at = out.lastIndexOf('@');
-        if (at >= start) {
-            String userInfo = out.substring(start, at);
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                out = out.substring(0, start) + userInfo.substring(0, colon) + ":***" + out.substring(at);
+        // where the user name may start: after the scheme(s) and their slashes, after the first
+        // "://", or at the very start; a password may itself hold "://" or "/", so each is tried
+        // and the earliest colon found wins: hiding more, never less
+        java.util.regex.Matcher scheme = SCHEME.matcher(out);
+        int first = out.indexOf("://");
+        int[] starts = {scheme.lookingAt() ? scheme.end() : 0, first < 0 ? 0 : first + 3, 0};
+        int hideFrom = -1;
+        for (int start : starts) {
+            if (at >= start) {
+                int colon = out.substring(start, at).indexOf(':');
+                if (colon >= 0 && (hideFrom < 0 || start + colon < hideFrom)
+                        && (start > 0 || first < 0 || colon > first)) {
+                    hideFrom = start + colon;
+                }
             }
+        }
+        if (hideFrom >= 0) {
+            out = out.substring(0, hideFrom) + ":***" + out.substring(at);
         }
         return PASSWORD_PARAMETER.matcher(out).replaceAll("$1***");
     }
+
+    /** One or more schemes ({@code jdbc:postgresql:}) and the slashes after them. */
+    private static final java.util.regex.Pattern SCHEME =
+            java.util.regex.Pattern.compile("(?:[A-Za-z][A-Za-z0-9+.-]*:)+/+");
 
     private static final java.util.regex.Pattern PASSWORD_PARAMETER =
             java.util.regex.Pattern.compile("(?is)((?:^|[?&;\\s])[a-z_]*password=).*");

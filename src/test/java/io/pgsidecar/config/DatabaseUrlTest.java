@@ -44,6 +44,16 @@ class DatabaseUrlTest {
     }
 
     @Test
+    void redactHidesAPasswordThatHoldsWhatLooksLikeASchemeSeparator() {
+        // found by SecretsInMessagesTest: a one-slash URL whose password holds "//"; the first "://"
+        // is inside the password, so the user name must be looked for after the scheme instead
+        assertThat(DatabaseUrl.redact("postgresql:/app://PWsecret@db.example/orders"))
+                .isEqualTo("postgresql:/app:***@db.example/orders");
+        assertThat(DatabaseUrl.redact("jdbc:postgresql://app:a://b@h/db")).isEqualTo("jdbc:postgresql://app:***@h/db");
+        assertThat(DatabaseUrl.redact("app:/PWsecret@h/db")).isEqualTo("app:***@h/db");
+    }
+
+    @Test
     void redactHidesThePassword() {
         assertThat(DatabaseUrl.redact("postgresql://app:hunter2@h:5432/db")).isEqualTo("postgresql://app:***@h:5432/db");
         assertThat(DatabaseUrl.redact("postgresql://h:5432/db")).isEqualTo("postgresql://h:5432/db");
