@@ -7,6 +7,7 @@ import io.pgsidecar.metrics.CollectorMetrics;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.jboss.logging.Logger;
 public class PartitionJob {
 
     static final String COLLECTOR = "partitions";
+    /** The shortest {@link PartitionsConfig#tick()}: the resolution of Quarkus' scheduler. */
+    static final Duration MIN_TICK = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(PartitionJob.class);
 
     private final PartitionsConfig config;
@@ -70,11 +73,11 @@ public class PartitionJob {
     }
 
     /**
-     * Every 10 s: the job runs when {@code interval} has passed since its last run on this leader, and
+     * Every tick (10 s by default): the job runs when {@code interval} has passed since its last run on this leader, and
      * at once when this instance becomes leader or the schema is ready, so a new leader does not wait
      * a whole interval.
      */
-    @Scheduled(every = "10s", identity = "partitions-tick", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${pgsidecar.partitions.tick}", identity = "partitions-tick", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         ticks.tick(COLLECTOR, config.interval(), new LeaderTick.Job() {
             @Override

@@ -35,6 +35,13 @@ public interface PartitionsConfig {
     @WithDefault("1h")
     Duration interval();
 
+    /**
+     * How often each agent looks whether the job is due: an interval is kept to within a tick, and
+     * a new leader runs the job on its first tick. From 1 s, the resolution of Quarkus' scheduler.
+     */
+    @WithDefault("10s")
+    Duration tick();
+
     /** lock_timeout of every partition DDL statement: no application query waits behind one longer. */
     @WithDefault("2s")
     Duration lockTimeout();

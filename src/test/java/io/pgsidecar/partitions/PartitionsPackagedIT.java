@@ -40,6 +40,8 @@ class PartitionsPackagedIT {
         env.put("PARTITION_STRATEGIES", "[{\"table_name\": \"ev\", \"partition_type\": \"range\", \"partition_column\": "
                 + "\"created_at\", \"strategy_config\": {\"interval\": \"month\", \"premake\": 3}}]");
         env.put("PGSIDECAR_PARTITIONS_INTERVAL", "2s");
+        // looked at every second (10 s by default), so a run is due within a second of its interval
+        env.put("PGSIDECAR_PARTITIONS_TICK", "1s");
         List<AgentProcess> agents = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
@@ -50,7 +52,7 @@ class PartitionsPackagedIT {
                         .until(() -> a.status("/q/health/ready") == 200 || !a.process().isAlive());
                 assertThat(a.status("/q/health/ready")).as(a.output()).isEqualTo(200);
             }
-            // a few runs (every 2 s, checked on the 10 s tick)
+            // a few runs (every 2 s, checked on the 1 s tick)
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() ->
                     count(pg, db, "SELECT count(*) FROM pgsidecar.partition_jobs") >= 2);
             assertThat(count(pg, db, "SELECT count(DISTINCT instance) FROM pgsidecar.partition_jobs"))
