@@ -17,15 +17,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/**
- * The packaged agent, started the way users start it: several at once, and with bad settings. The
- * tests share nothing (each its own agents, database and ports) and mostly wait on start-ups, leases
- * and polls, so they run at the same time.
- */
-@Execution(ExecutionMode.CONCURRENT)
+/** The packaged agent, started the way users start it: several at once, and with bad settings. */
 class AgentPackagedIT {
 
     @Test
