@@ -62,6 +62,16 @@ public interface MaintenanceConfig {
     @WithDefault("30d")
     Duration historyRetention();
 
+    /**
+     * How often the scheduler looks at the clock: on each tick every agent beats its runs'
+     * heartbeats, and the leader starts the tasks whose cron fired, cancels heavy runs the window
+     * outlived, marks runs of vanished agents interrupted and reads the xmin horizon. From 1 s (the
+     * scheduler's resolution) to 15 s, so a live run beats at least three times before it could
+     * count as orphaned (45 s) and a fire is seen well within the minute after which it is missed.
+     */
+    @WithDefault("10s")
+    Duration tick();
+
     /** ANALYZE of tables changed enough since their last analyze (or never analyzed). */
     UpdateStatistics updateStatistics();
 

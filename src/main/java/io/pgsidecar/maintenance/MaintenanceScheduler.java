@@ -32,7 +32,10 @@ import org.jboss.logging.Logger;
 public class MaintenanceScheduler {
 
     static final String COLLECTOR = "maintenance";
-    static final Duration TICK = Duration.ofSeconds(10);
+    /** The shortest {@link MaintenanceConfig#tick()}: the resolution of Quarkus' scheduler. */
+    static final Duration MIN_TICK = Duration.ofSeconds(1);
+    /** The longest tick: a third of {@link #ORPHANED_AFTER}, so a live run never looks orphaned. */
+    static final Duration MAX_TICK = Duration.ofSeconds(15);
     /** A fire is started if the leader sees it within this; later it counts as missed. */
     static final Duration DUE_WITHIN = Duration.ofMinutes(1);
     /** A run whose heartbeat is older than this, by the database server's clock, has lost its agent. */
@@ -88,7 +91,7 @@ public class MaintenanceScheduler {
             w = Optional.empty();
         }
         this.window = w;
-        collectors.register(COLLECTOR, TICK);
+        collectors.register(COLLECTOR, config.tick());
     }
 
     /** Whether the task is scheduled: maintenance on (housekeeping always) and the task enabled. */
@@ -109,7 +112,7 @@ public class MaintenanceScheduler {
         return state;
     }
 
-    @Scheduled(every = "10s", identity = "maintenance-tick", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${pgsidecar.maintenance.tick}", identity = "maintenance-tick", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         if (!migrator.status().done()) {
             return;

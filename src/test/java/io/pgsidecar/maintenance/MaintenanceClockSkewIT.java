@@ -46,6 +46,8 @@ class MaintenanceClockSkewIT {
             m.put("pgsidecar.statements.interval", "1h");
             m.put("pgsidecar.connections.interval", "1h");
             m.put("pgsidecar.leader.lease", "3s");
+            // the leader's passes the test waits for come every second, not every ten
+            m.put("pgsidecar.maintenance.tick", "1s");
             return m;
         }
     }

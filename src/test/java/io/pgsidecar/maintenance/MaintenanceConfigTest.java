@@ -34,6 +34,7 @@ class MaintenanceConfigTest {
         assertThat(CleanupRules.parse(c)).isEmpty();
         assertThat(c.connectionHealth().terminateApplications()).isEmpty();
         assertThat(c.lockTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.tick()).isEqualTo(Duration.ofSeconds(10));
         assertThat(problems(Map.of())).isEmpty();
         assertThat(MaintenanceMetrics.periodSeconds(Task.VACUUM, c)).as("not scheduled: no period").isZero();
         assertThat(MaintenanceMetrics.periodSeconds(Task.HOUSEKEEPING, c)).isEqualTo(3600);
@@ -83,6 +84,12 @@ class MaintenanceConfigTest {
                 .contains("pgsidecar.maintenance.cleanup.rules: rule 0: table 'events; DROP TABLE x' is not a name")
                 .contains("the agent never ends its own sessions");
 
+        assertThat(problems(Map.of("pgsidecar.maintenance.tick", "500ms")))
+                .containsExactly("pgsidecar.maintenance.tick='PT0.5S': expected from 1s (the scheduler's resolution) to "
+                        + "15s (live runs beat at least three times within the 45s after which a run counts as orphaned)");
+        assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.tick", "1m")))).contains("tick='PT1M'");
+        assertThat(problems(Map.of("pgsidecar.maintenance.tick", "1s"))).isEmpty();
+        assertThat(problems(Map.of("pgsidecar.maintenance.tick", "15s"))).isEmpty();
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules", "{\"table\": 1}"))))
                 .contains("expected a JSON list");
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules",

@@ -51,7 +51,10 @@ class MaintenanceIT {
                     "pgsidecar.maintenance.cleanup.rules",
                     "[{\"table\": \"public.events\", \"column\": \"created_at\", \"older_than\": \"30d\", \"batch_size\": 5000}]",
                     "pgsidecar.maintenance.connection-health.idle-in-transaction-threshold", "1s",
-                    "pgsidecar.maintenance.connection-health.terminate-applications", "leaky-worker");
+                    "pgsidecar.maintenance.connection-health.terminate-applications", "leaky-worker",
+                    // the pauses between a busy table's attempts (1 s, 2 s by default) are not what the
+                    // lock test proves: the attempts, each up to lock_timeout, and the item skipped by name
+                    "pgsidecar.maintenance.lock-backoff", "250ms");
         }
     }
 
