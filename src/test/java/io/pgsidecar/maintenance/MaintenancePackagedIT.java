@@ -49,6 +49,9 @@ class MaintenancePackagedIT {
         env.put("PGSIDECAR_LEADER_LEASE", "6s");
         env.put("DB_MAINTENANCE_ENABLED", "true");
         env.put("PGSIDECAR_MAINTENANCE_VACUUM_CRON", "0/5 * * * * ?");
+        // the scheduler looks every second (10 s by default), so each wait for a fire, a skip or an
+        // orphan is no longer rounded up to a 10 s tick
+        env.put("PGSIDECAR_MAINTENANCE_TICK", "1s");
         env.put("PGSIDECAR_MAINTENANCE_VACUUM_MIN_DEAD_TUPLES", "1000");
         // slow on purpose (one page per 50 ms): the run outlives the test unless ended
         env.put("PGSIDECAR_MAINTENANCE_VACUUM_COST_LIMIT", "1");
