@@ -72,6 +72,14 @@ public interface MaintenanceConfig {
     @WithDefault("10s")
     Duration tick();
 
+    /**
+     * A run whose heartbeat is older than this, by the database server's clock, has lost its agent:
+     * the leader marks it interrupted. At least three ticks, so a live run beats at least three
+     * times within it.
+     */
+    @WithDefault("45s")
+    Duration orphanedAfter();
+
     /** ANALYZE of tables changed enough since their last analyze (or never analyzed). */
     UpdateStatistics updateStatistics();
 

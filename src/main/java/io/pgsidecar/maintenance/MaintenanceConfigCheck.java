@@ -77,6 +77,10 @@ public class MaintenanceConfigCheck implements ConfigCheck {
             problems.add(key + ".tick='" + c.tick() + "': expected from 1s (the scheduler's resolution) to 15s (live runs "
                     + "beat at least three times within the 45s after which a run counts as orphaned)");
         }
+        if (c.orphanedAfter().compareTo(c.tick().multipliedBy(3)) < 0) {
+            problems.add(key + ".orphaned-after='" + c.orphanedAfter() + "': expected at least three ticks ("
+                    + c.tick().multipliedBy(3) + "), so a live run beats at least three times before it counts as orphaned");
+        }
         for (Task t : Task.values()) {
             MaintenanceConfig.TaskSettings s = t.settings(c);
             try {

@@ -34,12 +34,10 @@ public class MaintenanceScheduler {
     static final String COLLECTOR = "maintenance";
     /** The shortest {@link MaintenanceConfig#tick()}: the resolution of Quarkus' scheduler. */
     static final Duration MIN_TICK = Duration.ofSeconds(1);
-    /** The longest tick: a third of {@link #ORPHANED_AFTER}, so a live run never looks orphaned. */
+    /** The longest tick: a third of the default {@link MaintenanceConfig#orphanedAfter()} (45 s). */
     static final Duration MAX_TICK = Duration.ofSeconds(15);
     /** A fire is started if the leader sees it within this; later it counts as missed. */
     static final Duration DUE_WITHIN = Duration.ofMinutes(1);
-    /** A run whose heartbeat is older than this, by the database server's clock, has lost its agent. */
-    static final Duration ORPHANED_AFTER = Duration.ofSeconds(45);
     private static final Logger LOG = Logger.getLogger(MaintenanceScheduler.class);
 
     private final MaintenanceConfig config;
@@ -155,7 +153,7 @@ public class MaintenanceScheduler {
      * now(): an agent whose clock is off by minutes neither interrupts live runs nor keeps dead ones.
      */
     private void interruptOrphans() {
-        for (MaintenanceRun r : runs.orphaned(ORPHANED_AFTER)) {
+        for (MaintenanceRun r : runs.orphaned(config.orphanedAfter())) {
             if (runner.running(r.id()).isPresent()) {
                 continue;
             }
@@ -163,7 +161,7 @@ public class MaintenanceScheduler {
             String why = "the agent running it (" + r.instance() + ") stopped; its statement "
                     + (alive ? "was still running in PostgreSQL (pid " + r.backendPid() + ") and keeps the task's lock "
                     + "until it ends" : "ended with it");
-            if (!runs.interrupted(r.id(), why, ORPHANED_AFTER)) {
+            if (!runs.interrupted(r.id(), why, config.orphanedAfter())) {
                 continue; // it beat again since it was read
             }
             Task.parse(r.task()).ifPresent(t -> metrics.runEnded(t, "interrupted", -1));

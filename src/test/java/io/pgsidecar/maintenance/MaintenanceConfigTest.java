@@ -90,6 +90,13 @@ class MaintenanceConfigTest {
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.tick", "1m")))).contains("tick='PT1M'");
         assertThat(problems(Map.of("pgsidecar.maintenance.tick", "1s"))).isEmpty();
         assertThat(problems(Map.of("pgsidecar.maintenance.tick", "15s"))).isEmpty();
+        assertThat(problems(Map.of("pgsidecar.maintenance.tick", "1s", "pgsidecar.maintenance.orphaned-after", "2s")))
+                .containsExactly("pgsidecar.maintenance.orphaned-after='PT2S': expected at least three ticks (PT3S), so a "
+                        + "live run beats at least three times before it counts as orphaned");
+        assertThat(problems(Map.of("pgsidecar.maintenance.tick", "1s", "pgsidecar.maintenance.orphaned-after", "3s")))
+                .isEmpty();
+        assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.orphaned-after", "29s"))))
+                .contains("orphaned-after='PT29S'");
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules", "{\"table\": 1}"))))
                 .contains("expected a JSON list");
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.cleanup.rules",

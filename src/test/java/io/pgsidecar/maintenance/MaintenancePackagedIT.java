@@ -52,6 +52,8 @@ class MaintenancePackagedIT {
         // the scheduler looks every second (10 s by default), so each wait for a fire, a skip or an
         // orphan is no longer rounded up to a 10 s tick
         env.put("PGSIDECAR_MAINTENANCE_TICK", "1s");
+        // a run silent for 10 s (ten missed beats; 45 s and four and a half by default) has lost its agent
+        env.put("PGSIDECAR_MAINTENANCE_ORPHANED_AFTER", "10s");
         env.put("PGSIDECAR_MAINTENANCE_VACUUM_MIN_DEAD_TUPLES", "1000");
         // slow on purpose (one page per 50 ms): the run outlives the test unless ended
         env.put("PGSIDECAR_MAINTENANCE_VACUUM_COST_LIMIT", "1");
