@@ -88,7 +88,7 @@ class FaultsIT {
 
     @BeforeEach
     void healthy() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             var r = given().auth().oauth2("test-token").get(BASE + "/health");
             return r.statusCode() == 200 && r.jsonPath().getBoolean("data.migrations.done") && leader.isLeader();
         });
