@@ -54,6 +54,11 @@ class FaultsIT {
     static final Duration ACQUISITION = Duration.ofSeconds(3);
     /** What a request may take beyond the acquisition timeout: scheduling, JSON, the loopback. */
     static final Duration MARGIN = Duration.ofMillis(1500);
+    /**
+     * Requests in flight at once: a dashboard refreshing its panels while an operator or two call in,
+     * four times the agent's three pool connections, so most calls queue behind busy ones.
+     */
+    static final int AT_ONCE = 12;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public static class Profile implements QuarkusTestProfile {
@@ -83,7 +88,7 @@ class FaultsIT {
 
     @BeforeEach
     void healthy() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             var r = given().auth().oauth2("test-token").get(BASE + "/health");
             return r.statusCode() == 200 && r.jsonPath().getBoolean("data.migrations.done") && leader.isLeader();
         });
@@ -94,14 +99,14 @@ class FaultsIT {
     }
 
     /**
-     * Calls every endpoint, four at a time (as a dashboard and an operator would), and returns what
+     * Calls every endpoint, {@link #AT_ONCE} at a time (as a dashboard and operators would), and returns what
      * broke the rules: a 500, no envelope, slower than the acquisition timeout, a 503 without the cause.
      */
     List<String> violations(String cause) throws Exception {
         assertThat(AdminRoutes.called(calls())).isEqualTo(AdminRoutes.declared());
         List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(AT_ONCE);
         try {
             List<java.util.concurrent.Future<?>> done = new ArrayList<>();
             for (Call c : calls()) {
