@@ -176,15 +176,20 @@ public class Database {
         permits.release();
     }
 
+    /**
+     * The last error, unless every connection now held was taken after it: then the error is history
+     * (sessions ended by an administrator, say) and the silence of the current holders is the cause.
+     */
     private String whyBusy() {
         Optional<Failure> last = lastFailure();
-        if (last.isPresent()) {
-            return "last error: " + last.get().cause();
-        }
         long now = System.nanoTime();
         long oldest = held.values().stream().mapToLong(t -> now - t).max().orElse(0);
+        if (last.isPresent() && Duration.between(last.get().at(), Instant.now()).toNanos() <= oldest) {
+            return "last error: " + last.get().cause();
+        }
         return "the longest-held has had no answer from " + target.address() + " for "
-                + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms";
+                + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms"
+                + last.map(f -> " (earlier error: " + f.cause() + ")").orElse("");
     }
 
     /** A statement's error as the agent reports it: unavailable (with the cause) or a database error. */
