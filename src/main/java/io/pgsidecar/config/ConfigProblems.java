@@ -38,6 +38,19 @@ public final class ConfigProblems {
         }
     }
 
+    /**
+     * The shortest interval a {@code @Scheduled(every = ...)} tick can have: Quarkus' scheduler looks
+     * for due jobs once a second.
+     */
+    public static final Duration SCHEDULER_RESOLUTION = Duration.ofSeconds(1);
+
+    /** A scheduler's tick: no shorter than {@link #SCHEDULER_RESOLUTION}. */
+    public void tick(String key, Duration d) {
+        if (d.compareTo(SCHEDULER_RESOLUTION) < 0) {
+            add(key + "='" + d + "': expected 1s or more (the scheduler's resolution)");
+        }
+    }
+
     public void atLeast(String key, long value, long min) {
         if (value < min) {
             add(key + "='" + value + "': expected at least " + min);

@@ -72,7 +72,7 @@ public class MaintenanceConfigCheck implements ConfigCheck {
         problems.notNegative(key + ".lock-backoff", c.lockBackoff());
         problems.atLeast(key + ".max-concurrent-runs", c.maxConcurrentRuns(), 1);
         problems.positive(key + ".history-retention", c.historyRetention());
-        if (c.tick().compareTo(MaintenanceScheduler.MIN_TICK) < 0
+        if (c.tick().compareTo(ConfigProblems.SCHEDULER_RESOLUTION) < 0
                 || c.tick().compareTo(MaintenanceScheduler.MAX_TICK) > 0) {
             problems.add(key + ".tick='" + c.tick() + "': expected from 1s (the scheduler's resolution) to 15s (live runs "
                     + "beat at least three times within the 45s after which a run counts as orphaned)");

@@ -32,8 +32,6 @@ import org.jboss.logging.Logger;
 public class MaintenanceScheduler {
 
     static final String COLLECTOR = "maintenance";
-    /** The shortest {@link MaintenanceConfig#tick()}: the resolution of Quarkus' scheduler. */
-    static final Duration MIN_TICK = Duration.ofSeconds(1);
     /** The longest tick: a third of the default {@link MaintenanceConfig#orphanedAfter()} (45 s). */
     static final Duration MAX_TICK = Duration.ofSeconds(15);
     /** A fire is started if the leader sees it within this; later it counts as missed. */

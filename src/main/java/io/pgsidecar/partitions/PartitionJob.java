@@ -7,7 +7,6 @@ import io.pgsidecar.metrics.CollectorMetrics;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +24,6 @@ import org.jboss.logging.Logger;
 public class PartitionJob {
 
     static final String COLLECTOR = "partitions";
-    /** The shortest {@link PartitionsConfig#tick()}: the resolution of Quarkus' scheduler. */
-    static final Duration MIN_TICK = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(PartitionJob.class);
 
     private final PartitionsConfig config;

@@ -47,9 +47,7 @@ public class PartitionsConfigCheck implements ConfigCheck {
     static List<PartitionSet> check(PartitionsConfig c, ConfigProblems problems) {
         problems.atLeast(KEY + ".retention-months", c.retentionMonths(), 1);
         problems.positive(KEY + ".interval", c.interval());
-        if (c.tick().compareTo(PartitionJob.MIN_TICK) < 0) {
-            problems.add(KEY + ".tick='" + c.tick() + "': expected 1s or more (the scheduler's resolution)");
-        }
+        problems.tick(KEY + ".tick", c.tick());
         problems.positive(KEY + ".lock-timeout", c.lockTimeout());
         problems.atLeast(KEY + ".lock-attempts", c.lockAttempts(), 1);
         problems.notNegative(KEY + ".lock-backoff", c.lockBackoff());

@@ -81,10 +81,11 @@ class StrategiesTest {
         PartitionsConfigCheck.check(TestConfig.mapping(PartitionsConfig.class, Map.of(
                 "pgsidecar.partitions.strategies", "[{\"table_name\": \"t\", \"partition_column\": \"c\", "
                         + "\"strategy_config\": {\"interval\": \"fortnight\"}}]",
-                "pgsidecar.partitions.max-create", "0")), p);
+                "pgsidecar.partitions.max-create", "0", "pgsidecar.partitions.tick", "500ms")), p);
         assertThat(String.join("\n", p.list()))
                 .contains("pgsidecar.partitions.strategies (PARTITION_STRATEGIES): set 0 (t): interval 'fortnight'")
-                .contains("pgsidecar.partitions.max-create='0'");
+                .contains("pgsidecar.partitions.max-create='0'")
+                .contains("pgsidecar.partitions.tick='PT0.5S': expected 1s or more (the scheduler's resolution)");
         ConfigProblems ok = new ConfigProblems();
         PartitionsConfig defaults = TestConfig.mapping(PartitionsConfig.class, Map.of());
         PartitionsConfigCheck.check(defaults, ok);
@@ -92,5 +93,6 @@ class StrategiesTest {
         assertThat(defaults.enabled()).as("nothing is created or removed unless enabled").isFalse();
         assertThat(defaults.autoCreate()).isTrue();
         assertThat(defaults.retentionMonths()).isEqualTo(12);
+        assertThat(defaults.tick()).isEqualTo(java.time.Duration.ofSeconds(10));
     }
 }
