@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The probes while the database goes away and comes back: readiness follows the database,
- * liveness does not, and nothing needs a restart of the agent.
+ * liveness and the started probe (the chart sidecar's readiness) do not, and nothing needs a
+ * restart of the agent.
  */
 @Tag("by-version")
 @QuarkusTest
@@ -45,10 +46,16 @@ class ProbesIT {
                     Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
             Response down = given().when().get("/q/health/ready");
             assertThat(down.asString()).contains("database:");
-            // liveness stays up for as long as the database is away
+            // liveness stays up for as long as the database is away, and so does the probe the chart's
+            // sidecar uses for readiness (it reads no database: the application's pod never pays for it)
             for (int i = 0; i < 5; i++) {
                 given().when().get("/q/health/live").then().statusCode(200)
                         .body("status", equalTo("UP"));
+                long asked = System.nanoTime();
+                given().when().get("/q/health/started").then().statusCode(200)
+                        .body("status", equalTo("UP"));
+                assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("started answers without the database")
+                        .isLessThan(Duration.ofSeconds(1));
             }
             // the admin API says why, in the envelope
             given().auth().oauth2("test-token").when().get("/api/v1/admin/database/health")
