@@ -239,6 +239,51 @@ class AgentPackagedIT {
         }
     }
 
+    /**
+     * A password holding what URLs and logs mangle: percent-encoded, it logs in; one character wrong,
+     * and not encoded at all, it appears in no log line and no answer, in any form.
+     */
+    @Test
+    void aPasswordWithAnyCharactersLogsInAndIsNeverShown() throws Exception {
+        PgCluster pg = PgFixture.shared();
+        String db = PgFixture.freshDatabase("odd_password");
+        String password = "p@ss/w:rd#%?&= 'q\"é€x";
+        try (java.sql.Connection c = pg.connect(db); java.sql.Statement st = c.createStatement()) {
+            st.execute("DO $$ BEGIN CREATE ROLE odd_login LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            st.execute("ALTER ROLE odd_login PASSWORD '" + password.replace("'", "''") + "'");
+        }
+        java.util.function.Function<String, String> url = pw -> "postgresql://odd_login:"
+                + java.net.URLEncoder.encode(pw, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                + "@" + pg.host() + ":" + pg.port() + "/" + db;
+        List<String> shown = List.of(password, "p@ss", "w:rd", "rd#", "é€x",
+                java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8).substring(0, 10));
+        try (AgentProcess a = AgentProcess.start("odd-pw", Map.of("DATABASE_URL", url.apply(password)))) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> a.status("/q/health/ready") == 200 || !a.process().isAlive());
+            assertThat(a.status("/q/health/ready")).as(a.output()).isEqualTo(200);
+            HttpResponse<String> health = a.get("/api/v1/admin/database/health", true);
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(a.output() + health.body()).doesNotContain(shown);
+        }
+        String wrong = password.replace("x", "y");
+        try (AgentProcess a = AgentProcess.start("odd-pw-wrong", Map.of("DATABASE_URL", url.apply(wrong)))) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> a.output().contains("authentication failed") || !a.process().isAlive());
+            HttpResponse<String> ready = a.get("/q/health/ready", false);
+            HttpResponse<String> health = a.get("/api/v1/admin/database/health", true);
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(health.body()).contains("authentication failed for user odd_login");
+            assertThat(a.output() + ready.body() + health.body()).doesNotContain(shown);
+        }
+        // not encoded: not a URL PostgreSQL's drivers read alike, refused at start naming the key
+        String raw = "postgresql://odd_login:" + password + "@" + pg.host() + ":" + pg.port() + "/" + db;
+        try (AgentProcess a = AgentProcess.start("odd-pw-raw", Map.of("DATABASE_URL", raw))) {
+            int exit = a.awaitExit(Duration.ofSeconds(60));
+            assertThat(exit).as(a.output()).isNotZero();
+            assertThat(a.output()).contains("DATABASE_URL").doesNotContain(shown);
+        }
+    }
+
     @Test
     void adminApiWithoutATokenAnswers503() {
         try (AgentProcess a = AgentProcess.start("no-token", Map.of(
