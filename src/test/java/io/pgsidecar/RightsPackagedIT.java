@@ -2,6 +2,7 @@ package io.pgsidecar;
 
 import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsidecar.testing.AgentProcess;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.Test;
  *       ANALYZE that really ran, an invalid index dropped, old rows deleted, a session ended,
  *       partitions made and dropped, an index built, the statistics reset), and the server says that
  *       the pool's, the leader's and the planner's sessions log in as a role that is no member of the
- *       acting role;</li>
+ *       acting role nor of the role owning the tables; the owner's statements are planned as the
+ *       read-only planner role (a write of its is refused with the reason), and an observer that
+ *       could become the owner counts as one that acts;</li>
  *   <li>with the observing login alone, every read works and every action, dry run or not, is a 403
  *       {@code no_permission} naming its GRANT, and nothing changed.</li>
  * </ol>
@@ -83,6 +87,11 @@ class RightsPackagedIT {
             s.executeQuery("SELECT count(*) FROM big WHERE k = 7").close();
             s.executeQuery("SELECT * FROM big WHERE k = slow_plan() LIMIT 1").close();
         }
+        // the owner's own statements: the observer may not become a role that owns tables, even to plan
+        try (Connection c = as(pg, db, "app_owner"); Statement s = c.createStatement()) {
+            s.executeQuery("SELECT max(id) FROM big WHERE k = 11").close();
+            s.executeUpdate("UPDATE big SET id = id WHERE k = 12");
+        }
         Map<String, String> env = new HashMap<>();
         env.put("DB_MAINTENANCE_ENABLED", "true");
         for (String task : List.of("UPDATE_STATISTICS", "VACUUM", "MAINTAIN_INDEXES", "CLEANUP_OLD_DATA",
@@ -120,7 +129,12 @@ class RightsPackagedIT {
         if (pg.majorVersion() >= 17) {
             assertThat(script).contains("GRANT pg_maintain TO pgsidecar_actor");
         }
-        assertThat(script).doesNotContain("GRANT pgsidecar_actor", "TO pgsidecar_observer WITH");
+        assertThat(script).contains("GRANT pgsidecar_planner TO pgsidecar_planning",
+                "-- not app_owner: it can act (owns application tables");
+        assertThat(script).contains(pg.majorVersion() >= 14 ? "GRANT pg_read_all_data TO pgsidecar_planner"
+                : "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgsidecar_planner");
+        assertThat(script).doesNotContain("GRANT pgsidecar_actor", "TO pgsidecar_observer WITH",
+                "GRANT app_owner TO pgsidecar_planning");
         sql(pg, db, script);
         sql(pg, db, "ALTER ROLE pgsidecar_observer PASSWORD '" + PASSWORD + "'; ALTER ROLE pgsidecar_actor PASSWORD '"
                 + PASSWORD + "'");
@@ -163,6 +177,30 @@ class RightsPackagedIT {
             assertThat(plannerLogin).isEqualTo("pgsidecar_observer");
             assertThat(text(pg, db, "SELECT pg_has_role('pgsidecar_observer', 'pgsidecar_actor', 'MEMBER')::text"))
                     .as("the observing login is no member of the acting role").isEqualTo("false");
+            assertThat(text(pg, db, "SELECT pg_has_role('pgsidecar_observer', 'app_owner', 'MEMBER')::text"))
+                    .as("nor of the role that owns the tables, through which the acting role alters them").isEqualTo("false");
+            try (Connection c = as(pg, db, "pgsidecar_observer"); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute("SET ROLE app_owner")).as("the observing login becomes the owner")
+                        .hasMessageContaining("permission denied");
+            }
+            // the owner's statements are planned as the planner role, which reads and never writes
+            JsonPath owners = get(a, "/performance/queries/" + queryid(pg, db, "max(id) FROM big WHERE k = $1")
+                    + "/plan", 200);
+            assertThat(owners.getString("data.planning.how")).isEqualTo("planner_role");
+            assertThat(owners.getString("data.planning.role")).isEqualTo("pgsidecar_planner");
+            long ownersUpdate = Long.parseLong(text(pg, db, "SELECT queryid::text FROM pg_stat_statements "
+                    + "WHERE query LIKE 'UPDATE big SET id = id WHERE k = %' LIMIT 1"));
+            HttpResponse<String> update = a.get(BASE + "/performance/queries/" + ownersUpdate + "/plan", true);
+            assertThat(update.statusCode()).as(update.body()).isEqualTo(422);
+            assertThat(JsonPath.from(update.body()).getString("error.message"))
+                    .contains("pgsidecar_planner", "permission denied", "app_owner");
+            // an observer that may become an owner (as the script granted before) can act: its plans are screened
+            sql(pg, db, "GRANT app_owner TO pgsidecar_planning");
+            JsonPath wide = get(a, "/rights", 200);
+            assertThat(wide.getList("data.observing_login_acts", String.class)).contains("app_owner (owns tables)");
+            assertThat(wide.getString("data.plans")).startsWith("screened");
+            sql(pg, db, "REVOKE app_owner FROM pgsidecar_planning");
+            assertThat(get(a, "/rights", 200).getList("data.observing_login_acts", String.class)).isEmpty();
 
             // maintenance: each task, with what it did checked in the catalog
             runTask(a, "vacuum", "{\"tables\": [\"public.churn\"]}");
@@ -212,8 +250,15 @@ class RightsPackagedIT {
         try (Connection c = as(pg, db, "app_user"); Statement s = c.createStatement()) {
             s.executeQuery("SELECT count(*) FROM big WHERE k = 7").close(); // the reset above cleared it
         }
+        try (Connection c = as(pg, db, "app_owner"); Statement s = c.createStatement()) {
+            s.execute("CREATE UNIQUE INDEX CONCURRENTLY dups_k2 ON dups (k)"); // left invalid for maintain_indexes
+        } catch (java.sql.SQLException expected) {
+            // duplicate key
+        }
         Map<String, String> observing = new HashMap<>(env);
         observing.put("DATABASE_URL", url(pg, db, "pgsidecar_observer"));
+        observing.put("PGSIDECAR_STATEMENTS_INTERVAL", "1s");
+        observing.put("PGSIDECAR_INDEXES_REFRESH_MIN_INTERVAL", "0s");
         try (AgentProcess a = start("rights-observer", observing)) {
             for (String read : List.of("/health", "/performance/stats", "/maintenance/status", "/partitions/status",
                     "/indexes/status", "/indexes/analysis", "/alerts", "/rights")) {
@@ -221,10 +266,40 @@ class RightsPackagedIT {
             }
             assertThat(a.status("/q/metrics")).isEqualTo(200);
             assertStatusPageRenders(a);
+            // the CLI's reads, as an operator runs them through a port-forward
+            for (String[] read : List.of(new String[] {"health"}, new String[] {"rights"}, new String[] {"grants"},
+                    new String[] {"performance-stats"}, new String[] {"maintenance-status"},
+                    new String[] {"maintenance-history"}, new String[] {"analyze-indexes"},
+                    new String[] {"replica-status"}, new String[] {"alerts"}, new String[] {"silence", "list"},
+                    new String[] {"partitions-status"})) {
+                java.io.StringWriter out = new java.io.StringWriter();
+                java.io.StringWriter err = new java.io.StringWriter();
+                List<String> args = new ArrayList<>(List.of("--url", "http://127.0.0.1:" + a.port()));
+                args.addAll(List.of(read));
+                int exit = io.pgsidecar.cli.Cli.execute(args.toArray(String[]::new), new java.io.PrintWriter(out),
+                        new java.io.PrintWriter(err), Map.of("PGSIDECAR_ADMIN_TOKEN", AgentProcess.TOKEN));
+                assertThat(exit).as(String.join(" ", read) + ": " + out + err).isZero();
+            }
             long userStatement = queryid(pg, db, "FROM big WHERE k = $1");
             get(a, "/performance/queries/" + userStatement + "/plan", 200);
             assertThat(get(a, "/maintenance/status", 200).getList("data.rights.actions.possible", Boolean.class))
                     .contains(false);
+            for (String status : List.of("/partitions/status", "/indexes/status")) {
+                JsonPath r = get(a, status, 200);
+                assertThat(r.getList("data.rights.actions.possible", Boolean.class)).as(status).isNotEmpty()
+                        .containsOnly(false);
+                assertThat(r.getString("data.rights.actions[0].lacking")).as(status).contains("GRANT app_owner");
+            }
+            // a statement an index on big (id) would serve, polled into the history: a recommendation to refuse
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                try (Connection c = as(pg, db, "app_user"); Statement s = c.createStatement()) {
+                    for (int i = 0; i < 20; i++) {
+                        s.executeQuery("SELECT k FROM big WHERE id = " + (i * 37)).close();
+                    }
+                }
+                return get(a, "/indexes/analysis?refresh=true", 200).getList("data.recommendations.table", String.class)
+                        .contains("public.big");
+            });
 
             String observer = "TO pgsidecar_observer";
             for (String dry : List.of("true", "false")) {
@@ -241,7 +316,19 @@ class RightsPackagedIT {
                         "GRANT app_owner " + observer);
                 refused(a, "/indexes/create", "{\"table_name\": \"churn\", \"columns\": [\"v\"], \"dry_run\": " + dry + "}",
                         "GRANT app_owner " + observer);
+                refused(a, "/maintenance/tasks/update_statistics/run", "{\"tables\": [\"public.big\"], \"dry_run\": "
+                        + dry + "}", "GRANT ", observer);
+                refused(a, "/maintenance/tasks/maintain_indexes/run", "{\"dry_run\": " + dry + "}", "GRANT ", observer);
+                refused(a, "/indexes/create-recommended?priority=low&dry_run=" + dry, "{}", "GRANT app_owner " + observer);
             }
+            // the status page's form is the same call: refused, naming the GRANT, on the page
+            HttpResponse<String> page = uiRunTask(a, "vacuum");
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(403);
+            assertThat(page.body()).contains("GRANT ", observer);
+            assertThat(text(pg, db, "SELECT count(*)::text FROM pg_class WHERE relname = 'dups_k2'"))
+                    .as("the invalid index was not dropped").isEqualTo("1");
+            assertThat(text(pg, db, "SELECT count(*)::text FROM pg_indexes WHERE tablename = 'big'"))
+                    .as("no index was built").isEqualTo("1");
             refused(a, "/performance/reset", "{}", "GRANT EXECUTE ON FUNCTION", observer);
             refused(a, "/performance/reset", "{\"dry_run\": true}", "GRANT EXECUTE ON FUNCTION", observer);
             assertThat(text(pg, db, "SELECT count(*)::text FROM events WHERE created_at < now() - interval '30 days'"))
@@ -255,17 +342,39 @@ class RightsPackagedIT {
     static void assertStatusPageRenders(AgentProcess a) throws Exception {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + a.port();
-        HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ui/login"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + AgentProcess.TOKEN)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
-        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        String cookie = pageLogin(http, base);
         for (String page : List.of("/", "/ui/statements", "/ui/connections", "/ui/alerts", "/ui/operations")) {
             HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + page))
                     .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(page + ": " + r.body()).isEqualTo(200);
         }
+    }
+
+    /** Logs in to the status page as a browser does; the session cookie. */
+    static String pageLogin(java.net.http.HttpClient http, String base) throws Exception {
+        HttpResponse<String> login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + AgentProcess.TOKEN)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+        return login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    }
+
+    /** A maintenance task run from the status page's form, as a browser sends it (a dry run). */
+    static HttpResponse<String> uiRunTask(AgentProcess a, String task) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + a.port();
+        String cookie = pageLogin(http, base);
+        HttpResponse<String> ops = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/ui/operations")).header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(ops.body());
+        assertThat(csrf.find()).as(ops.body()).isTrue();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ui/maintenance/run"))
+                .header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("csrf=" + java.net.URLEncoder.encode(csrf.group(1),
+                        java.nio.charset.StandardCharsets.UTF_8) + "&task=" + task + "&dry_run=on")).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static void refused(AgentProcess a, String path, String body, String... inMessage) {

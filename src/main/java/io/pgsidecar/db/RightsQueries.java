@@ -11,7 +11,9 @@ final class RightsQueries {
      * INHERIT says, and a function can RESET ROLE back to the login): the ones that could act. Acting
      * is being superuser, CREATEROLE or REPLICATION, or a member of a built-in role that signals,
      * writes or reads server files, runs programs, writes all data or maintains tables, or of the
-     * roles the agent acts with ($1). Reading (pg_monitor, pg_read_all_data) is not acting.
+     * roles the agent acts with ($1, twice), or owning an application table (outside the catalogs and
+     * the agent's own schema $2): an owner may alter, truncate or drop it, which is what partition
+     * and index DDL act with. Reading (pg_monitor, pg_read_all_data) is not acting.
      */
     static final String REACH = """
             /* pgsidecar */
@@ -19,10 +21,18 @@ final class RightsQueries {
                    pg_catalog.current_setting('server_version_num')::int,
                    ARRAY(SELECT r.rolname || CASE WHEN r.rolsuper THEN ' (superuser)'
                                                   WHEN r.rolcreaterole THEN ' (CREATEROLE)'
-                                                  WHEN r.rolreplication THEN ' (REPLICATION)' ELSE '' END
+                                                  WHEN r.rolreplication THEN ' (REPLICATION)'
+                                                  WHEN r.rolname = ANY (?) THEN '' ELSE ' (owns tables)' END
                            FROM pg_catalog.pg_roles r
                           WHERE pg_catalog.pg_has_role(pg_catalog.session_user(), r.oid, 'MEMBER')
-                            AND (r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolname = ANY (?))
+                            AND (r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolname = ANY (?)
+                                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                                              JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+                                             WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p', 'm')
+                                               AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+                                               AND ns.nspname <> ?
+                                               AND ns.nspname NOT LIKE 'pg\\_temp\\_%'
+                                               AND ns.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'))
                           ORDER BY r.rolsuper DESC, r.rolname
                           LIMIT 5)
             """;
@@ -142,8 +152,9 @@ final class RightsQueries {
 
     /*
      * The roles that ran statements in this database (from pg_stat_statements, %1$s its schema), with
-     * whether each could act itself (superuser, CREATEROLE, REPLICATION, or a member of a role of $1):
-     * the planning role is granted only those that cannot, or the observer's reach would act.
+     * whether each could act itself (superuser, CREATEROLE, REPLICATION, a member of a role of $1, or
+     * of a role that owns an application table, outside the catalogs and the agent's schema $2): the
+     * planning role is granted only those that cannot, or the observer's reach would act.
      */
     static final String STATEMENT_ROLES = """
             /* pgsidecar */
@@ -151,6 +162,13 @@ final class RightsQueries {
                    r.rolsuper OR r.rolcreaterole OR r.rolreplication
                      OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles b
                                  WHERE b.rolname = ANY (?) AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER'))
+                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                                  JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
+                                 WHERE c.relkind IN ('r', 'p', 'm') AND pg_catalog.pg_has_role(r.oid, c.relowner, 'MEMBER')
+                                   AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+                                   AND ns.nspname <> ?
+                                   AND ns.nspname NOT LIKE 'pg\\_temp\\_%%'
+                                   AND ns.nspname NOT LIKE 'pg\\_toast\\_temp\\_%%')
               FROM pg_catalog.pg_roles r
              WHERE r.oid IN (SELECT s.userid FROM %1$s.pg_stat_statements(false) s
                               WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database

@@ -26,6 +26,8 @@ public class RightsReport {
     static final String OBSERVER = "pgsidecar_observer";
     static final String ACTOR = "pgsidecar_actor";
     static final String PLANNING = "pgsidecar_planning";
+    /** The role a statement is planned as when the observer may not switch to the role that ran it. */
+    public static final String PLANNER = "pgsidecar_planner";
 
     /** The answer. */
     @RegisterForReflection
@@ -86,7 +88,8 @@ public class RightsReport {
         String plans = reach.canAct() ? "screened: the observing login " + reach.login() + " can act ("
                 + String.join(", ", reach.acting()) + "), so a statement is planned only when no function outside "
                 + "the trusted owners is within its reach" : "safe: the observing login " + reach.login()
-                + " cannot act; statements are planned as the roles that ran them where it may switch to them";
+                + " cannot act; statements are planned as the roles that ran them where it may switch to them, else as "
+                + PLANNER + " where it may";
         return new Report(db, reach.version(), reach.login(), reach.acting(), plans,
                 actingRole, acting.form().name().toLowerCase(java.util.Locale.ROOT),
                 out, script(c, db, reach, enabled));
@@ -134,18 +137,33 @@ public class RightsReport {
             }
         }
         b.append("-- plans: a statement is planned as the role that ran it. The observer may switch to those roles\n"
-                + "-- through this NOINHERIT role, so it holds none of their rights itself.\n");
+                + "-- through this NOINHERIT role, so it holds none of their rights itself; never to one that could act.\n");
         createRole(b, planning, "NOLOGIN NOINHERIT");
         b.append("GRANT ").append(planning).append(" TO ").append(observer).append(";\n");
+        String planner = Identifiers.display(PLANNER);
+        b.append("-- the statements of the others are planned as this role: it may read every table and write none\n");
+        createRole(b, planner, "NOLOGIN");
+        if (version >= 140000) {
+            b.append("GRANT pg_read_all_data TO ").append(planner).append(";\n");
+        } else {
+            List<String> schemas = new ArrayList<>(List.of("public"));
+            schemas.addAll(names(c, RightsQueries.APPLICATION_SCHEMAS));
+            for (String sc : schemas) {
+                String shown = Identifiers.display(sc);
+                b.append("GRANT USAGE ON SCHEMA ").append(shown).append(" TO ").append(planner).append(";\n");
+                b.append("GRANT SELECT ON ALL TABLES IN SCHEMA ").append(shown).append(" TO ").append(planner)
+                        .append(";\n");
+            }
+        }
+        b.append("GRANT ").append(planner).append(" TO ").append(planning).append(";\n");
         List<String[]> statementRoles = statementRoles(c, observer, actor);
         if (statementRoles.isEmpty()) {
             b.append("-- (no role has run statements here yet: run this again once the application has)\n");
         }
         for (String[] r : statementRoles) {
             if ("true".equals(r[1])) {
-                b.append("-- not ").append(Identifiers.display(r[0])).append(": it can act itself (superuser, "
-                        + "CREATEROLE, REPLICATION or a signal/file/write role); its statements are planned as ")
-                        .append(observer).append("\n");
+                b.append("-- not ").append(Identifiers.display(r[0])).append(": it can act (owns application tables, or is "
+                        + "superuser, CREATEROLE, REPLICATION, a signal/file/write role); planned as ").append(planner).append("\n");
             } else {
                 b.append("GRANT ").append(Identifiers.display(r[0])).append(" TO ").append(planning).append(";\n");
             }
@@ -288,11 +306,12 @@ public class RightsReport {
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.STATEMENT_ROLES.formatted(
                 Identifiers.quote(extSchema)))) {
             ps.setArray(1, c.createArrayOf("text", acts.toArray()));
+            ps.setString(2, agentSchema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     String shown = Identifiers.display(name);
-                    if (shown.equals(observer) || shown.equals(actor) || name.equals(PLANNING)) {
+                    if (shown.equals(observer) || shown.equals(actor) || name.equals(PLANNING) || name.equals(PLANNER)) {
                         continue;
                     }
                     out.add(new String[] {name, Boolean.toString(rs.getBoolean(2))});

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param statsSince since when the server's counters (scans, writes) count
  * @param replicasUnreachable configured replicas that did not answer: unused indexes are then not listed
  * @param skipped top statements that gave no candidates because they could not be planned, and why
+ * @param planned the top statements that were planned, each with the role it was planned as and how
+ *                that role was chosen ({@code statement_user}, {@code planner_role}, {@code agent_login},
+ *                {@code screened}), as the plan endpoint's {@code planning} says
  */
 @RegisterForReflection
 public record IndexAnalysis(Instant computedAt, double ageSeconds, boolean fromCache, String note, long durationMs,
@@ -22,14 +25,15 @@ public record IndexAnalysis(Instant computedAt, double ageSeconds, boolean fromC
                             List<String> replicasUnreachable, List<Recommendation> recommendations,
                             UsageStats usageStats, List<Unused> unusedIndexes, List<Duplicate> duplicateIndexes,
                             List<Invalid> invalidIndexes, List<Bloated> bloatedIndexes,
-                            List<PlanStep> maintenancePlan, List<Build> recentBuilds, List<String> skipped) {
+                            List<PlanStep> maintenancePlan, List<Build> recentBuilds, List<String> skipped,
+                            List<String> planned) {
 
     /** The same analysis as read at {@code now}. */
     IndexAnalysis at(Instant now, boolean cached, String note) {
         return new IndexAnalysis(computedAt, Math.max(0, (now.toEpochMilli() - computedAt.toEpochMilli()) / 1000.0),
                 cached, note, durationMs, statsSince, hypopg, replicasAsked, replicasUnreachable, recommendations,
                 usageStats, unusedIndexes, duplicateIndexes, invalidIndexes, bloatedIndexes, maintenancePlan,
-                recentBuilds, skipped);
+                recentBuilds, skipped, planned == null ? List.of() : planned); // stored by an older agent: none
     }
 
     /**

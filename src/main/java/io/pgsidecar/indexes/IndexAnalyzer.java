@@ -76,7 +76,7 @@ class IndexAnalyzer {
         return new IndexAnalysis(a.computedAt(), 0, false, a.note(), ms, a.statsSince(), a.hypopg(),
                 List.copyOf(asked.keySet()), List.copyOf(unreachable), a.recommendations(), a.usageStats(),
                 a.unusedIndexes(), a.duplicateIndexes(), a.invalidIndexes(), a.bloatedIndexes(), a.maintenancePlan(),
-                a.recentBuilds(), a.skipped());
+                a.recentBuilds(), a.skipped(), a.planned());
     }
 
     private IndexAnalysis analyze(PlanningSession session, Map<String, Map<String, Long>> replicaScans,
@@ -149,7 +149,8 @@ class IndexAnalyzer {
         List<IndexAnalysis.PlanStep> plan = plan(recommendations, unused, duplicates, invalid, bloated);
         List<IndexAnalysis.Build> recent = effects.recent(c, indexes);
         return new IndexAnalysis(started, 0, false, note, 0, statsSince, hypopg, List.of(), unreachable,
-                recommendations, usage, unused, duplicates, invalid, bloated, plan, recent, skipped);
+                recommendations, usage, unused, duplicates, invalid, bloated, plan, recent, skipped,
+                planned.values().stream().map(p -> p.queryid() + ": planned as " + p.planning()).toList());
     }
 
     private static IndexAnalysis.UsageStats usage(List<CatalogIndex> indexes, Map<String, Map<String, Long>> replicaScans,

@@ -23,7 +23,7 @@ class PlanMiner {
     private static final int QUERY_TEXT = 200;
 
     /** A top statement that was planned: the text planned and its cost without any new index. */
-    record Planned(long queryid, String body, double cost) {
+    record Planned(long queryid, String body, double cost, String planning) {
     }
 
     private final IndexesConfig config;
@@ -54,6 +54,7 @@ class PlanMiner {
                           Map<String, Candidate> candidates, List<String> skipped, Map<Long, Planned> planned) {
         String body;
         JsonNode explain;
+        String how;
         if (query == null) {
             skipped.add(queryid + ": its text is no longer in pg_stat_statements");
             return;
@@ -63,13 +64,15 @@ class PlanMiner {
                 return; // the agent's own statements: catalog reads, nothing of the application's
             }
             body = plans.body(queryid, query);
-            explain = plans.generic(session, queryid, body).explain();
+            PlanService.Generic generic = plans.generic(session, queryid, body);
+            explain = generic.explain();
+            how = generic.planning().role() + " (" + generic.planning().how() + ")";
         } catch (NotExplainableException | SQLException e) {
             skipped.add(queryid + ": " + e.getMessage());
             return;
         }
         double root = explain.path(0).path("Plan").path("Total Cost").asDouble();
-        planned.put(queryid, new Planned(queryid, body, root));
+        planned.put(queryid, new Planned(queryid, body, root, how));
 
         for (PlanReader.Access a : PlanReader.read(explain)) {
             IndexCatalog.TableStat t = tables.get(a.schema() + "." + a.table());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Identifiers;
+import io.pgsidecar.db.RightsReport;
 import io.pgsidecar.db.Transactions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -171,8 +172,9 @@ public class PlanService {
         try {
             plan = Transactions.rolledBack(c, () -> explain(s, c, planning, helper, body));
         } catch (SQLException e) {
-            throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + ": "
-                    + e.getMessage());
+            throw new NotExplainableException(queryid, "PostgreSQL could not plan it as " + planning.role() + " ("
+                    + planning.how() + "): " + e.getMessage() + (planning.how().equals("planner_role")
+                    ? "; " + planning.detail() : ""));
         } finally {
             if (!c.isClosed()) {
                 try (Statement st = c.createStatement()) {
@@ -255,10 +257,12 @@ public class PlanService {
             path = s.searchPathOf(ranBy != null ? ranBy : s.login());
             String why = ranBy == null ? "the role that ran it is not known any more"
                     : ranBy + ", the role that ran it, is not one the login " + s.login() + " may switch to";
-            Optional<String> plannerRole = config.plannerRole().map(String::trim).filter(r -> !r.isEmpty());
-            if (plannerRole.isPresent() && s.mayBecome(plannerRole.get())) {
-                return new Planning(plannerRole.get(), "planner_role", path, "planned as " + plannerRole.get()
-                        + " (pgsidecar.statements.planner-role): " + why);
+            // the configured planner, else the one `pgsidecar grants` makes (it reads every table, writes none)
+            String plannerRole = config.plannerRole().map(String::trim).filter(r -> !r.isEmpty())
+                    .orElse(RightsReport.PLANNER);
+            if (s.mayBecome(plannerRole)) {
+                return new Planning(plannerRole, "planner_role", path, "planned as "
+                        + plannerRole + " (pgsidecar.statements.planner-role): " + why);
             }
             return new Planning(s.login(), "agent_login", path, "planned as the agent's observing login "
                     + s.login() + ", which cannot act: " + why);

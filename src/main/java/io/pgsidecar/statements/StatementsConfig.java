@@ -104,8 +104,9 @@ public interface StatementsConfig {
 
     /**
      * The role a statement is planned as when the role that ran it cannot be switched to (the
-     * observing login must be a member). Empty: planned as the observing login itself. Only used
-     * when that login cannot act (README, "Roles and rights").
+     * observing login must be a member). Empty: {@code pgsidecar_planner}, which {@code pgsidecar
+     * grants} makes (it reads every table and writes none), where the login may switch to it, else
+     * the observing login itself. Only used when that login cannot act (README, "Roles and rights").
      */
     Optional<String> plannerRole();
 

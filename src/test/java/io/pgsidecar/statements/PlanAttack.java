@@ -38,10 +38,17 @@ final class PlanAttack {
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             DO $$ BEGIN CREATE ROLE pgs_planning NOLOGIN NOINHERIT;
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_reader NOLOGIN;
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_trusted NOLOGIN;
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             """;
     /** What mallory builds in the application's database. */
     static final String MALLORY = """
             GRANT CREATE ON SCHEMA public TO pgs_mallory;
+            CREATE TABLE public.loot (id int PRIMARY KEY, v int);
+            INSERT INTO public.loot SELECT g, g FROM generate_series(1, 100) g;
+            GRANT SELECT ON public.loot TO pgs_mallory;
             SET ROLE pgs_mallory;
             CREATE FUNCTION public.evil() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $f$
             BEGIN
@@ -58,10 +65,11 @@ final class PlanAttack {
               RETURN 1;
             EXCEPTION WHEN OTHERS THEN RETURN 0;
             END $f$;
-            CREATE TABLE public.loot (id int PRIMARY KEY, v int);
-            INSERT INTO public.loot SELECT g, g FROM generate_series(1, 100) g;
             CREATE VIEW public.innocent AS SELECT id, public.evil() AS e FROM public.loot;
             RESET ROLE;
+            -- a function of a role the agent is told to trust (pgsidecar.statements.plan-trusted-roles)
+            CREATE FUNCTION public.vetted() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 3';
+            ALTER FUNCTION public.vetted() OWNER TO pgs_trusted;
             """;
 
     private PlanAttack() {
@@ -74,7 +82,10 @@ final class PlanAttack {
             return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.indexes.interval", "1h",
                     "pgsidecar.indexes.refresh-min-interval", "0s",
                     // whatever the agent itself ran meanwhile
-                    "pgsidecar.indexes.top-statements", "500");
+                    "pgsidecar.indexes.top-statements", "500",
+                    // used only by a login that cannot act, and the screen only by one that can
+                    "pgsidecar.statements.planner-role", "pgs_reader",
+                    "pgsidecar.statements.plan-trusted-roles", "pgs_trusted");
         }
     }
 
@@ -100,7 +111,8 @@ final class PlanAttack {
         try (Connection c = as(database, "pgs_mallory", "mallory")) {
             for (String sql : new String[] {"SELECT public.evil() FROM public.loot WHERE id = ?",
                 "SELECT public.hop() FROM public.loot WHERE id = ?",
-                "SELECT * FROM public.innocent WHERE id = ?", "SELECT v FROM public.loot WHERE id = ?"}) {
+                "SELECT * FROM public.innocent WHERE id = ?", "SELECT v FROM public.loot WHERE id = ?",
+                "SELECT public.vetted() + v FROM public.loot WHERE id = ?"}) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 1; i <= 3; i++) {
                         ps.setInt(1, i);
@@ -109,6 +121,22 @@ final class PlanAttack {
                 }
             }
         }
+    }
+
+    /**
+     * The index analysis with HypoPG where the server has it: Debian's PostgreSQL 15, for which
+     * {@code .ci/run} installs it, must; the zonky binaries of other majors have none, and say so.
+     */
+    static boolean hypopg(String database) throws SQLException {
+        PgCluster pg = PgFixture.shared();
+        try (Connection c = pg.connect(database)) {
+            if (io.pgsidecar.testing.HypoPg.install(c)) {
+                return true;
+            }
+        }
+        assertThat(pg.majorVersion()).as("HypoPG for PostgreSQL 15 (postgresql-15-hypopg) is installed").isNotEqualTo(15);
+        System.out.println("no HypoPG on PostgreSQL " + pg.majorVersion() + ": the analysis with hypothetical indexes is not run");
+        return false;
     }
 
     /** The victim's session answers and is still listed by the server. */

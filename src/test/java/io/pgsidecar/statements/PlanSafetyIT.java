@@ -78,9 +78,15 @@ class PlanSafetyIT {
                     .body("data.planning.role", equalTo("postgres"))
                     .body("data.planning.detail", containsString("can act"));
 
+            // a function whose owner the agent is told to trust (plan-trusted-roles) is planned, screened
+            String vetted = PlanAttack.idOf(snap, "SELECT public.vetted() + v FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + vetted + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.how", equalTo("screened"));
+
             // the index analysis plans the top statements by itself: without HypoPG, then with it
             for (boolean hypo : new boolean[] {false, true}) {
-                if (hypo && !createHypopg()) {
+                if (hypo && !PlanAttack.hypopg(database)) {
                     continue;
                 }
                 JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
@@ -91,6 +97,8 @@ class PlanSafetyIT {
                 assertThat(skipped).as("hypopg " + hypo).anySatisfy(s -> assertThat(s).startsWith(direct + ":")
                         .contains("evil()"));
                 assertThat(skipped).anySatisfy(s -> assertThat(s).startsWith(throughView + ":").contains("evil()"));
+                assertThat(a.getList("data.planned", String.class)).as("how the others were planned")
+                        .contains(benign + ": planned as postgres (screened)", vetted + ": planned as postgres (screened)");
                 PlanAttack.assertAlive(victim);
             }
         }
@@ -99,12 +107,6 @@ class PlanSafetyIT {
                      + "'pgsidecar-planner'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("planning sessions are closed after use").isZero();
-        }
-    }
-
-    private boolean createHypopg() throws Exception {
-        try (Connection c = PgFixture.shared().connect(database)) {
-            return io.pgsidecar.testing.HypoPg.install(c);
         }
     }
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * The attack of issue 21 against an agent with an observing login ({@code pg_monitor}, its schema,
  * and SET ROLE to the roles that run statements through a NOINHERIT role, as {@code pgsidecar grants}
  * prints it): mallory's statement is planned as mallory, so her function runs with her rights and
- * ends nobody; a statement of a role the login may not become is planned as the login itself, which
- * cannot act either. Each plan says as whom, and with which search_path.
+ * ends nobody; a statement of a role the login may not become is planned as the configured planner
+ * role, and without one as the login itself, neither of which can act. Each plan, and the index
+ * analysis with and without HypoPG, says as whom (and each plan with which search_path).
  */
 @Tag("by-version")
 @QuarkusTest
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.Test;
                 GRANT pgs_mallory TO pgs_planning;
                 GRANT pgs_victim TO pgs_planning;
                 GRANT SELECT ON public.loot TO pgs_victim;
+                GRANT SELECT ON public.loot TO pgs_reader;
+                GRANT pgs_reader TO pgs_planning;
                 DO $$ BEGIN EXECUTE format('ALTER ROLE pgs_mallory IN DATABASE %I SET search_path = mallory_things, public',
                     current_database()); END $$;
                 """)})
@@ -99,19 +102,44 @@ class PlanSafetyObserverIT {
             given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + victims + "/plan")
                     .then().log().ifValidationFails().statusCode(200)
                     .body("data.planning.role", equalTo("pgs_victim"));
-            // a superuser's statement: the login may not become it, so it plans as itself, which cannot act
-            // (and here may not read the table: PostgreSQL says so after planning)
+            // a superuser's statement: the login may not become it, so it plans as the planner role
+            // (pgsidecar.statements.planner-role), which reads and cannot act
             String superusers = PlanAttack.idOf(snap, "SELECT v FROM public.loot WHERE id >");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + superusers + "/plan")
+                    .then().log().ifValidationFails().statusCode(200)
+                    .body("data.planning.how", equalTo("planner_role"))
+                    .body("data.planning.role", equalTo("pgs_reader"))
+                    .body("data.planning.detail", containsString("pgsidecar.statements.planner-role"));
+
+            // the index analysis plans them the same way, without HypoPG and then with it
+            for (boolean hypo : new boolean[] {false, true}) {
+                if (hypo && !PlanAttack.hypopg(database)) {
+                    continue;
+                }
+                JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
+                        .then().statusCode(200).extract().jsonPath();
+                assertThat(a.getString("data.hypopg")).isIn(hypo ? List.of("installed")
+                        : List.of("not_installed", "not_available"));
+                assertThat(a.getList("data.skipped", String.class)).as("hypopg " + hypo)
+                        .noneSatisfy(s -> assertThat(s).startsWith(direct + ":"));
+                assertThat(a.getList("data.planned", String.class)).as("hypopg " + hypo).contains(
+                        direct + ": planned as pgs_mallory (statement_user)",
+                        victims + ": planned as pgs_victim (statement_user)",
+                        superusers + ": planned as pgs_reader (planner_role)");
+                PlanAttack.assertAlive(victim);
+            }
+
+            // without a planner role to switch to, it plans as the login itself, which cannot act (and
+            // here may not read the table: PostgreSQL says so after planning)
+            try (Connection admin = io.pgsidecar.testing.PgFixture.shared().connect(database);
+                 java.sql.Statement st = admin.createStatement()) {
+                st.execute("REVOKE pgs_reader FROM pgs_planning");
+            }
             given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + superusers + "/plan")
                     .then().log().ifValidationFails().statusCode(422)
                     .body("error.code", equalTo("not_explainable"))
                     .body("error.message", containsString("as pgs_observer"))
                     .body("error.message", containsString("permission denied"));
-
-            JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
-                    .then().statusCode(200).extract().jsonPath();
-            List<String> skipped = a.getList("data.skipped", String.class);
-            assertThat(skipped).noneSatisfy(s -> assertThat(s).startsWith(direct + ":"));
             PlanAttack.assertAlive(victim);
         }
     }
