@@ -135,6 +135,9 @@ class RightsPackagedIT {
                 : "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgsidecar_planner");
         assertThat(script).doesNotContain("GRANT pgsidecar_actor", "TO pgsidecar_observer WITH",
                 "GRANT app_owner TO pgsidecar_planning");
+        if (pg.majorVersion() == 17) {
+            assertReadmeShowsTheScript(script.replace(db, "app"));
+        }
         sql(pg, db, script);
         sql(pg, db, "ALTER ROLE pgsidecar_observer PASSWORD '" + PASSWORD + "'; ALTER ROLE pgsidecar_actor PASSWORD '"
                 + PASSWORD + "'");
@@ -347,6 +350,27 @@ class RightsPackagedIT {
             HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + page))
                     .header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(page + ": " + r.body()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * The README's "Roles and rights" shows what this test printed on PostgreSQL 17: each statement of
+     * its block (comments aside, which it shortens) is one the script holds.
+     */
+    static void assertReadmeShowsTheScript(String script) throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int at = readme.indexOf("What it printed in `RightsPackagedIT` on PostgreSQL 17");
+        assertThat(at).as("the README's sample of the script").isPositive();
+        int from = readme.indexOf("```sql\n", at) + "```sql\n".length();
+        String block = readme.substring(from, readme.indexOf("```", from));
+        List<String> lines = List.of(script.split("\n"));
+        for (String line : block.split("\n")) {
+            String statement = line.replaceAll("\\s+--.*$", "").strip();
+            if (statement.isEmpty() || statement.startsWith("--")) {
+                continue;
+            }
+            assertThat(lines).as("README line: " + line).anySatisfy(l -> assertThat(l.replaceAll("\\s+--.*$", "")
+                    .strip()).isEqualTo(statement));
         }
     }
 
