@@ -249,9 +249,20 @@ class AgentPackagedIT {
         String db = PgFixture.freshDatabase("odd_password");
         String password = "p@ss/w:rd#%?&= 'q\"é€x";
         try (java.sql.Connection c = pg.connect(db); java.sql.Statement st = c.createStatement()) {
-            st.execute("DO $$ BEGIN CREATE ROLE odd_login LOGIN SUPERUSER; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-            st.execute("ALTER ROLE odd_login PASSWORD '" + password.replace("'", "''") + "'");
+            st.execute("CREATE ROLE odd_login LOGIN IN ROLE pg_monitor PASSWORD '" + password.replace("'", "''") + "'");
+            st.execute("GRANT CREATE ON DATABASE " + db + " TO odd_login");
         }
+        try {
+            startWithOddPasswords(pg, db, password);
+        } finally {
+            try (java.sql.Connection c = pg.connect(db); java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY odd_login");
+                st.execute("DROP ROLE odd_login");
+            }
+        }
+    }
+
+    private static void startWithOddPasswords(PgCluster pg, String db, String password) {
         java.util.function.Function<String, String> url = pw -> "postgresql://odd_login:"
                 + java.net.URLEncoder.encode(pw, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
                 + "@" + pg.host() + ":" + pg.port() + "/" + db;

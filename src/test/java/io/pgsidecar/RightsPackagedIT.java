@@ -130,7 +130,7 @@ class RightsPackagedIT {
             assertThat(script).contains("GRANT pg_maintain TO pgsidecar_actor");
         }
         assertThat(script).contains("GRANT pgsidecar_planner TO pgsidecar_planning",
-                "-- not app_owner: it can act (owns application tables");
+                "REVOKE app_owner FROM pgsidecar_planning;  -- it can act (owns the database, a schema or tables");
         assertThat(script).contains(pg.majorVersion() >= 14 ? "GRANT pg_read_all_data TO pgsidecar_planner"
                 : "GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgsidecar_planner");
         assertThat(script).doesNotContain("GRANT pgsidecar_actor", "TO pgsidecar_observer WITH",
@@ -138,6 +138,9 @@ class RightsPackagedIT {
         if (pg.majorVersion() == 17) {
             assertReadmeShowsTheScript(script.replace(db, "app"));
         }
+        sql(pg, db, script);
+        // as an earlier script did: running the script again takes the owner back from the planning role
+        sql(pg, db, "GRANT app_owner TO pgsidecar_planning");
         sql(pg, db, script);
         sql(pg, db, "ALTER ROLE pgsidecar_observer PASSWORD '" + PASSWORD + "'; ALTER ROLE pgsidecar_actor PASSWORD '"
                 + PASSWORD + "'");
@@ -202,6 +205,9 @@ class RightsPackagedIT {
             JsonPath wide = get(a, "/rights", 200);
             assertThat(wide.getList("data.observing_login_acts", String.class)).contains("app_owner (owns tables)");
             assertThat(wide.getString("data.plans")).startsWith("screened");
+            HttpResponse<String> screened = a.get(BASE + "/performance/queries/" + queryid(pg, db,
+                    "max(id) FROM big WHERE k = $1") + "/plan", true);
+            assertThat(screened.body()).as("planned only after the screen, as the login itself").contains("(screened)");
             sql(pg, db, "REVOKE app_owner FROM pgsidecar_planning");
             assertThat(get(a, "/rights", 200).getList("data.observing_login_acts", String.class)).isEmpty();
 

@@ -98,7 +98,8 @@ public class Rights {
      * What this session's login could do if code it ran went its own way: the login, the server's
      * version, and the roles of its reach (itself and every role it may become, whatever INHERIT
      * says) that act: superuser, CREATEROLE, REPLICATION, the built-in roles that signal, write,
-     * maintain or touch server files, the acting role or login, an owner of application tables.
+     * maintain or touch server files, the acting role or login, the owner of the database or of an
+     * application schema or table.
      * Empty: the login cannot act.
      */
     public record Reach(String login, int version, List<String> acting) {
@@ -111,9 +112,8 @@ public class Rights {
         List<String> names = new ArrayList<>(List.of(RightsQueries.ACTING_BUILT_IN_ROLES));
         names.addAll(acting.separateRoles());
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.REACH)) {
-            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            ps.setString(1, agentSchema);
             ps.setArray(2, c.createArrayOf("text", names.toArray()));
-            ps.setString(3, agentSchema);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Reach(rs.getString(1), rs.getInt(2), List.of((String[]) rs.getArray(3).getArray()));

@@ -7,35 +7,49 @@ final class RightsQueries {
     }
 
     /*
+     * What owning lets a role do to the application: the database's owner, the owners of its schemas
+     * (DROP SCHEMA ... CASCADE takes other owners' tables with it) and of its tables (ALTER, TRUNCATE,
+     * DROP: what partition and index DDL act with), outside the catalogs and the agent's own schema
+     * ($1). One pass over pg_class. %% because the queries that begin with it are formatted.
+     */
+    private static final String OWNERS = """
+            WITH ns AS (
+              SELECT n.oid, n.nspowner FROM pg_catalog.pg_namespace n
+               WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname <> ?
+                 AND n.nspname NOT LIKE 'pg\\_temp\\_%%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%%'),
+            owners AS (
+              SELECT datdba AS owner, 'owns the database' AS what FROM pg_catalog.pg_database
+               WHERE datname = pg_catalog.current_database()
+              UNION SELECT nspowner, 'owns a schema' FROM ns
+              UNION SELECT c.relowner, 'owns tables' FROM pg_catalog.pg_class c JOIN ns ON ns.oid = c.relnamespace
+               WHERE c.relkind IN ('r', 'p', 'm'))
+            """;
+
+    /*
      * The login of this session and every role it can become (SET ROLE follows membership whatever
      * INHERIT says, and a function can RESET ROLE back to the login): the ones that could act. Acting
-     * is being superuser, CREATEROLE or REPLICATION, or a member of a built-in role that signals,
-     * writes or reads server files, runs programs, writes all data or maintains tables, or of the
-     * roles the agent acts with ($1, twice), or owning an application table (outside the catalogs and
-     * the agent's own schema $2): an owner may alter, truncate or drop it, which is what partition
-     * and index DDL act with. Reading (pg_monitor, pg_read_all_data) is not acting.
+     * is being superuser, CREATEROLE or REPLICATION, a member of a built-in role that signals, writes
+     * or reads server files, runs programs, writes all data or maintains tables, or of the roles the
+     * agent acts with ($2), or owning the database, an application schema or table (OWNERS, $1).
+     * Reading (pg_monitor, pg_read_all_data) is not acting.
      */
-    static final String REACH = """
-            /* pgsidecar */
+    static final String REACH = (OWNERS + """
+            , acting AS (SELECT pg_catalog.unnest(?::text[]) AS name)
             SELECT pg_catalog.session_user()::text,
                    pg_catalog.current_setting('server_version_num')::int,
                    ARRAY(SELECT r.rolname || CASE WHEN r.rolsuper THEN ' (superuser)'
                                                   WHEN r.rolcreaterole THEN ' (CREATEROLE)'
                                                   WHEN r.rolreplication THEN ' (REPLICATION)'
-                                                  WHEN r.rolname = ANY (?) THEN '' ELSE ' (owns tables)' END
+                                                  WHEN r.rolname IN (SELECT name FROM acting) THEN ''
+                                                  ELSE ' (' || (SELECT o.what FROM owners o WHERE o.owner = r.oid
+                                                                 ORDER BY o.what LIMIT 1) || ')' END
                            FROM pg_catalog.pg_roles r
                           WHERE pg_catalog.pg_has_role(pg_catalog.session_user(), r.oid, 'MEMBER')
-                            AND (r.rolsuper OR r.rolcreaterole OR r.rolreplication OR r.rolname = ANY (?)
-                                 OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                                              JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
-                                             WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p', 'm')
-                                               AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-                                               AND ns.nspname <> ?
-                                               AND ns.nspname NOT LIKE 'pg\\_temp\\_%'
-                                               AND ns.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'))
+                            AND (r.rolsuper OR r.rolcreaterole OR r.rolreplication
+                                 OR r.rolname IN (SELECT name FROM acting) OR r.oid IN (SELECT owner FROM owners))
                           ORDER BY r.rolsuper DESC, r.rolname
                           LIMIT 5)
-            """;
+            """).formatted();
 
     /** Built-in roles whose rights act (those of the server at hand are matched; the rest ignored). */
     static final String[] ACTING_BUILT_IN_ROLES = {"pg_signal_backend", "pg_execute_server_program",
@@ -152,23 +166,16 @@ final class RightsQueries {
 
     /*
      * The roles that ran statements in this database (from pg_stat_statements, %1$s its schema), with
-     * whether each could act itself (superuser, CREATEROLE, REPLICATION, a member of a role of $1, or
-     * of a role that owns an application table, outside the catalogs and the agent's schema $2): the
-     * planning role is granted only those that cannot, or the observer's reach would act.
+     * whether each could act itself: a member (itself included) of a superuser, CREATEROLE or
+     * REPLICATION role, of a role of $2, or of an owner (OWNERS, $1). The planning role is granted
+     * only those that cannot, or the observer's reach would act.
      */
-    static final String STATEMENT_ROLES = """
-            /* pgsidecar */
-            SELECT r.rolname,
-                   r.rolsuper OR r.rolcreaterole OR r.rolreplication
-                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles b
-                                 WHERE b.rolname = ANY (?) AND pg_catalog.pg_has_role(r.oid, b.oid, 'MEMBER'))
-                     OR EXISTS (SELECT 1 FROM pg_catalog.pg_class c
-                                  JOIN pg_catalog.pg_namespace ns ON ns.oid = c.relnamespace
-                                 WHERE c.relkind IN ('r', 'p', 'm') AND pg_catalog.pg_has_role(r.oid, c.relowner, 'MEMBER')
-                                   AND ns.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
-                                   AND ns.nspname <> ?
-                                   AND ns.nspname NOT LIKE 'pg\\_temp\\_%%'
-                                   AND ns.nspname NOT LIKE 'pg\\_toast\\_temp\\_%%')
+    static final String STATEMENT_ROLES = OWNERS + """
+            , acting AS (
+              SELECT b.oid FROM pg_catalog.pg_roles b
+               WHERE b.rolsuper OR b.rolcreaterole OR b.rolreplication OR b.rolname = ANY (?::text[])
+              UNION SELECT owner FROM owners)
+            SELECT r.rolname, EXISTS (SELECT 1 FROM acting a WHERE pg_catalog.pg_has_role(r.oid, a.oid, 'MEMBER'))
               FROM pg_catalog.pg_roles r
              WHERE r.oid IN (SELECT s.userid FROM %1$s.pg_stat_statements(false) s
                               WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database

@@ -162,8 +162,10 @@ public class RightsReport {
         }
         for (String[] r : statementRoles) {
             if ("true".equals(r[1])) {
-                b.append("-- not ").append(Identifiers.display(r[0])).append(": it can act (owns application tables, or is "
-                        + "superuser, CREATEROLE, REPLICATION, a signal/file/write role); planned as ").append(planner).append("\n");
+                // taken back where an earlier script granted it
+                b.append("REVOKE ").append(Identifiers.display(r[0])).append(" FROM ").append(planning)
+                        .append(";  -- it can act (owns the database, a schema or tables, or is superuser, CREATEROLE, "
+                                + "REPLICATION, a signal/file/write role); planned as ").append(planner).append("\n");
             } else {
                 b.append("GRANT ").append(Identifiers.display(r[0])).append(" TO ").append(planning).append(";\n");
             }
@@ -305,8 +307,8 @@ public class RightsReport {
         List<String[]> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.STATEMENT_ROLES.formatted(
                 Identifiers.quote(extSchema)))) {
-            ps.setArray(1, c.createArrayOf("text", acts.toArray()));
-            ps.setString(2, agentSchema);
+            ps.setString(1, agentSchema);
+            ps.setArray(2, c.createArrayOf("text", acts.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String name = rs.getString(1);

@@ -258,27 +258,44 @@ public class PlanService {
             String why = ranBy == null ? "the role that ran it is not known any more"
                     : ranBy + ", the role that ran it, is not one the login " + s.login() + " may switch to";
             // the configured planner, else the one `pgsidecar grants` makes (it reads every table, writes none)
-            String plannerRole = config.plannerRole().map(String::trim).filter(r -> !r.isEmpty())
-                    .orElse(RightsReport.PLANNER);
+            Optional<String> configured = config.plannerRole().map(String::trim).filter(r -> !r.isEmpty());
+            String plannerRole = configured.orElse(RightsReport.PLANNER);
+            Planning chosen;
             if (s.mayBecome(plannerRole)) {
-                return new Planning(plannerRole, "planner_role", path, "planned as "
-                        + plannerRole + " (pgsidecar.statements.planner-role): " + why);
+                chosen = new Planning(plannerRole, "planner_role", path, "planned as " + plannerRole
+                        + (configured.isPresent() ? " (pgsidecar.statements.planner-role)" : " (the planner role of "
+                        + "pgsidecar grants)") + ": " + why);
+            } else {
+                chosen = new Planning(s.login(), "agent_login", path, "planned as the agent's observing login "
+                        + s.login() + ", which cannot act" + (configured.isPresent() ? " (the planner role " + plannerRole
+                        + " is not one it may switch to)" : "") + ": " + why);
             }
-            return new Planning(s.login(), "agent_login", path, "planned as the agent's observing login "
-                    + s.login() + ", which cannot act: " + why);
+            // a role that may read more than the one that ran the text evaluates no stranger's function
+            List<String[]> reached = screen(s, body);
+            if (!reached.isEmpty()) {
+                throw untrusted(queryid, reached, chosen.role() + ", which may read more than the role that ran it (" + why
+                        + "); trust the function's owner with pgsidecar.statements.plan-trusted-roles if its functions "
+                        + "may run with those rights");
+            }
+            return chosen;
         }
         List<String[]> reached = screen(s, body);
         if (!reached.isEmpty()) {
-            String[] f = reached.get(0);
-            throw new NotExplainableException(queryid, "not planned: planning would run " + f[0] + " (owned by "
-                    + f[1] + ", " + f[2] + ") with the rights of the agent's login " + s.login() + ", which can act ("
-                    + String.join(", ", s.actingRights()) + ")" + (reached.size() > 1 ? " (and " + (reached.size() - 1)
-                    + " more function(s))" : "") + ". Give the agent an observing login (README, \"Roles and rights\"; "
-                    + "pgsidecar grants), or trust the owner with pgsidecar.statements.plan-trusted-roles");
+            throw untrusted(queryid, reached, "the agent's login " + s.login() + ", which can act ("
+                    + String.join(", ", s.actingRights()) + "). Give the agent an observing login (README, \"Roles and "
+                    + "rights\"; pgsidecar grants), or trust the owner with pgsidecar.statements.plan-trusted-roles");
         }
         return new Planning(s.login(), "screened", s.searchPathOf(s.login()), "planned as the agent's login "
                 + s.login() + ", which can act (" + String.join(", ", s.actingRights()) + "), after the screen found "
                 + "no function outside the trusted owners within the text's reach");
+    }
+
+    /** The refusal to plan a text that reaches these functions with the rights of {@code whose}. */
+    private static NotExplainableException untrusted(long queryid, List<String[]> reached, String whose) {
+        String[] f = reached.get(0);
+        return new NotExplainableException(queryid, "not planned: planning would run " + f[0] + " (owned by " + f[1]
+                + ", " + f[2] + ")" + (reached.size() > 1 ? " and " + (reached.size() - 1) + " more function(s)" : "")
+                + " with the rights of " + whose);
     }
 
     /** Functions outside the trusted owners the text can reach: {signature, owner, how reached}. */

@@ -51,11 +51,8 @@ class ProbesIT {
             for (int i = 0; i < 5; i++) {
                 given().when().get("/q/health/live").then().statusCode(200)
                         .body("status", equalTo("UP"));
-                long asked = System.nanoTime();
                 given().when().get("/q/health/started").then().statusCode(200)
                         .body("status", equalTo("UP"));
-                assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("started answers without the database")
-                        .isLessThan(Duration.ofSeconds(1));
             }
             // the admin API says why, in the envelope
             given().auth().oauth2("test-token").when().get("/api/v1/admin/database/health")

@@ -38,6 +38,8 @@ final class PlanAttack {
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             DO $$ BEGIN CREATE ROLE pgs_planning NOLOGIN NOINHERIT;
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            DO $$ BEGIN CREATE ROLE pgs_stranger LOGIN PASSWORD 'pgs-secret';
+                  EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             DO $$ BEGIN CREATE ROLE pgs_reader NOLOGIN;
                   EXCEPTION WHEN duplicate_object THEN NULL; END $$;
             DO $$ BEGIN CREATE ROLE pgs_trusted NOLOGIN;

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
                 GRANT pgs_victim TO pgs_planning;
                 GRANT SELECT ON public.loot TO pgs_victim;
                 GRANT SELECT ON public.loot TO pgs_reader;
+                GRANT SELECT ON public.loot TO pgs_stranger;
                 GRANT pgs_reader TO pgs_planning;
                 DO $$ BEGIN EXECUTE format('ALTER ROLE pgs_mallory IN DATABASE %I SET search_path = mallory_things, public',
                     current_database()); END $$;
@@ -73,6 +74,12 @@ class PlanSafetyObserverIT {
             try (Connection admin = io.pgsidecar.testing.PgFixture.shared().connect(database);
                  PreparedStatement ps = admin.prepareStatement("SELECT v FROM public.loot WHERE id > ?")) {
                 ps.setInt(1, 90);
+                ps.executeQuery().close();
+            }
+            // a role the login may not become runs mallory's function (a new login, say)
+            try (Connection stranger = PlanAttack.as(database, "pgs_stranger", "stranger");
+                 PreparedStatement ps = stranger.prepareStatement("SELECT public.evil() + id FROM public.loot WHERE id = ?")) {
+                ps.setInt(1, 3);
                 ps.executeQuery().close();
             }
             StatementsSnapshot snap = poller.pollOnce();
@@ -111,6 +118,15 @@ class PlanSafetyObserverIT {
                     .body("data.planning.role", equalTo("pgs_reader"))
                     .body("data.planning.detail", containsString("pgsidecar.statements.planner-role"));
 
+            // the planner may read more than the stranger: a function of an untrusted owner is not run with its rights
+            String strangers = PlanAttack.idOf(snap, "SELECT public.evil() + id FROM public.loot");
+            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + strangers + "/plan")
+                    .then().log().ifValidationFails().statusCode(422)
+                    .body("error.code", equalTo("not_explainable"))
+                    .body("error.message", containsString("evil()"))
+                    .body("error.message", containsString("with the rights of pgs_reader, which may read more"));
+            PlanAttack.assertAlive(victim);
+
             // the index analysis plans them the same way, without HypoPG and then with it
             for (boolean hypo : new boolean[] {false, true}) {
                 if (hypo && !PlanAttack.hypopg(database)) {
@@ -121,7 +137,8 @@ class PlanSafetyObserverIT {
                 assertThat(a.getString("data.hypopg")).isIn(hypo ? List.of("installed")
                         : List.of("not_installed", "not_available"));
                 assertThat(a.getList("data.skipped", String.class)).as("hypopg " + hypo)
-                        .noneSatisfy(s -> assertThat(s).startsWith(direct + ":"));
+                        .noneSatisfy(s -> assertThat(s).startsWith(direct + ":"))
+                        .anySatisfy(s -> assertThat(s).startsWith(strangers + ":").contains("evil()"));
                 assertThat(a.getList("data.planned", String.class)).as("hypopg " + hypo).contains(
                         direct + ": planned as pgs_mallory (statement_user)",
                         victims + ": planned as pgs_victim (statement_user)",
