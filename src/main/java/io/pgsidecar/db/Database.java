@@ -177,19 +177,18 @@ public class Database {
     }
 
     /**
-     * The last error, unless every connection now held was taken after it: then the error is history
-     * (sessions ended by an administrator, say) and the silence of the current holders is the cause.
+     * Why every connection is busy: how long the longest-held has waited for the server, and the last
+     * error with its age. Both, always: whether that error is history (sessions an administrator
+     * ended before the server stopped answering) or the cause cannot be told from its time alone; a
+     * stale connection found while a holder starts to wait fails after the holder took its permit.
      */
     private String whyBusy() {
         Optional<Failure> last = lastFailure();
-        long now = System.nanoTime();
-        long oldest = held.values().stream().mapToLong(t -> now - t).max().orElse(0);
-        if (last.isPresent() && Duration.between(last.get().at(), Instant.now()).toNanos() <= oldest) {
-            return "last error: " + last.get().cause();
-        }
-        return "the longest-held has had no answer from " + target.address() + " for "
-                + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms"
-                + last.map(f -> " (earlier error: " + f.cause() + ")").orElse("");
+        long oldest = held.values().stream().mapToLong(t -> System.nanoTime() - t).max().orElse(0);
+        String silence = "the longest-held has had no answer from " + target.address() + " for "
+                + TimeUnit.NANOSECONDS.toMillis(oldest) + " ms";
+        return last.map(f -> silence + "; last error " + Duration.between(f.at(), Instant.now()).toMillis()
+                + " ms ago: " + f.cause()).orElse(silence);
     }
 
     /** A statement's error as the agent reports it: unavailable (with the cause) or a database error. */
