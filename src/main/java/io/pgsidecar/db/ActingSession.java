@@ -23,27 +23,6 @@ public final class ActingSession implements AutoCloseable {
     /** A read on the session gives up this long after the longest statement it may run. */
     static final Duration SOCKET_MARGIN = Duration.ofSeconds(30);
 
-    /** What a new session learns about itself in one round trip. */
-    static final String OPENED = """
-            /* pgsidecar */
-            SELECT pg_catalog.pg_backend_pid(), pg_catalog.now(),
-                   pg_catalog.current_setting('server_version_num')::int, pg_catalog.pg_is_in_recovery()
-            """;
-
-    /**
-     * The backend holding an advisory lock on two int4 keys (objsubid 2) in this database, if any.
-     * Parameters: the lock class, the object.
-     */
-    static final String HOLDER = """
-            /* pgsidecar */
-            SELECT pid
-              FROM pg_catalog.pg_locks
-             WHERE locktype = 'advisory' AND granted AND classid = ?::int4::oid AND objid = ?::int4::oid
-               AND objsubid = 2
-               AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
-             LIMIT 1
-            """;
-
     private final Connection connection;
     private final int pid;
     private final OffsetDateTime aliveAt;
@@ -62,9 +41,8 @@ public final class ActingSession implements AutoCloseable {
     static ActingSession start(Connection c, Duration statementTimeout, Duration lockTimeout) throws SQLException {
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(true);
-            s.execute("/* pgsidecar */ SET statement_timeout = " + statementTimeout.toMillis() + "; SET lock_timeout = "
-                    + lockTimeout.toMillis());
-            try (ResultSet rs = s.executeQuery(OPENED)) {
+            s.execute(ActingQueries.LIMITS.formatted(statementTimeout.toMillis(), lockTimeout.toMillis()));
+            try (ResultSet rs = s.executeQuery(ActingQueries.OPENED)) {
                 rs.next();
                 return new ActingSession(c, rs.getInt(1), rs.getObject(2, OffsetDateTime.class), rs.getInt(3),
                         rs.getBoolean(4));
@@ -104,8 +82,7 @@ public final class ActingSession implements AutoCloseable {
      * without waiting; false when another session (any agent) holds it.
      */
     public boolean tryLock(int lockClass, int object) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "/* pgsidecar */ SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
+        try (PreparedStatement ps = connection.prepareStatement(ActingQueries.TRY_LOCK)) {
             ps.setInt(1, lockClass);
             ps.setInt(2, object);
             return bool(ps);
@@ -114,17 +91,16 @@ public final class ActingSession implements AutoCloseable {
 
     /** The same, the object being {@code hashtext} of a name (a table's qualified name). */
     public boolean tryLock(int lockClass, String name) throws SQLException {
-        return byName("pg_try_advisory_lock", lockClass, name);
+        return byName(ActingQueries.TRY_LOCK_NAMED, lockClass, name);
     }
 
     /** Releases a lock {@link #tryLock(int, String)} took (closing the session releases every lock). */
     public void unlock(int lockClass, String name) throws SQLException {
-        byName("pg_advisory_unlock", lockClass, name);
+        byName(ActingQueries.UNLOCK_NAMED, lockClass, name);
     }
 
-    private boolean byName(String function, int lockClass, String name) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "/* pgsidecar */ SELECT pg_catalog." + function + "(?, pg_catalog.hashtext(?))")) {
+    private boolean byName(String sql, int lockClass, String name) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setInt(1, lockClass);
             ps.setString(2, name);
             return bool(ps);
@@ -133,7 +109,7 @@ public final class ActingSession implements AutoCloseable {
 
     /** The backend holding the advisory lock, if any (this session or another). */
     public Optional<Integer> lockHolder(int lockClass, int object) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(HOLDER)) {
+        try (PreparedStatement ps = connection.prepareStatement(ActingQueries.HOLDER)) {
             ps.setInt(1, lockClass);
             ps.setInt(2, object);
             try (ResultSet rs = ps.executeQuery()) {
@@ -201,7 +177,7 @@ public final class ActingSession implements AutoCloseable {
             if (!connection.isClosed()) {
                 connection.setNetworkTimeout(Runnable::run, (int) UNLOCK_WAIT.toMillis());
                 try (Statement s = connection.createStatement()) {
-                    s.execute("/* pgsidecar */ SELECT pg_catalog.pg_advisory_unlock_all()");
+                    s.execute(ActingQueries.UNLOCK_ALL);
                 }
             }
         } catch (SQLException ignored) {

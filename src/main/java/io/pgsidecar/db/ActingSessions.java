@@ -64,7 +64,7 @@ public class ActingSessions {
                 : connections.open(applicationName, socketTimeout);
         if (role.isPresent()) {
             try (Statement s = c.createStatement()) {
-                s.execute("/* pgsidecar */ SET ROLE " + Identifiers.quote(role.get()));
+                s.execute(ActingQueries.SET_ROLE.formatted(Identifiers.quote(role.get())));
             } catch (SQLException e) {
                 c.close();
                 if ("42501".equals(e.getSQLState())) {
