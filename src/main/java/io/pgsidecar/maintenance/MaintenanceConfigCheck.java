@@ -74,8 +74,8 @@ public class MaintenanceConfigCheck implements ConfigCheck {
         problems.positive(key + ".history-retention", c.historyRetention());
         if (c.tick().compareTo(ConfigProblems.SCHEDULER_RESOLUTION) < 0
                 || c.tick().compareTo(MaintenanceScheduler.MAX_TICK) > 0) {
-            problems.add(key + ".tick='" + c.tick() + "': expected from 1s (the scheduler's resolution) to 15s (live runs "
-                    + "beat at least three times within the 45s after which a run counts as orphaned)");
+            problems.add(key + ".tick='" + c.tick() + "': expected from 1s (the scheduler's resolution) to 15s (a due "
+                    + "task starts, and a heavy run past the window is cancelled, at most one tick late)");
         }
         if (c.orphanedAfter().compareTo(c.tick().multipliedBy(3)) < 0) {
             problems.add(key + ".orphaned-after='" + c.orphanedAfter() + "': expected at least three ticks ("

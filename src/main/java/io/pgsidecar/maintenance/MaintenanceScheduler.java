@@ -32,7 +32,11 @@ import org.jboss.logging.Logger;
 public class MaintenanceScheduler {
 
     static final String COLLECTOR = "maintenance";
-    /** The longest tick: a third of the default {@link MaintenanceConfig#orphanedAfter()} (45 s). */
+    /**
+     * The longest tick: a due task starts, and a heavy run past the window is cancelled, at most one
+     * tick late. (That live runs beat three times before they count as orphaned is checked against
+     * {@link MaintenanceConfig#orphanedAfter()} on its own.)
+     */
     static final Duration MAX_TICK = Duration.ofSeconds(15);
     /** A fire is started if the leader sees it within this; later it counts as missed. */
     static final Duration DUE_WITHIN = Duration.ofMinutes(1);

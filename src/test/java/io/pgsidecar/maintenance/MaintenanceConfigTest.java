@@ -86,7 +86,7 @@ class MaintenanceConfigTest {
 
         assertThat(problems(Map.of("pgsidecar.maintenance.tick", "500ms")))
                 .containsExactly("pgsidecar.maintenance.tick='PT0.5S': expected from 1s (the scheduler's resolution) to "
-                        + "15s (live runs beat at least three times within the 45s after which a run counts as orphaned)");
+                        + "15s (a due task starts, and a heavy run past the window is cancelled, at most one tick late)");
         assertThat(String.join("\n", problems(Map.of("pgsidecar.maintenance.tick", "1m")))).contains("tick='PT1M'");
         assertThat(problems(Map.of("pgsidecar.maintenance.tick", "1s"))).isEmpty();
         assertThat(problems(Map.of("pgsidecar.maintenance.tick", "15s"))).isEmpty();
