@@ -125,6 +125,31 @@ final class PlanAttack {
         }
     }
 
+    /** A statement's plan as the API answers it, ready for its checks. */
+    static io.restassured.response.ValidatableResponse plan(String queryid) {
+        return given().auth().oauth2("test-token").get("/api/v1/admin/database/performance/queries/" + queryid + "/plan")
+                .then().log().ifValidationFails();
+    }
+
+    /**
+     * The index analysis recomputed without HypoPG, then with it where the server has it ({@link
+     * #hypopg}), by whether HypoPG was there; each says so.
+     */
+    static Map<Boolean, io.restassured.path.json.JsonPath> analyses(String database) throws SQLException {
+        Map<Boolean, io.restassured.path.json.JsonPath> out = new java.util.LinkedHashMap<>();
+        for (boolean hypo : new boolean[] {false, true}) {
+            if (hypo && !hypopg(database)) {
+                continue;
+            }
+            io.restassured.path.json.JsonPath a = given().auth().oauth2("test-token")
+                    .get("/api/v1/admin/database/indexes/analysis?refresh=true").then().statusCode(200).extract().jsonPath();
+            assertThat(a.getString("data.hypopg")).isIn(hypo ? java.util.List.of("installed")
+                    : java.util.List.of("not_installed", "not_available"));
+            out.put(hypo, a);
+        }
+        return out;
+    }
+
     /**
      * The index analysis with HypoPG where the server has it: Debian's PostgreSQL 15, for which
      * {@code .ci/run} installs it, must; the zonky binaries of other majors have none, and say so.

@@ -1,7 +1,6 @@
 package io.pgsidecar.statements;
 
 import org.junit.jupiter.api.Tag;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -36,8 +35,6 @@ import org.junit.jupiter.api.Test;
         @ResourceArg(name = "sql", value = PlanAttack.ROLES + PlanAttack.MALLORY)})
 class PlanSafetyIT {
 
-    static final String BASE = "/api/v1/admin/database";
-
     @Inject
     StatementsPoller poller;
 
@@ -58,41 +55,32 @@ class PlanSafetyIT {
             PlanAttack.assertAlive(victim);
 
             String direct = PlanAttack.idOf(snap, "SELECT public.evil() FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + direct + "/plan")
-                    .then().log().ifValidationFails().statusCode(422)
+            PlanAttack.plan(direct).statusCode(422)
                     .body("error.code", equalTo("not_explainable"))
                     .body("error.message", allOf(containsString("evil()"), containsString("pgs_mallory"),
                             containsString("called by name"), containsString("can act")));
             PlanAttack.assertAlive(victim);
 
             String throughView = PlanAttack.idOf(snap, "FROM public.innocent");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + throughView + "/plan")
-                    .then().log().ifValidationFails().statusCode(422)
+            PlanAttack.plan(throughView).statusCode(422)
                     .body("error.message", allOf(containsString("evil()"), containsString("used by a relation")));
             PlanAttack.assertAlive(victim);
 
             String benign = PlanAttack.idOf(snap, "SELECT v FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + benign + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(benign).statusCode(200)
                     .body("data.planning.how", equalTo("screened"))
                     .body("data.planning.role", equalTo("postgres"))
                     .body("data.planning.detail", containsString("can act"));
 
             // a function whose owner the agent is told to trust (plan-trusted-roles) is planned, screened
             String vetted = PlanAttack.idOf(snap, "SELECT public.vetted() + v FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + vetted + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(vetted).statusCode(200)
                     .body("data.planning.how", equalTo("screened"));
 
             // the index analysis plans the top statements by itself: without HypoPG, then with it
-            for (boolean hypo : new boolean[] {false, true}) {
-                if (hypo && !PlanAttack.hypopg(database)) {
-                    continue;
-                }
-                JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
-                        .then().statusCode(200).extract().jsonPath();
-                assertThat(a.getString("data.hypopg")).isIn(hypo ? List.of("installed")
-                        : List.of("not_installed", "not_available"));
+            for (var pass : PlanAttack.analyses(database).entrySet()) {
+                boolean hypo = pass.getKey();
+                JsonPath a = pass.getValue();
                 List<String> skipped = a.getList("data.skipped", String.class);
                 assertThat(skipped).as("hypopg " + hypo).anySatisfy(s -> assertThat(s).startsWith(direct + ":")
                         .contains("evil()"));

@@ -1,7 +1,6 @@
 package io.pgsidecar.statements;
 
 import org.junit.jupiter.api.Tag;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,7 +14,6 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +46,6 @@ import org.junit.jupiter.api.Test;
                     current_database()); END $$;
                 """)})
 class PlanSafetyObserverIT {
-
-    static final String BASE = "/api/v1/admin/database";
 
     @Inject
     StatementsPoller poller;
@@ -85,8 +81,7 @@ class PlanSafetyObserverIT {
             StatementsSnapshot snap = poller.pollOnce();
 
             String direct = PlanAttack.idOf(snap, "SELECT public.evil() FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + direct + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(direct).statusCode(200)
                     .body("data.planning.how", equalTo("statement_user"))
                     .body("data.planning.role", equalTo("pgs_mallory"))
                     .body("data.planning.search_path", containsString("mallory_things"));
@@ -94,48 +89,38 @@ class PlanSafetyObserverIT {
 
             // mallory's function switches to the victim's role, which the login may become: refused inside the plan
             String hop = PlanAttack.idOf(snap, "SELECT public.hop() FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + hop + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(hop).statusCode(200)
                     .body("data.planning.role", equalTo("pgs_mallory"));
             PlanAttack.assertAlive(victim);
 
             String throughView = PlanAttack.idOf(snap, "FROM public.innocent");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + throughView + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(throughView).statusCode(200)
                     .body("data.planning.role", equalTo("pgs_mallory"));
             PlanAttack.assertAlive(victim);
 
             String victims = PlanAttack.idOf(snap, "SELECT id FROM public.loot WHERE v =");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + victims + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(victims).statusCode(200)
                     .body("data.planning.role", equalTo("pgs_victim"));
             // a superuser's statement: the login may not become it, so it plans as the planner role
             // (pgsidecar.statements.planner-role), which reads and cannot act
             String superusers = PlanAttack.idOf(snap, "SELECT v FROM public.loot WHERE id >");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + superusers + "/plan")
-                    .then().log().ifValidationFails().statusCode(200)
+            PlanAttack.plan(superusers).statusCode(200)
                     .body("data.planning.how", equalTo("planner_role"))
                     .body("data.planning.role", equalTo("pgs_reader"))
                     .body("data.planning.detail", containsString("pgsidecar.statements.planner-role"));
 
             // the planner may read more than the stranger: a function of an untrusted owner is not run with its rights
             String strangers = PlanAttack.idOf(snap, "SELECT public.evil() + id FROM public.loot");
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + strangers + "/plan")
-                    .then().log().ifValidationFails().statusCode(422)
+            PlanAttack.plan(strangers).statusCode(422)
                     .body("error.code", equalTo("not_explainable"))
                     .body("error.message", containsString("evil()"))
                     .body("error.message", containsString("with the rights of pgs_reader, which may read more"));
             PlanAttack.assertAlive(victim);
 
             // the index analysis plans them the same way, without HypoPG and then with it
-            for (boolean hypo : new boolean[] {false, true}) {
-                if (hypo && !PlanAttack.hypopg(database)) {
-                    continue;
-                }
-                JsonPath a = given().auth().oauth2("test-token").get(BASE + "/indexes/analysis?refresh=true")
-                        .then().statusCode(200).extract().jsonPath();
-                assertThat(a.getString("data.hypopg")).isIn(hypo ? List.of("installed")
-                        : List.of("not_installed", "not_available"));
+            for (var pass : PlanAttack.analyses(database).entrySet()) {
+                boolean hypo = pass.getKey();
+                JsonPath a = pass.getValue();
                 assertThat(a.getList("data.skipped", String.class)).as("hypopg " + hypo)
                         .noneSatisfy(s -> assertThat(s).startsWith(direct + ":"))
                         .anySatisfy(s -> assertThat(s).startsWith(strangers + ":").contains("evil()"));
@@ -152,8 +137,7 @@ class PlanSafetyObserverIT {
                  java.sql.Statement st = admin.createStatement()) {
                 st.execute("REVOKE pgs_reader FROM pgs_planning");
             }
-            given().auth().oauth2("test-token").get(BASE + "/performance/queries/" + superusers + "/plan")
-                    .then().log().ifValidationFails().statusCode(422)
+            PlanAttack.plan(superusers).statusCode(422)
                     .body("error.code", equalTo("not_explainable"))
                     .body("error.message", containsString("as pgs_observer"))
                     .body("error.message", containsString("permission denied"));
