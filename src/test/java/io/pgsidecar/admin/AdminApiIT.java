@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The admin API shell as a client sees it: auth, envelope, status codes, audit. */
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(PgTestResource.class) // shared with the classes of DefaultAppSuiteIT
 class AdminApiIT {
 
     static final String BASE = "/api/v1/admin/database";

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agroal.api.AgroalDataSource;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * selects go.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(PgTestResource.class) // shared with the classes of DefaultAppSuiteIT
 class BatchedPruneIT {
 
     static final String PRUNE = """

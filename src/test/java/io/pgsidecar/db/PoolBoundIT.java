@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * once: seen from the server, in pg_stat_activity.
  */
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(PgTestResource.class) // shared with the classes of DefaultAppSuiteIT
 class PoolBoundIT {
 
     @ConfigProperty(name = "pgsidecar.test.database")

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Reactive pools made at run time talk to a real server with the agent's session limits. */
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(PgTestResource.class) // shared with the classes of DefaultAppSuiteIT
 class ReactivePoolsIT {
 
     @Inject

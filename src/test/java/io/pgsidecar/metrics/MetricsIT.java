@@ -12,7 +12,7 @@ import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Promtool;
 import io.pgsidecar.testing.Scrapes;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** What Prometheus scrapes from the foundation, with the names and tags the README promises. */
 @Tag("by-version")
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@WithTestResource(PgTestResource.class) // shared with the classes of DefaultAppSuiteIT
 class MetricsIT {
 
     @Inject

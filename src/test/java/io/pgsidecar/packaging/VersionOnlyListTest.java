@@ -23,14 +23,23 @@ class VersionOnlyListTest {
     static final Pattern PROFILE = Pattern.compile(
             "<id>version-only</id>.*?<test\\.includes>([^<]*)</test\\.includes>", Pattern.DOTALL);
 
+    static final Pattern GROUPED = Pattern.compile("<test\\.grouped>([^<]*)</test\\.grouped>");
+    static final Pattern SELECTED = Pattern.compile("\"io\\.pgsidecar\\.[a-z.]*?([A-Za-z]+)\"");
+
     @Test
     void theProfileNamesExactlyTheClassesTaggedByVersion() throws Exception {
         Matcher m = PROFILE.matcher(Files.readString(Path.of("pom.xml")));
         assertThat(m.find()).as("pom.xml's version-only profile sets test.includes").isTrue();
-        Set<String> listed = Arrays.stream(m.group(1).split(","))
-                .map(String::strip)
-                .map(p -> p.replace("**/", ""))
-                .collect(Collectors.toCollection(TreeSet::new));
+        // a suite stands for those of its members that are tagged (the tag filter applies inside it)
+        Set<String> listed = new TreeSet<>();
+        for (String file : files(m.group(1))) {
+            Set<String> members = suiteMembers(file);
+            if (members.isEmpty()) {
+                listed.add(file);
+            } else {
+                members.stream().filter(f -> taggedByVersion(find(f))).forEach(listed::add);
+            }
+        }
 
         Set<String> tagged;
         try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
@@ -43,6 +52,51 @@ class VersionOnlyListTest {
         }
         assertThat(tagged).as("classes tagged by-version").isNotEmpty();
         assertThat(listed).isEqualTo(tagged);
+    }
+
+    /** The classes kept out of direct runs are exactly the members of the suites, each in one suite. */
+    @Test
+    void theGroupedClassesAreExactlyTheSuitesMembers() throws Exception {
+        Matcher m = GROUPED.matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).as("pom.xml sets test.grouped").isTrue();
+        java.util.List<String> members = new java.util.ArrayList<>();
+        try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
+            files.filter(f -> f.getFileName().toString().endsWith("SuiteIT.java"))
+                    .forEach(f -> members.addAll(suiteMembers(f.getFileName().toString())));
+        }
+        assertThat(members).as("suite members").isNotEmpty().doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(members)).isEqualTo(files(m.group(1)));
+    }
+
+    static Set<String> files(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).map(p -> p.replace("**/", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The file names of the classes a suite selects; empty for a class that is no suite. */
+    static Set<String> suiteMembers(String file) {
+        try {
+            String text = Files.readString(find(file));
+            Set<String> out = new TreeSet<>();
+            if (text.contains("@Suite")) {
+                Matcher m = SELECTED.matcher(text.substring(text.indexOf("@SelectClasses")));
+                while (m.find()) {
+                    out.add(m.group(1) + ".java");
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static Path find(String file) {
+        try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
+            return files.filter(f -> f.getFileName().toString().equals(file)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no test class " + file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static boolean taggedByVersion(Path file) {
