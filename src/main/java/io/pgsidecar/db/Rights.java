@@ -108,9 +108,15 @@ public class Rights {
         }
     }
 
-    public Reach reach(Connection c) throws SQLException {
+    /** The roles whose members act: the built-in roles that do, and the agent's own acting role or login. */
+    List<String> actingRoleNames() {
         List<String> names = new ArrayList<>(List.of(RightsQueries.ACTING_BUILT_IN_ROLES));
         names.addAll(acting.separateRoles());
+        return names;
+    }
+
+    public Reach reach(Connection c) throws SQLException {
+        List<String> names = actingRoleNames();
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.REACH)) {
             ps.setString(1, agentSchema);
             ps.setArray(2, c.createArrayOf("text", names.toArray()));

@@ -140,6 +140,9 @@ public class RightsReport {
                 + "-- through this NOINHERIT role, so it holds none of their rights itself; never to one that could act.\n");
         createRole(b, planning, "NOLOGIN NOINHERIT");
         b.append("GRANT ").append(planning).append(" TO ").append(observer).append(";\n");
+        // the application's owners and schemas, read once for the planner's and the actor's grants
+        Application app = new Application(names(c, RightsQueries.APPLICATION_OWNERS),
+                names(c, RightsQueries.APPLICATION_SCHEMAS));
         String planner = Identifiers.display(PLANNER);
         b.append("-- the statements of the others are planned as this role: it may read every table and write none\n");
         createRole(b, planner, "NOLOGIN");
@@ -147,7 +150,7 @@ public class RightsReport {
             b.append("GRANT pg_read_all_data TO ").append(planner).append(";\n");
         } else {
             List<String> schemas = new ArrayList<>(List.of("public"));
-            schemas.addAll(names(c, RightsQueries.APPLICATION_SCHEMAS));
+            schemas.addAll(app.schemas());
             for (String sc : schemas) {
                 String shown = Identifiers.display(sc);
                 b.append("GRANT USAGE ON SCHEMA ").append(shown).append(" TO ").append(planner).append(";\n");
@@ -176,8 +179,6 @@ public class RightsReport {
         createRole(b, actor, "LOGIN");
         b.append("GRANT CONNECT ON DATABASE ").append(database).append(" TO ").append(actor).append(";\n");
         Map<String, List<String>> grants = new LinkedHashMap<>();
-        Application app = new Application(names(c, RightsQueries.APPLICATION_OWNERS),
-                names(c, RightsQueries.APPLICATION_SCHEMAS));
         for (var f : enabled.entrySet()) {
             for (var a : f.getValue().entrySet()) {
                 for (Need n : a.getValue()) {
@@ -302,8 +303,7 @@ public class RightsReport {
             }
             extSchema = rs.getString(1);
         }
-        List<String> acts = new ArrayList<>(List.of(RightsQueries.ACTING_BUILT_IN_ROLES));
-        acts.addAll(acting.separateRoles());
+        List<String> acts = rights.actingRoleNames();
         List<String[]> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(RightsQueries.STATEMENT_ROLES.formatted(
                 Identifiers.quote(extSchema)))) {
