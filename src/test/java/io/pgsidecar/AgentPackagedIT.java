@@ -279,7 +279,9 @@ class AgentPackagedIT {
         String wrong = password.replace("x", "y");
         try (AgentProcess a = AgentProcess.start("odd-pw-wrong", Map.of("DATABASE_URL", url.apply(wrong)))) {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> a.output().contains("authentication failed") || !a.process().isAlive());
+                    .until(() -> (a.output().contains("authentication failed") && a.status("/q/health/live") == 200)
+                            || !a.process().isAlive());
+            assertThat(a.process().isAlive()).as(a.output()).isTrue();
             HttpResponse<String> ready = a.get("/q/health/ready", false);
             HttpResponse<String> health = a.get("/api/v1/admin/database/health", true);
             assertThat(ready.statusCode()).isEqualTo(503);
