@@ -1,6 +1,5 @@
 package io.pgsidecar.admin;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,26 +12,26 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.pgsidecar.OneReplicaSuiteIT;
 import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.replicas.ReplicaMonitor;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.statements.StatementsSnapshot;
-import io.pgsidecar.testing.AdminRoutes;
 import io.pgsidecar.testing.AdminRoutes.Call;
+import io.pgsidecar.testing.AdminRoutes;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -45,6 +44,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,26 +60,17 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(EveryRouteIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+@TestProfile(OneReplicaSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
         @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "replicas", value = "1"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE events (id bigint, created_at timestamptz NOT NULL) "
-                + "PARTITION BY RANGE (created_at); CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM "
-                + "('2025-01-01 00:00+00') TO ('2026-01-01 00:00+00')"),
-        @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\"}]")})
+        @ResourceArg(name = "replicaJson", value = OneReplicaSuiteIT.REPLICAS),
+        @ResourceArg(name = "sql", value = OneReplicaSuiteIT.SQL)})
 class EveryRouteIT {
 
     static final String BASE = "/api/v1/admin/database";
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     /** Objects whose keys are data (states, raw EXPLAIN output), not field names. */
     static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels");
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h");
-        }
-    }
 
     @Inject
     StatementsPoller statements;

@@ -4,14 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgsidecar.OneReplicaSuiteIT;
 import io.pgsidecar.statements.StatementsPoller;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -22,7 +22,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -45,25 +44,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/screenshots}.
  */
 @QuarkusTest
-@TestProfile(StatusPageIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
+@TestProfile(OneReplicaSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
         @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "replicas", value = "1"),
-        @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\"}]"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE page_items (id bigint PRIMARY KEY, v text); "
-                + "INSERT INTO page_items SELECT g, 'item ' || g FROM generate_series(1, 5000) g")})
+        @ResourceArg(name = "replicaJson", value = OneReplicaSuiteIT.REPLICAS),
+        @ResourceArg(name = "sql", value = OneReplicaSuiteIT.SQL)})
 class StatusPageIT {
 
     static final Path SHOTS = Path.of("target/screenshots");
     static final String TOKEN = "test-token";
     static final int MAX_PAGE_BYTES = 100 * 1024;
     static final Duration WAIT = Duration.ofSeconds(20);
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h");
-        }
-    }
 
     @TestHTTPResource("/")
     URL base;

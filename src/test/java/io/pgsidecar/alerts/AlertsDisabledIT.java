@@ -4,35 +4,27 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.startsWith;
 
+import io.pgsidecar.AlertsOffSuiteIT;
 import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** DB_ALERTS_ENABLED=false: nothing is evaluated, stored or sent, and the API says so. */
 @QuarkusTest
-@TestProfile(AlertsDisabledIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@TestProfile(AlertsOffSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class,
+        initArgs = @ResourceArg(name = "sqlResource", value = AlertsOffSuiteIT.SCHEMA))
 class AlertsDisabledIT {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("DB_ALERTS_ENABLED", "false", "pgsidecar.statements.interval", "1h",
-                    "pgsidecar.connections.idle-in-transaction-threshold", "1s",
-                    "pgsidecar.alerts.rules.IdleInTransaction.warning", "0.5");
-        }
-    }
 
     @Inject
     AlertEngine engine;

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsidecar.OneReplicaSuiteIT;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import java.io.PrintWriter;
@@ -25,21 +25,12 @@ import org.junit.jupiter.api.Test;
 
 /** Every CLI command against a running test agent: its output, and its exit code. */
 @QuarkusTest
-@TestProfile(CliIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true"),
-        @ResourceArg(name = "replicas", value = "1"),
-        @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\"}]"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE items (id bigint PRIMARY KEY, v text); "
-                + "CREATE TABLE logs (id bigint, at timestamptz NOT NULL) PARTITION BY RANGE (at)")})
+@TestProfile(OneReplicaSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "replicas", value = "1"),
+        @ResourceArg(name = "replicaJson", value = OneReplicaSuiteIT.REPLICAS),
+        @ResourceArg(name = "sql", value = OneReplicaSuiteIT.SQL)})
 class CliIT {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.replicas.interval", "2s");
-        }
-    }
 
     record Run(int exit, String out, String err) {
     }

@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true")})
+@WithTestResource(PgTestResource.class)
 class SchemaUpToDateIT {
 
     @Inject
@@ -42,7 +40,7 @@ class SchemaUpToDateIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> migrator.status().done());
         assertThat(migrator.status().applied()).as("a new database: every migration ran")
                 .isEqualTo(SchemaMigrator.LATEST_VERSION);
-        PgCluster pg = PgTestResource.ownCluster();
+        PgCluster pg = PgTestResource.cluster();
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
             assertThat(SchemaMigrator.upToDate(c, config.schema(), Migrations.bundled())).isTrue();
             try (java.sql.ResultSet rs = s.executeQuery("SELECT script FROM " + Identifiers.quote(config.schema()) + "."

@@ -1,19 +1,21 @@
 package io.pgsidecar.health;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.RestartsSuiteIT;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,8 +25,10 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true,
-        initArgs = @ResourceArg(name = "own", value = "true"))
+@TestProfile(RestartsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "settings", value = RestartsSuiteIT.SETTINGS),
+        @ResourceArg(name = "sql", value = RestartsSuiteIT.SQL)})
 class ProbesIT {
 
     @Test

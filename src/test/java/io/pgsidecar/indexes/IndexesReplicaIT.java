@@ -1,16 +1,15 @@
 package io.pgsidecar.indexes;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgsidecar.OneReplicaSuiteIT;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
@@ -19,30 +18,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Unused means unused everywhere: an index scanned only on a replica is not unused. */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(IndexesReplicaIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true"),
-        @ResourceArg(name = "replicas", value = "1"),
-        @ResourceArg(name = "replicaJson", value = "[{\"name\":\"r1\",\"url\":\"postgresql://postgres:postgres@127.0.0.1:{p1}/app\"}]"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE lookups (id bigint PRIMARY KEY, code int, tag int, ref int); "
-                + "INSERT INTO lookups SELECT g, g % 500, g % 70, g FROM generate_series(1, 20000) g; "
-                + "CREATE INDEX lookups_code ON lookups (code); CREATE INDEX lookups_tag ON lookups (tag); "
-                + "CREATE UNIQUE INDEX lookups_ref ON lookups (ref); ANALYZE lookups")})
+@TestProfile(OneReplicaSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "replicas", value = "1"),
+        @ResourceArg(name = "replicaJson", value = OneReplicaSuiteIT.REPLICAS),
+        @ResourceArg(name = "sql", value = OneReplicaSuiteIT.SQL)})
 class IndexesReplicaIT {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.replicas.interval", "1h",
-                    "pgsidecar.indexes.refresh-min-interval", "0s", "pgsidecar.indexes.unused-min-size", "0",
-                    "pgsidecar.indexes.unused-min-statistics-age", "0s");
-        }
-    }
 
     @Test
     void anIndexScannedOnlyOnTheReplicaIsNotUnusedAndKeysNeverAre() throws Exception {

@@ -1,19 +1,18 @@
 package io.pgsidecar.maintenance;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.RestartsSuiteIT;
 import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -26,6 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,29 +34,13 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(MaintenanceIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE events (id bigserial PRIMARY KEY, created_at timestamptz NOT NULL, "
-                + "payload text)")})
+@TestProfile(RestartsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "settings", value = RestartsSuiteIT.SETTINGS),
+        @ResourceArg(name = "sql", value = RestartsSuiteIT.SQL)})
 class MaintenanceIT {
 
     static final String BASE = MaintenanceClient.BASE;
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h",
-                    "pgsidecar.maintenance.maintain-indexes.min-size", "1G",
-                    "pgsidecar.maintenance.cleanup.rules",
-                    "[{\"table\": \"public.events\", \"column\": \"created_at\", \"older_than\": \"30d\", \"batch_size\": 5000}]",
-                    "pgsidecar.maintenance.connection-health.idle-in-transaction-threshold", "1s",
-                    "pgsidecar.maintenance.connection-health.terminate-applications", "leaky-worker",
-                    // the pauses between a busy table's attempts (1 s, 2 s by default) are not what the
-                    // lock test proves: the attempts, each up to lock_timeout, and the item skipped by name
-                    "pgsidecar.maintenance.lock-backoff", "250ms");
-        }
-    }
 
     @Inject
     RunStore runStore;

@@ -1,22 +1,21 @@
 package io.pgsidecar.partitions;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.PartitionsSuiteIT;
 import io.pgsidecar.alerts.Alert;
 import io.pgsidecar.alerts.AlertEngine;
 import io.pgsidecar.alerts.AlertState;
 import io.pgsidecar.testing.HistoryPrune;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -29,11 +28,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,41 +42,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(PartitionsIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE metrics (id bigint, created_at timestamptz NOT NULL, v int) "
-                + "PARTITION BY RANGE (created_at); CREATE INDEX ON metrics (created_at); "
-                + "CREATE TABLE daily (id bigint, at timestamptz NOT NULL) PARTITION BY RANGE (at); "
-                + "CREATE TABLE logs (id bigint, day date NOT NULL) PARTITION BY RANGE (day); "
-                + "CREATE TABLE blocked (id bigint, created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at); "
-                + "CREATE TABLE blocked_default PARTITION OF blocked DEFAULT; "
-                + "INSERT INTO blocked VALUES (1, now() + interval '40 days'); "
-                + "CREATE TABLE pending_t (id bigint, created_at timestamptz NOT NULL) PARTITION BY RANGE (created_at); "
-                + "CREATE TABLE plain_t (id bigint, created_at timestamptz NOT NULL)")})
+@TestProfile(PartitionsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "sql", value = PartitionsSuiteIT.SQL)})
 class PartitionsIT {
 
     static final String BASE = "/api/v1/admin/database/partitions";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h",
-                    "PARTITIONING_ENABLED", "true",
-                    "PARTITION_STRATEGIES", "["
-                            + "{\"table_name\": \"metrics\", \"partition_type\": \"range\", \"partition_column\": "
-                            + "\"created_at\", \"strategy_config\": {\"interval\": \"month\"}},"
-                            + "{\"table_name\": \"daily\", \"partition_column\": \"at\", \"strategy_config\": "
-                            + "{\"interval\": \"day\", \"premake\": 3, \"time_zone\": \"Europe/Berlin\"}},"
-                            + "{\"table_name\": \"logs\", \"partition_column\": \"day\", \"strategy_config\": "
-                            + "{\"interval\": \"month\", \"premake\": 2, \"retention\": \"drop\", \"retention_months\": 2}},"
-                            + "{\"table_name\": \"blocked\", \"partition_column\": \"created_at\", \"strategy_config\": "
-                            + "{\"interval\": \"month\", \"premake\": 2}},"
-                            + "{\"table_name\": \"pending_t\", \"partition_column\": \"created_at\", \"strategy_config\": "
-                            + "{\"interval\": \"month\", \"premake\": 1}}]",
-                    "pgsidecar.partitions.lock-timeout", "1s", "pgsidecar.partitions.lock-backoff", "200ms");
-        }
-    }
 
     @Inject
     PartitionJob job;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pgsidecar.PartitionsSuiteIT;
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -20,7 +20,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,26 +31,12 @@ import org.junit.jupiter.api.Test;
  * a two-month retention both remove the same partitions. pg_partman's parent is left alone.
  */
 @QuarkusTest
-@TestProfile(PartmanIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true"),
-        @ResourceArg(name = "sql", value = "CREATE TABLE pm_a (id bigint, created_at timestamptz NOT NULL) "
-                + "PARTITION BY RANGE (created_at); CREATE TABLE sc_a (id bigint, created_at timestamptz NOT NULL) "
-                + "PARTITION BY RANGE (created_at)")})
+@TestProfile(PartitionsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = {
+        @ResourceArg(name = "own", value = "true"), @ResourceArg(name = "sql", value = PartitionsSuiteIT.SQL)})
 class PartmanIT {
 
     static final String BASE = "/api/v1/admin/database/partitions";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h",
-                    "PARTITIONING_ENABLED", "true",
-                    "PARTITION_STRATEGIES", "[{\"table_name\": \"sc_a\", \"partition_type\": \"range\", "
-                            + "\"partition_column\": \"created_at\", \"strategy_config\": {\"interval\": \"month\", "
-                            + "\"premake\": 4}}]");
-        }
-    }
 
     @Inject
     PartitionJob job;

@@ -1,16 +1,14 @@
 package io.pgsidecar.statements;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgsidecar.testing.PgCluster;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -18,8 +16,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,19 +27,14 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(ChangedEntriesReadIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true")})
+@TestProfile(StatementsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class,
+        initArgs = @ResourceArg(name = "sql", value = StatementsSuiteIT.SQL))
 class ChangedEntriesReadIT {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h");
-        }
-    }
-
     static final String MARKER = "SELECT ?::int + 7 AS changed_read_marker";
+    /** The agent's reads in this database only (the server is shared). */
+    static final String THIS_DATABASE = "dbid = (SELECT oid FROM pg_database WHERE datname = current_database())";
 
     @Inject
     StatementsPoller poller;
@@ -54,7 +47,7 @@ class ChangedEntriesReadIT {
 
     @Test
     void theFingerprintIsTheServers() throws Exception {
-        PgCluster pg = PgTestResource.ownCluster();
+        PgCluster pg = PgTestResource.cluster();
         long[] queryids = {Long.MIN_VALUE, -1, 0, 1, 4_611_686_018_427_387_903L, Long.MAX_VALUE};
         long[] userids = {0, 10, 16_384, 65_546, 4_294_967_295L};
         long[] calls = {0, 1, 1L << 17, (1L << 31) - 1, 1L << 31, (1L << 46) + 3, (1L << 47) + 5, Long.MAX_VALUE};
@@ -103,9 +96,12 @@ class ChangedEntriesReadIT {
 
     @Test
     void onlyChangedEntriesAreSentAndTheFiguresAreAFullReadsFigures() throws Exception {
-        PgCluster pg = PgTestResource.ownCluster();
+        PgCluster pg = PgTestResource.cluster();
         await().atMost(Duration.ofSeconds(30)).until(() -> migrator.status().done());
-        try (Connection c = pg.connect(database)) {
+        try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
+            // the server is shared with the suite's other classes and the fork's earlier databases: start
+            // from no entries, far from pg_stat_statements.max (an eviction would force a full read)
+            s.execute("SELECT pg_stat_statements_reset()");
             Workload.wideTable(c, "wide", 20);
             Workload.distinctStatements(c, "wide", 20, 0, 300); // entries that will not change
         }
@@ -127,8 +123,8 @@ class ChangedEntriesReadIT {
             assertThat(fullReads(pg)).as("no full read after the baseline").isEqualTo(fullReads);
             // the changed-entries query ran twice, and the server sent the few changed rows, not 300 more
             try (Connection c = pg.connect(database); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT calls, rows FROM pg_stat_statements "
-                         + "WHERE query LIKE '%held.fingerprint%' AND query NOT LIKE '%pg_stat_statements WHERE%'")) {
+                 ResultSet rs = s.executeQuery("SELECT calls, rows FROM pg_stat_statements WHERE " + THIS_DATABASE
+                         + " AND query LIKE '%held.fingerprint%' AND query NOT LIKE '%pg_stat_statements WHERE%'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(2);
                 System.out.printf("changed-entries reads sent %d rows in 2 reads, of %d entries%n", rs.getLong(2),
@@ -161,8 +157,8 @@ class ChangedEntriesReadIT {
     /** Calls of the agent's full read (0 after a reset, which forgets it). */
     private long fullReads(PgCluster pg) throws Exception {
         try (Connection c = pg.connect(database); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
-                     + "WHERE query LIKE '%stddev_exec_time%' AND query NOT LIKE '%held.fingerprint%' "
+             ResultSet rs = s.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE "
+                     + THIS_DATABASE + " AND query LIKE '%stddev_exec_time%' AND query NOT LIKE '%held.fingerprint%' "
                      + "AND query NOT LIKE '%pg_stat_statements WHERE%'")) {
             rs.next();
             return rs.getLong(1);

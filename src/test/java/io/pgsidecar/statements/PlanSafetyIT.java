@@ -1,6 +1,5 @@
 package io.pgsidecar.statements;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -8,8 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -20,6 +19,7 @@ import java.sql.Statement;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(PlanAttack.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "sql", value = PlanAttack.ROLES + PlanAttack.MALLORY)})
+@TestProfile(StatementsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class,
+        initArgs = @ResourceArg(name = "sql", value = StatementsSuiteIT.SQL))
 class PlanSafetyIT {
 
     @Inject

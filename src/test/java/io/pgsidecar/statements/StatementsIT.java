@@ -1,6 +1,5 @@
 package io.pgsidecar.statements;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,19 +12,19 @@ import io.pgsidecar.connections.ConnectionsPoller;
 import io.pgsidecar.testing.PgFixture;
 import io.pgsidecar.testing.PgTestResource;
 import io.pgsidecar.testing.Workload;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,22 +34,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(StatementsIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@TestProfile(StatementsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class,
+        initArgs = @ResourceArg(name = "sql", value = StatementsSuiteIT.SQL))
 class StatementsIT {
 
     static final String BASE = "/api/v1/admin/database/performance";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h",
-                    "SLOW_QUERY_THRESHOLD", "0.2",
-                    "pgsidecar.statements.n-plus-one-min-calls", "200",
-                    "pgsidecar.statements.regression-window", "3s",
-                    "pgsidecar.statements.regression-min-calls", "5");
-        }
-    }
 
     @Inject
     StatementsPoller poller;

@@ -23,6 +23,8 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String AGENT_PASSWORD = "agent-secret";
 
     private static volatile PgCluster own;
+    /** The server of the running resource, its own or the fork's shared one. */
+    private static volatile PgCluster current;
     private static volatile NetworkPartition partition;
     private static final java.util.List<PgCluster> REPLICAS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int replicas;
@@ -76,6 +78,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             cluster = PgFixture.shared();
             db = PgFixture.freshDatabase("app");
         }
+        current = cluster;
         simulateApplicationMigrations(cluster, db);
         if (!sql.isBlank()) {
             // the application's schema as the test needs it before the agent starts
@@ -170,6 +173,14 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
     /** Replicas of the own cluster, in the order {@code {p1}}, {@code {p2}}, ... */
     public static java.util.List<PgCluster> replicas() {
         return REPLICAS;
+    }
+
+    /**
+     * The server the running application's database is on, whether the resource has a server of its
+     * own or a database in the fork's shared one: for the members of a suite, which share both.
+     */
+    public static PgCluster cluster() {
+        return current;
     }
 
     /** The cluster of the running test when it asked for its own. */
