@@ -1,23 +1,22 @@
 package io.pgsidecar.db;
 
-import org.junit.jupiter.api.Tag;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agroal.api.AgroalDataSource;
+import io.pgsidecar.LegacyNamesSuiteIT;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,18 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(SessionAndAliasesIT.Aliases.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true)
+@TestProfile(LegacyNamesSuiteIT.Profile.class)
+@WithTestResource(PgTestResource.class)
 class SessionAndAliasesIT {
-
-    /** The legacy names, as a deployment would set them. */
-    public static class Aliases implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("DB_POOL_SIZE", "2", "DB_POOL_TIMEOUT", "1.5", "DB_POOL_RECYCLE", "600",
-                    "DB_POOL_PRE_PING", "false", "pgsidecar.db.statement-timeout", "7s");
-        }
-    }
 
     @Inject
     AgroalDataSource dataSource;

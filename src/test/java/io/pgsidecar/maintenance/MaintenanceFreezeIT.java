@@ -1,20 +1,19 @@
 package io.pgsidecar.maintenance;
 
-import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgsidecar.LegacyNamesSuiteIT;
 import io.pgsidecar.testing.PgTestResource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,23 +23,17 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(MaintenanceFreezeIT.Profile.class)
-@QuarkusTestResource(value = PgTestResource.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "own", value = "true")})
+@TestProfile(LegacyNamesSuiteIT.Profile.class)
+@WithTestResource(PgTestResource.class)
 class MaintenanceFreezeIT {
 
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h",
-                    "pgsidecar.maintenance.vacuum.freeze-age-share", "0.00001");
-        }
-    }
+    @ConfigProperty(name = "pgsidecar.test.database")
+    String database;
 
     @Test
     void aTableOldEnoughGetsVacuumFreeze() throws Exception {
         MaintenanceClient.awaitReady();
-        try (Connection c = PgTestResource.ownCluster().connect("app"); Statement s = c.createStatement()) {
+        try (Connection c = PgTestResource.cluster().connect(database); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE ancient (id int)");
             s.execute("INSERT INTO ancient SELECT generate_series(1, 1000)");
             for (int i = 0; i < 2500; i++) {
