@@ -60,7 +60,10 @@ public final class LocalPostgres implements AutoCloseable {
         this.port = port;
         this.majorVersion = majorVersion;
         try {
-            Files.writeString(baseDir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            // written whole or not at all: another JVM's reapOrphans may read it at any moment
+            Path partial = baseDir.resolve(OWNER_FILE + ".partial");
+            Files.writeString(partial, Long.toString(ProcessHandle.current().pid()));
+            Files.move(partial, baseDir.resolve(OWNER_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -413,7 +416,8 @@ public final class LocalPostgres implements AutoCloseable {
                     continue;
                 }
                 long pid = parseLongOr(Files.readString(owner).trim(), -1);
-                if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                if (pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    // alive, or not a pid (never left by a finished write): not an orphan
                     continue;
                 }
                 Path data = dir.resolve("data");
