@@ -33,7 +33,7 @@ class VersionOnlyListTest {
         // a suite stands for those of its members that are tagged (the tag filter applies inside it)
         Set<String> listed = new TreeSet<>();
         for (String file : files(m.group(1))) {
-            Set<String> members = suiteMembers(file);
+            Set<String> members = suiteMembers(find(file));
             if (members.isEmpty()) {
                 listed.add(file);
             } else {
@@ -62,7 +62,7 @@ class VersionOnlyListTest {
         java.util.List<String> members = new java.util.ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("src/test/java"))) {
             files.filter(f -> f.getFileName().toString().endsWith("SuiteIT.java"))
-                    .forEach(f -> members.addAll(suiteMembers(f.getFileName().toString())));
+                    .forEach(f -> members.addAll(suiteMembers(f)));
         }
         assertThat(members).as("suite members").isNotEmpty().doesNotHaveDuplicates();
         assertThat(new TreeSet<>(members)).isEqualTo(files(m.group(1)));
@@ -74,9 +74,9 @@ class VersionOnlyListTest {
     }
 
     /** The file names of the classes a suite selects; empty for a class that is no suite. */
-    static Set<String> suiteMembers(String file) {
+    static Set<String> suiteMembers(Path file) {
         try {
-            String text = Files.readString(find(file));
+            String text = Files.readString(file);
             Set<String> out = new TreeSet<>();
             if (text.contains("@Suite")) {
                 Matcher m = SELECTED.matcher(text.substring(text.indexOf("@SelectClasses")));

@@ -134,6 +134,7 @@ public class PgTestResource implements QuarkusTestResourceLifecycleManager {
             REPLICAS.clear();
             cluster.close();
             own = null;
+            current = null;
             if (partition != null) {
                 partition.close();
                 partition = null;
