@@ -1,5 +1,6 @@
 package io.pgsidecar.admin;
 
+import io.pgsidecar.activity.ActivityExceptions;
 import io.pgsidecar.audit.AuditUnavailableException;
 import io.pgsidecar.db.ActionExceptions;
 import io.pgsidecar.db.DatabaseBusyException;
@@ -52,6 +53,8 @@ final class ErrorTable {
             Map.entry(NotExplainableException.class, new Mapping(422, "not_explainable")),
             Map.entry(PgStatStatementsMissingException.class, new Mapping(422, "not_installed")),
             Map.entry(UnknownReplicaException.class, new Mapping(404, "not_found")),
+            Map.entry(ActivityExceptions.UnknownSession.class, new Mapping(404, "not_found")),
+            Map.entry(ActivityExceptions.SessionChanged.class, new Mapping(409, "session_changed")),
             Map.entry(UnknownStrategyException.class, new Mapping(400, "invalid_parameter")),
             Map.entry(NoReplicaAvailableException.class, new Mapping(503, "no_replica_available")));
 

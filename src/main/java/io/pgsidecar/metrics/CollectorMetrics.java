@@ -62,6 +62,7 @@ public class CollectorMetrics {
         volatile Duration interval;
         final Instant registeredAt = clock.instant();
         volatile String lastError;
+        volatile boolean quiet;
         final Counter errors;
 
         Entry(String name) {
@@ -102,6 +103,16 @@ public class CollectorMetrics {
     }
 
     /**
+     * Registers a collector that runs so often (every second) that the listeners are not told of its
+     * runs: the alert engine would otherwise evaluate every rule each time. Its rules read what a
+     * slower collector of the same feature publishes.
+     */
+    public void registerQuiet(String collector, Duration interval) {
+        register(collector, interval);
+        entries.get(collector).quiet = true;
+    }
+
+    /**
      * Called after every run, successful or not, on the collector's thread: a listener must only
      * hand work off (the alert engine schedules an evaluation).
      */
@@ -109,7 +120,11 @@ public class CollectorMetrics {
         listeners.add(listener);
     }
 
-    private void finished(String collector) {
+    private void finished(Entry entry) {
+        if (entry.quiet) {
+            return;
+        }
+        String collector = entry.name;
         for (Consumer<String> l : listeners) {
             try {
                 l.accept(collector);
@@ -134,7 +149,7 @@ public class CollectorMetrics {
                 LOG.infof("collector %s recovered", collector);
                 e.lastError = null;
             }
-            finished(collector);
+            finished(e);
             return Optional.ofNullable(result);
         } catch (Exception ex) {
             e.lastDurationNanos.set(System.nanoTime() - start);
@@ -145,7 +160,7 @@ public class CollectorMetrics {
             }
             e.lastError = msg;
             e.lastFailure = clock.instant();
-            finished(collector);
+            finished(e);
             return Optional.empty();
         }
     }

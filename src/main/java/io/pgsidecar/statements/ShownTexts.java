@@ -177,6 +177,34 @@ public class ShownTexts {
         return new Shown(shown, new AgentOwn(agentStatements, agentCalls, agentMs, includeAgent), List.copyOf(pending));
     }
 
+    /**
+     * The texts of {@code ids} for another feature's answer (the waits by query id): those known,
+     * and the others read in the same shared, spaced batch as the lists' own; waits at most
+     * {@code bound}. An id missing from the answer is one whose text could not be read in time.
+     */
+    public Map<Long, String> texts(Collection<Long> ids, Duration bound) {
+        Map<Long, String> out = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (long id : ids) {
+            String t = poller.textOf(id);
+            if (t != null) {
+                out.put(id, t);
+            } else {
+                missing.add(id);
+            }
+        }
+        if (!missing.isEmpty()) {
+            read(missing, bound);
+            for (long id : missing) {
+                String t = poller.cachedText(id);
+                if (t != null) {
+                    out.put(id, t);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether a text is one of the agent's own statements. */
     public static boolean isAgents(String text) {
         return text != null && text.stripLeading().startsWith(AGENT_MARK);
