@@ -1,7 +1,6 @@
 package io.pgsidecar.activity;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -21,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Activity as metrics, labelled by wait class only (a dozen values, whatever the sessions do):
  * sampled session time per class (its rate is the average number of sessions in that class), the
- * latest sample per class, and who blocks whom from the latest blocking read.
+ * latest sample per class, and who blocks whom from the latest blocking read. The deadlocks are the
+ * statements feature's {@code pgsidecar_database_deadlocks_total}.
  */
 @ApplicationScoped
 public class ActivityMetrics {
@@ -45,12 +45,6 @@ public class ActivityMetrics {
                 .description("Root blockers: sessions others wait for that wait on no lock themselves").register(registry));
         meters.own(Gauge.builder("pgsidecar.lock.wait.longest", latest, s -> longest(s.get()))
                 .baseUnit("seconds").description("The longest lock wait of a session of this database").register(registry));
-        meters.own(FunctionCounter.builder("pgsidecar.deadlocks", latest, s -> {
-                    Long t = s.get().deadlocks().total();
-                    return t == null ? 0 : t;
-                })
-                .description("Deadlocks in this database since its statistics were reset (pg_stat_database)")
-                .register(registry));
     }
 
     private static double longest(BlockingSnapshot s) {

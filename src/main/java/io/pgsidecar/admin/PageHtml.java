@@ -21,6 +21,7 @@ final class PageHtml {
             new String[] {"overview", "/", "Overview"},
             new String[] {"statements", "/ui/statements", "Statements"},
             new String[] {"connections", "/ui/connections", "Connections"},
+            new String[] {"activity", "/ui/activity", "Activity"},
             new String[] {"replicas", "/ui/replicas", "Replicas"},
             new String[] {"alerts", "/ui/alerts", "Alerts"},
             new String[] {"operations", "/ui/operations", "Maintenance, partitions, indexes"});

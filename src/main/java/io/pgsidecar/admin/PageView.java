@@ -259,4 +259,65 @@ public record PageView(String title, String active, String csrf, String message,
                 + "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"" + points.toString().trim()
                 + "\"/></svg>";
     }
+
+    /** Fill colours of the wait classes, in the order of {@code classes}; the same class keeps its colour. */
+    private static final List<String> PALETTE = List.of("#2e7d32", "#c62828", "#ef6c00", "#1565c0", "#6a1b9a",
+            "#8d6e63", "#00838f", "#f9a825", "#9e9e9e", "#ad1457", "#5d4037", "#607d8b");
+
+    /**
+     * A stacked column chart of average sessions per class over time, as inline SVG with its legend:
+     * one column per bucket (oldest left), one block per class. Made from numbers and class names
+     * reduced to letters, so it is safe to insert unescaped.
+     *
+     * @param classes the classes in stacking order
+     * @param buckets per bucket, average sessions per class
+     */
+    static String stackedChart(List<String> classes, List<java.util.Map<String, Double>> buckets, String label) {
+        if (buckets.isEmpty()) {
+            return null;
+        }
+        int w = 720;
+        int h = 160;
+        int legend = 18;
+        double max = 0;
+        for (java.util.Map<String, Double> b : buckets) {
+            max = Math.max(max, b.values().stream().mapToDouble(Double::doubleValue).sum());
+        }
+        double top = max <= 0 ? 1 : max;
+        double colW = (w - 4) / (double) buckets.size();
+        StringBuilder svg = new StringBuilder();
+        String safeLabel = label.replaceAll("[^\\p{Alnum} .,:()%/-]", "");
+        svg.append("<svg class=\"stack\" width=\"").append(w).append("\" height=\"").append(h + legend)
+                .append("\" viewBox=\"0 0 ").append(w).append(' ').append(h + legend)
+                .append("\" role=\"img\" aria-label=\"").append(safeLabel).append("\"><title>").append(safeLabel)
+                .append("</title>");
+        for (int i = 0; i < buckets.size(); i++) {
+            double y = h - 2;
+            for (int c = 0; c < classes.size(); c++) {
+                Double v = buckets.get(i).get(classes.get(c));
+                if (v == null || v <= 0) {
+                    continue;
+                }
+                double bh = (h - 4) * v / top;
+                y -= bh;
+                svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                        + "fill=\"%s\"><title>%s %.2f</title></rect>", 2 + i * colW, y, Math.max(0.5, colW - 0.5), bh,
+                        PALETTE.get(c % PALETTE.size()), letters(classes.get(c)), v));
+            }
+        }
+        svg.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"12\" font-size=\"10\">%.2f sessions</text>", top));
+        double x = 4;
+        for (int c = 0; c < classes.size(); c++) {
+            String name = letters(classes.get(c));
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%.0f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+                    + "<text x=\"%.0f\" y=\"%d\" font-size=\"10\">%s</text>", x, h + 5, PALETTE.get(c % PALETTE.size()),
+                    x + 13, h + 14, name));
+            x += 18 + name.length() * 6.2;
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static String letters(String s) {
+        return s == null ? "" : s.replaceAll("[^A-Za-z]", "");
+    }
 }

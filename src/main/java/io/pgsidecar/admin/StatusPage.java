@@ -58,10 +58,12 @@ public class StatusPage {
     private final MaintenanceResource maintenance;
     private final PartitionsResource partitions;
     private final IndexesResource indexes;
+    private final ActivityResource activity;
 
     public StatusPage(PageSessions sessions, AdminConfig config, ObjectMapper json, DatabaseAdminResource agent,
                       PerformanceResource performance, ReplicasResource replicas, AlertsResource alerts,
-                      MaintenanceResource maintenance, PartitionsResource partitions, IndexesResource indexes) {
+                      MaintenanceResource maintenance, PartitionsResource partitions, IndexesResource indexes,
+                      ActivityResource activity) {
         this.sessions = sessions;
         this.config = config;
         this.json = json;
@@ -72,6 +74,7 @@ public class StatusPage {
         this.maintenance = maintenance;
         this.partitions = partitions;
         this.indexes = indexes;
+        this.activity = activity;
     }
 
     // ---- login and logout ----
@@ -263,6 +266,96 @@ public class StatusPage {
             out.add(PageView.table("Long transactions", null, server.path("long_transactions"), sessionCols));
             return out;
         });
+    }
+
+    @GET
+    @Path("/ui/activity")
+    public Response activityPage(@CookieParam(PageSessions.COOKIE) String cookie) {
+        return page(cookie, "Activity", "activity", () -> {
+            List<Section> out = new ArrayList<>();
+            out.add(section("Who blocks whom", () -> {
+                JsonNode b = data(activity.blocking());
+                List<JsonNode> rows = new ArrayList<>();
+                b.path("chains").forEach(c -> flatten(c.path("root"), 0, rows));
+                return PageView.table("Who blocks whom", "Read " + PageView.format(b.path("captured_at"), Format.TIME)
+                        + "; " + b.path("waiting").asInt() + " session(s) waiting on a lock, "
+                        + b.path("chains").size() + " root blocker(s); deadlocks in the last hour: "
+                        + PageView.plain(b.at("/deadlocks/last_hour")) + ". Each waiter is listed under the session it "
+                        + "waits for; end a root with POST .../activity/sessions/{pid}/terminate (dry run first).",
+                        json.valueToTree(rows), List.of(col("session", "tree", Format.TEXT),
+                                col("application", "application_name", Format.TEXT), col("user", "user", Format.TEXT),
+                                col("state", "state", Format.TEXT), col("waiting for", "waiting_for", Format.CUT),
+                                col("waited", "wait_seconds", Format.SECONDS),
+                                col("transaction", "transaction_age_seconds", Format.SECONDS),
+                                col("holds", "holds", Format.CUT), col("query", "query", Format.CUT)));
+            }));
+            out.add(section("Lock waits", () -> PageView.table("Lock waits by object and mode", null,
+                    data(activity.blocking()).path("lock_waits"), List.of(col("lock", "lock_type", Format.TEXT),
+                            col("object", "object", Format.TEXT), col("mode", "mode", Format.TEXT),
+                            col("waiting", "waiting", Format.NUMBER),
+                            col("longest", "longest_wait_seconds", Format.SECONDS)))));
+            JsonNode w = data(activity.waits(null, "10"));
+            out.add(section("Waits over time", () -> {
+                List<String> classes = texts(w.at("/series/classes"));
+                List<java.util.Map<String, Double>> buckets = new ArrayList<>();
+                w.at("/series/buckets").forEach(bucket -> {
+                    java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+                    bucket.path("sessions").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+                    buckets.add(m);
+                });
+                String note = w.path("sampled_here").asBoolean()
+                        ? "Average sessions per wait class in each " + PageView.format(w.at("/series/bucket_seconds"),
+                        Format.SECONDS) + " of the last " + PageView.format(w.path("from"), Format.TIME) + " to now; "
+                        + String.format(java.util.Locale.ROOT, "%.2f", w.path("average_active_sessions").asDouble())
+                        + " active sessions on average over " + w.path("samples").asInt() + " samples."
+                        : "This agent does not sample (a follower, or " + SettingNames.env("pgsidecar.activity.enabled")
+                        + " is false): the leader does.";
+                return PageView.chart("Waits over time", note, PageView.stackedChart(classes, buckets,
+                        "average sessions per wait class"));
+            }));
+            List<PageView.Column> waitCols = List.of(col("class", "wait_class", Format.TEXT),
+                    col("event", "wait_event", Format.TEXT), col("sessions", "average_sessions", Format.NUMBER),
+                    col("share", "share", Format.RATIO));
+            out.add(PageView.table("Top waits", "CPU is a session active without a wait event.", w.path("wait_events"),
+                    waitCols));
+            out.add(PageView.table("By application", null, withWaitsText(w.path("by_application")), List.of(
+                    col("application", "application_name", Format.TEXT),
+                    col("sessions", "average_sessions", Format.NUMBER),
+                    col("waits", "waits_text", Format.CUT))));
+            out.add(PageView.table("By statement", null, withWaitsText(w.path("by_query_id")), List.of(
+                    link("query id", "query_id", Format.TEXT, r -> "/ui/statements/" + r.path("query_id").asText()),
+                    col("sessions", "average_sessions", Format.NUMBER), col("waits", "waits_text", Format.CUT),
+                    col("query", "query", Format.CUT))));
+            return out;
+        });
+    }
+
+    /** Rows with their waits in words ({@code Lock:transactionid 60 %, CPU 40 %}) as {@code waits_text}. */
+    private JsonNode withWaitsText(JsonNode rows) {
+        List<JsonNode> out = new ArrayList<>();
+        rows.forEach(row -> {
+            ObjectNode r = row.deepCopy();
+            List<String> parts = new ArrayList<>();
+            row.path("wait_events").forEach(e -> parts.add(e.path("wait_class").asText()
+                    + (e.path("wait_event").isTextual() ? ":" + e.path("wait_event").asText() : "")
+                    + String.format(java.util.Locale.ROOT, " %.0f %%", e.path("share").asDouble() * 100)));
+            r.put("waits_text", String.join(", ", parts));
+            out.add(r);
+        });
+        return json.valueToTree(out);
+    }
+
+    /** A blocking tree as table rows, depth first, each session's pid indented by its depth. */
+    private void flatten(JsonNode node, int depth, List<JsonNode> rows) {
+        if (rows.size() >= 200) {
+            return;
+        }
+        ObjectNode r = node.deepCopy();
+        r.remove("waiters");
+        r.put("tree", "· ".repeat(depth) + node.path("pid").asText());
+        r.set("holds", json.valueToTree(texts(node.path("holds"))));
+        rows.add(r);
+        node.path("waiters").forEach(w -> flatten(w, depth + 1, rows));
     }
 
     @GET

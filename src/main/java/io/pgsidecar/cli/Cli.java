@@ -38,6 +38,7 @@ import picocli.CommandLine.ParentCommand;
                 Cli.MaintenanceHistory.class, Cli.RunMaintenance.class, Cli.AnalyzeIndexes.class,
                 Cli.CreateRecommendedIndexes.class, Cli.ReplicaStatus.class, Cli.ReplicaHealthCheck.class,
                 Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class, Cli.Rights.class, Cli.Grants.class,
+                Cli.Blocking.class, Cli.Waits.class, Cli.CancelSession.class, Cli.TerminateSession.class,
                 AutoComplete.GenerateCompletion.class})
 public class Cli {
 
@@ -579,6 +580,162 @@ public class Cli {
                         Table.col("RUNWAY", "runway_intervals", 6), Table.col("DEFAULT_ROWS", "default_rows", 12),
                         Table.col("LAST_JOB", "last_job.outcome", 100)));
             });
+        }
+    }
+
+    @Command(name = "blocking", description = "Who blocks whom: each root blocker with the sessions waiting on it, "
+            + "indented under the session each waits for; the lock waits; the deadlocks.")
+    static class Blocking implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/activity/blocking"), d -> {
+                Table.line(cli.out, "", Table.text(d.path("waiting")) + " session(s) waiting on a lock, "
+                        + d.path("chains").size() + " root blocker(s), deadlocks in the last hour "
+                        + Table.text(d.at("/deadlocks/last_hour")) + "; read " + Table.text(d.path("captured_at")));
+                com.fasterxml.jackson.databind.node.ArrayNode rows =
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                d.path("chains").forEach(c -> tree(c.path("root"), 0, rows));
+                Table.print(cli.out, rows, List.of(Table.col("PID", "tree", 16), Table.col("APPLICATION",
+                        "application_name", 20), Table.col("STATE", "state", 20), Table.col("WAITING_FOR", "waiting_for", 40),
+                        Table.col("WAITED_S", "wait_seconds", 9), Table.col("TX_AGE_S", "transaction_age_seconds", 9),
+                        Table.col("BACKEND_START", "backend_start", 27), Table.col("QUERY", "query", 80)));
+            });
+        }
+
+        private static void tree(JsonNode node, int depth, com.fasterxml.jackson.databind.node.ArrayNode rows) {
+            com.fasterxml.jackson.databind.node.ObjectNode r = node.deepCopy();
+            r.remove("waiters");
+            r.put("tree", "  ".repeat(depth) + node.path("pid").asText());
+            rows.add(r);
+            node.path("waiters").forEach(w -> tree(w, depth + 1, rows));
+        }
+    }
+
+    @Command(name = "waits", description = "What the sessions waited for over a window (sampled every second by the "
+            + "leader): top waits, by application, by statement.")
+    static class Waits implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Option(names = "--window", defaultValue = "15m", description = "How far back: 30s, 5m, 1h (default 15m)")
+        String window;
+
+        @Option(names = "--limit", defaultValue = "10", description = "Rows in each list (default 10)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/activity/waits?window=" + q(window) + "&limit=" + limit), d -> {
+                if (!d.path("sampled_here").asBoolean()) {
+                    Table.line(cli.out, "", "this agent does not sample (a follower, or the feature is off): ask the "
+                            + "leader");
+                    return;
+                }
+                Table.line(cli.out, "", String.format(java.util.Locale.ROOT, "%.2f active sessions on average over %d "
+                        + "samples since %s", d.path("average_active_sessions").asDouble(), d.path("samples").asInt(),
+                        Table.text(d.path("from"))));
+                Table.print(cli.out, d.path("wait_events"), List.of(Table.col("CLASS", "wait_class", 18),
+                        Table.col("EVENT", "wait_event", 24), Table.col("SESSIONS", "average_sessions", 9),
+                        Table.col("SHARE", "share", 7)));
+                Table.print(cli.out, topWait(d.path("by_application")), List.of(Table.col("APPLICATION",
+                        "application_name", 30), Table.col("SESSIONS", "average_sessions", 9),
+                        Table.col("TOP_WAIT", "top_wait", 40)));
+                Table.print(cli.out, topWait(d.path("by_query_id")), List.of(Table.col("QUERY_ID", "query_id", 20),
+                        Table.col("SESSIONS", "average_sessions", 9), Table.col("TOP_WAIT", "top_wait", 30),
+                        Table.col("QUERY", "query", 80)));
+            });
+        }
+    }
+
+    /** Rows with their first wait as {@code top_wait} ({@code Lock:transactionid}). */
+    static JsonNode topWait(JsonNode rows) {
+        com.fasterxml.jackson.databind.node.ArrayNode out =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        rows.forEach(r -> {
+            com.fasterxml.jackson.databind.node.ObjectNode o = r.deepCopy();
+            JsonNode w = r.path("wait_events").path(0);
+            o.put("top_wait", w.path("wait_class").asText("") + (w.path("wait_event").isTextual()
+                    ? ":" + w.path("wait_event").asText() : ""));
+            out.add(o);
+        });
+        return out;
+    }
+
+    /** Cancel and terminate: a dry run unless the session's start is given, as the dry run prints it. */
+    abstract static class Signal implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Parameters(index = "0", paramLabel = "PID")
+        int pid;
+
+        @Option(names = "--backend-start", description = "The session's start, as the dry run printed it: without "
+                + "it, only the dry run is made")
+        String backendStart;
+
+        @Option(names = "--dry-run", description = "Only show the session and the statement")
+        boolean dryRun;
+
+        @Option(names = "--force", description = "Signal one of the refused kinds anyway: agent_session, replication, "
+                + "wraparound_autovacuum; repeatable")
+        List<String> force;
+
+        @Option(names = "--reason", description = "Why, for the audit log")
+        String reason;
+
+        abstract String action();
+
+        @Override
+        public Integer call() {
+            boolean dry = dryRun || backendStart == null;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("dry_run", dry);
+            if (backendStart != null) {
+                body.put("backend_start", backendStart);
+            }
+            if (force != null) {
+                body.put("force", force);
+            }
+            if (reason != null) {
+                body.put("reason", reason);
+            }
+            return cli.show(cli.client().post("/activity/sessions/" + pid + "/" + action(), body), d -> {
+                JsonNode s = d.path("session");
+                Table.line(cli.out, "session:  ", "pid " + Table.text(s.path("pid")) + " of "
+                        + Table.text(s.path("application_name")) + " (user " + Table.text(s.path("user")) + ", "
+                        + Table.text(s.path("state")) + "), started " + Table.text(s.path("backend_start")));
+                Table.line(cli.out, "query:    ", Table.text(s.path("query")));
+                Table.line(cli.out, "sql:      ", Table.text(d.path("sql")));
+                if (d.path("signalled").asBoolean()) {
+                    Table.line(cli.out, "", action() + " sent");
+                } else {
+                    Table.line(cli.out, "", "dry run: nothing was signalled; " + Table.text(d.path("next")));
+                    Table.line(cli.out, "to do it: ", "pgsidecar " + action() + "-session " + pid + " --backend-start "
+                            + Table.text(s.path("backend_start")) + (force == null ? "" : force.stream()
+                            .map(f -> " --force " + f).collect(java.util.stream.Collectors.joining())));
+                }
+            });
+        }
+    }
+
+    @Command(name = "cancel-session", description = "Cancels a session's statement: a dry run first; with the "
+            + "--backend-start it prints, the cancel itself (re-checked, so a reused pid is never signalled).")
+    static class CancelSession extends Signal {
+        @Override
+        String action() {
+            return "cancel";
+        }
+    }
+
+    @Command(name = "terminate-session", description = "Ends a session: a dry run first; with the --backend-start "
+            + "it prints, the terminate itself (re-checked, so a reused pid is never signalled).")
+    static class TerminateSession extends Signal {
+        @Override
+        String action() {
+            return "terminate";
         }
     }
 }

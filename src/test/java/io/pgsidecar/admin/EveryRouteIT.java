@@ -70,7 +70,7 @@ class EveryRouteIT {
     static final String BASE = "/api/v1/admin/database";
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     /** Objects whose keys are data (states, raw EXPLAIN output), not field names. */
-    static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels");
+    static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels", "sessions");
 
     @Inject
     StatementsPoller statements;
@@ -233,18 +233,24 @@ class EveryRouteIT {
         long build = given().auth().oauth2("test-token").contentType(ContentType.JSON)
                 .body("{\"table_name\": \"naming_items\", \"columns\": [\"v\"]}")
                 .post(BASE + "/indexes/create").then().statusCode(200).extract().jsonPath().getLong("data.build.id");
-        List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events", build);
-        assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
-                .isEqualTo(AdminRoutes.declared());
         Map<Call, JsonNode> out = new LinkedHashMap<>();
-        for (Call c : calls) {
-            var req = given().auth().oauth2("test-token");
-            if (c.body() != null) {
-                req = req.contentType(ContentType.JSON).body(c.body());
+        // a client session to cancel and terminate as a dry run, open while the routes are called
+        try (Connection session = io.pgsidecar.testing.PgTestResource.ownCluster().connect(database, "every-route");
+             java.sql.Statement s = session.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+                     "SELECT pg_backend_pid()")) {
+            rs.next();
+            List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events", build, rs.getInt(1));
+            assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
+                    .isEqualTo(AdminRoutes.declared());
+            for (Call c : calls) {
+                var req = given().auth().oauth2("test-token");
+                if (c.body() != null) {
+                    req = req.contentType(ContentType.JSON).body(c.body());
+                }
+                Response r = req.request(c.method(), BASE + c.path());
+                assertThat(r.statusCode()).as(c.method() + " " + c.path() + ": " + r.asString()).isEqualTo(200);
+                out.put(c, JSON.readTree(r.asString()));
             }
-            Response r = req.request(c.method(), BASE + c.path());
-            assertThat(r.statusCode()).as(c.method() + " " + c.path() + ": " + r.asString()).isEqualTo(200);
-            out.put(c, JSON.readTree(r.asString()));
         }
         answers = out;
         return out;

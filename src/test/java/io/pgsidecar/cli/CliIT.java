@@ -69,7 +69,8 @@ class CliIT {
         String[][] commands = {{"health"}, {"performance-stats"}, {"maintenance-status"}, {"maintenance-history"},
                 {"run-maintenance", "update_statistics", "--dry-run"}, {"analyze-indexes"},
                 {"create-recommended-indexes", "--dry-run"}, {"replica-status"}, {"replica-health-check", "r1"},
-                {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}, {"rights"}};
+                {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}, {"rights"},
+                {"blocking"}, {"waits", "--window", "5m"}};
         Path examples = Path.of("target", "cli-examples");
         Files.createDirectories(examples);
         for (String[] c : commands) {
@@ -98,6 +99,29 @@ class CliIT {
         assertThat(grants.exit()).as(grants.err()).isZero();
         assertThat(grants.out()).contains("GRANT pg_monitor TO").contains("CREATE ROLE pgsidecar_actor LOGIN");
         Files.writeString(examples.resolve("grants.txt"), "$ pgsidecar grants\n" + grants.out());
+    }
+
+    @Test
+    void terminateIsADryRunUntilTheSessionsStartIsGiven() throws Exception {
+        ready();
+        try (java.sql.Connection c = PgTestResource.cluster().connect(
+                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("pgsidecar.test.database",
+                        String.class), "cli-victim");
+             java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            String pid = rs.getString(1);
+            Run dry = run("terminate-session", pid, "--reason", "cli test");
+            assertThat(dry.exit()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("cli-victim").contains("dry run: nothing was signalled")
+                    .contains("pgsidecar terminate-session " + pid + " --backend-start ");
+            Files.writeString(Path.of("target", "cli-examples", "terminatesession.txt"),
+                    "$ pgsidecar terminate-session " + pid + "\n" + dry.out());
+            // a start that is not the session's signals nothing
+            Run wrong = run("terminate-session", pid, "--backend-start", "2000-01-01T00:00:00.000000Z");
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.err()).contains("is not the one judged");
+            assertThat(c.isValid(2)).isTrue();
+        }
     }
 
     @Test

@@ -31,7 +31,24 @@ class ConfigChecksTest {
                 .check(p);
         new StatementsConfigCheck(TestConfig.mapping(StatementsConfig.class, Map.of())).check(p);
         new ReplicasConfigCheck(TestConfig.mapping(ReplicasConfig.class, Map.of())).check(p);
+        new io.pgsidecar.activity.ActivityConfigCheck(TestConfig.mapping(io.pgsidecar.activity.ActivityConfig.class,
+                Map.of())).check(p);
         assertThat(p.list()).isEmpty();
+    }
+
+    @Test
+    void theActivityCheckNamesEachBadKey() {
+        ConfigProblems p = new ConfigProblems();
+        new io.pgsidecar.activity.ActivityConfigCheck(TestConfig.mapping(io.pgsidecar.activity.ActivityConfig.class,
+                Map.of("pgsidecar.activity.sample-interval", "100ms", "pgsidecar.activity.history", "30s",
+                        "pgsidecar.activity.blocking-interval", "0s"))).check(p);
+        assertThat(p.list()).anySatisfy(m -> assertThat(m).startsWith("pgsidecar.activity.sample-interval='PT0.1S'"))
+                .anySatisfy(m -> assertThat(m).startsWith("pgsidecar.activity.history='PT30S'"))
+                .anySatisfy(m -> assertThat(m).startsWith("pgsidecar.activity.blocking-interval"));
+        ConfigProblems tooLong = new ConfigProblems();
+        new io.pgsidecar.activity.ActivityConfigCheck(TestConfig.mapping(io.pgsidecar.activity.ActivityConfig.class,
+                Map.of("pgsidecar.activity.history", "48h"))).check(tooLong);
+        assertThat(tooLong.list()).singleElement().satisfies(m -> assertThat(m).contains("at most 86400 samples"));
     }
 
     @Test

@@ -95,7 +95,7 @@ class FaultsIT {
     }
 
     static List<Call> calls() {
-        return AdminRoutes.everyCall("123", "none", 999, 999, "public.events", 999);
+        return AdminRoutes.everyCall("123", "none", 999, 999, "public.events", 999, 999_999);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgsidecar.testing;
 
+import io.pgsidecar.admin.ActivityResource;
 import io.pgsidecar.admin.AlertsResource;
 import io.pgsidecar.admin.DatabaseAdminResource;
 import io.pgsidecar.admin.MaintenanceResource;
@@ -25,7 +26,7 @@ public final class AdminRoutes {
     public static final String BASE = "/api/v1/admin/database";
     public static final List<Class<?>> RESOURCES = List.of(DatabaseAdminResource.class, PerformanceResource.class,
             ReplicasResource.class, AlertsResource.class, MaintenanceResource.class,
-            PartitionsResource.class, IndexesResource.class);
+            PartitionsResource.class, IndexesResource.class, ActivityResource.class);
 
     /** One call: the route it exercises and the concrete request. */
     public record Call(String method, String route, String path, String body) {
@@ -64,9 +65,10 @@ public final class AdminRoutes {
      * @param maintenanceRun a maintenance run to look at (cancelled as a dry run)
      * @param partitioned a range-partitioned table ({@code schema.table}) by a timestamptz column {@code created_at}
      * @param indexBuild an index build to look at
+     * @param sessionPid a client session of the test's database to cancel and terminate as a dry run
      */
     public static List<Call> everyCall(String queryid, String replica, long silenceId, long maintenanceRun,
-                                       String partitioned, long indexBuild) {
+                                       String partitioned, long indexBuild, int sessionPid) {
         String dryRun = "{\"dry_run\": true, \"reason\": \"calling every route\"}";
         return List.of(
                 new Call("GET", "/health", "/health", null),
@@ -108,7 +110,12 @@ public final class AdminRoutes {
                 new Call("POST", "/indexes/create", "/indexes/create", "{\"table_name\": \"" + partitioned
                         + "\", \"columns\": [\"created_at\"], \"dry_run\": true}"),
                 new Call("POST", "/indexes/create-recommended", "/indexes/create-recommended", dryRun),
-                new Call("GET", "/indexes/jobs/{id}", "/indexes/jobs/" + indexBuild, null));
+                new Call("GET", "/indexes/jobs/{id}", "/indexes/jobs/" + indexBuild, null),
+                new Call("GET", "/activity/blocking", "/activity/blocking", null),
+                new Call("GET", "/activity/waits", "/activity/waits?window=5m", null),
+                new Call("POST", "/activity/sessions/{pid}/cancel", "/activity/sessions/" + sessionPid + "/cancel", dryRun),
+                new Call("POST", "/activity/sessions/{pid}/terminate", "/activity/sessions/" + sessionPid + "/terminate",
+                        dryRun));
     }
 
     /** The routes {@code calls} exercise, to compare with {@link #declared()}. */
