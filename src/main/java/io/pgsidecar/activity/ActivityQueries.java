@@ -47,10 +47,10 @@ final class ActivityQueries {
                    extract(epoch FROM pg_catalog.now() - a.query_start)::float8 AS query_age,
                    w.blocked_by,
                    wl.locktype AS wait_locktype, wl.mode AS wait_mode,
-                   coalesce(wl.relation::pg_catalog.regclass::text, wl.transactionid::text, wl.virtualxid) AS wait_object,
+                   OBJECT(wl) AS wait_object,
                    extract(epoch FROM pg_catalog.now() - wl.waitstart)::float8 AS wait_age,
                    (SELECT pg_catalog.array_agg(DISTINCT h.mode || ' on ' || h.locktype || ' '
-                           || coalesce(h.relation::pg_catalog.regclass::text, h.transactionid::text, h.virtualxid, '?'))
+                           || coalesce(OBJECT(h), '?'))
                       FROM l h
                       JOIN l x ON NOT x.granted AND x.locktype = h.locktype
                            AND x.database IS NOT DISTINCT FROM h.database AND x.relation IS NOT DISTINCT FROM h.relation
@@ -68,7 +68,19 @@ final class ActivityQueries {
               JOIN involved i ON i.pid = a.pid
               LEFT JOIN waiting w ON w.pid = a.pid
               LEFT JOIN l wl ON wl.pid = a.pid AND NOT wl.granted
-            """;
+            """.replace("OBJECT(wl)", object("wl")).replace("OBJECT(h)", object("h"));
+
+    /**
+     * What a lock of {@code l} is on, in words: a relation (with the page and tuple of a tuple
+     * lock), a transaction id, a virtual transaction, an advisory lock's keys, or an object's oid.
+     */
+    private static String object(String l) {
+        return ("CASE %1$s.locktype WHEN 'tuple' THEN %1$s.relation::pg_catalog.regclass::text || ' ('"
+                + " || %1$s.page || ',' || %1$s.tuple || ')'"
+                + " WHEN 'advisory' THEN %1$s.classid || ':' || %1$s.objid || ':' || %1$s.objsubid"
+                + " ELSE coalesce(%1$s.relation::pg_catalog.regclass::text, %1$s.transactionid::text, %1$s.virtualxid,"
+                + " %1$s.objid::text) END").formatted(l);
+    }
 
     /** Before 14: no query_id, no waitstart (a waiter's wait is then its statement's age). */
     static final String BLOCKING_PG13 = BLOCKING

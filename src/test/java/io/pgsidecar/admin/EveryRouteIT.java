@@ -81,6 +81,9 @@ class EveryRouteIT {
     @Inject
     ReplicaMonitor replicas;
 
+    @Inject
+    io.pgsidecar.activity.ActivitySampler activity;
+
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
 
@@ -234,11 +237,23 @@ class EveryRouteIT {
                 .body("{\"table_name\": \"naming_items\", \"columns\": [\"v\"]}")
                 .post(BASE + "/indexes/create").then().statusCode(200).extract().jsonPath().getLong("data.build.id");
         Map<Call, JsonNode> out = new LinkedHashMap<>();
-        // a client session to cancel and terminate as a dry run, open while the routes are called
+        // a session holding an advisory lock another waits for, open while the routes are called: the
+        // blocking and waits answers have a tree to show, and the holder is cancelled and terminated as a dry run
         try (Connection session = io.pgsidecar.testing.PgTestResource.ownCluster().connect(database, "every-route");
+             Connection waiter = io.pgsidecar.testing.PgTestResource.ownCluster().connect(database, "every-route-waiter");
              java.sql.Statement s = session.createStatement(); java.sql.ResultSet rs = s.executeQuery(
-                     "SELECT pg_backend_pid()")) {
+                     "SELECT pg_backend_pid(), pg_advisory_lock(4242)")) {
             rs.next();
+            java.util.concurrent.CompletableFuture<Void> waits = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (java.sql.Statement w = waiter.createStatement()) {
+                    w.execute("SET statement_timeout = '60s'");
+                    w.executeQuery("SELECT pg_advisory_lock(4242)").close();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> activity.readBlocking().waiting() == 1);
+            activity.sampleOnce();
             List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events", build, rs.getInt(1));
             assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
                     .isEqualTo(AdminRoutes.declared());
@@ -251,6 +266,8 @@ class EveryRouteIT {
                 assertThat(r.statusCode()).as(c.method() + " " + c.path() + ": " + r.asString()).isEqualTo(200);
                 out.put(c, JSON.readTree(r.asString()));
             }
+            s.executeQuery("SELECT pg_advisory_unlock(4242)").close();
+            waits.get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
         answers = out;
         return out;

@@ -117,11 +117,15 @@ class StatusPageIT {
             assertThat(browser.getPageSource()).contains("alertname=SlowQuery").contains("deploying from the status page");
             shot(browser, "alerts");
 
-            for (String page : List.of("connections", "replicas", "operations")) {
+            for (String page : List.of("connections", "activity", "replicas", "operations")) {
                 browser.get(root + "/ui/" + page);
                 assertThat(browser.findElements(By.cssSelector("p.message.error"))).as(page).isEmpty();
                 shot(browser, page);
             }
+            browser.get(root + "/ui/activity");
+            assertThat(browser.findElements(By.cssSelector("svg.stack rect"))).as("the waits chart and its legend")
+                    .isNotEmpty();
+            assertThat(browser.getPageSource()).contains("Who blocks whom").contains("Top waits");
             submit(browser, By.id("task-run"));
             assertThat(browser.findElement(By.id("message")).getText())
                     .as("the task form runs a dry run by default").startsWith("Plan of update_statistics");
@@ -129,7 +133,7 @@ class StatusPageIT {
 
             String cookie = browser.manage().getCookieNamed(PageSessions.COOKIE).getValue();
             for (String page : List.of("/", "/ui/statements", "/ui/statements/" + queryid, "/ui/connections",
-                    "/ui/replicas", "/ui/alerts", "/ui/operations")) {
+                    "/ui/activity", "/ui/replicas", "/ui/alerts", "/ui/operations")) {
                 Response r = given().cookie(PageSessions.COOKIE, cookie).redirects().follow(false).get(page);
                 assertThat(r.statusCode()).as(page).isEqualTo(200);
                 assertThat(r.asByteArray().length).as(page + " weighs under 100 KB").isLessThan(MAX_PAGE_BYTES);
