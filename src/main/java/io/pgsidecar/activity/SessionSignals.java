@@ -86,6 +86,8 @@ public class SessionSignals {
     private final Rights rights;
     private final ActivityConfig config;
     private final DbConfig db;
+    /** One signal at a time per agent: each opens an acting session outside the pool. */
+    private final java.util.concurrent.Semaphore sending = new java.util.concurrent.Semaphore(1, true);
 
     public SessionSignals(Database database, ActingSessions acting, Rights rights, ActivityConfig config, DbConfig db) {
         this.database = database;
@@ -143,6 +145,26 @@ public class SessionSignals {
             throw new ActionExceptions.Refused("signalling sessions is off (" + SettingNames.env(
                     "pgsidecar.activity.signal-sessions") + "=false): only the dry run answers");
         }
+        boolean permit;
+        try {
+            permit = sending.tryAcquire(db.pool().acquisitionTimeout().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            permit = false;
+        }
+        if (!permit) {
+            throw new ActionExceptions.Busy("another cancel or terminate is being sent by this agent; try again");
+        }
+        try {
+            return send(kind, pid, start, oid, force, sql, shown, target);
+        } finally {
+            sending.release();
+        }
+    }
+
+    private Answer send(Kind kind, int pid, String start, long oid, Set<String> force, String sql, String shown,
+                        Target target) {
         boolean sent;
         Duration timeout = db.statementTimeout();
         try (ActingSession s = acting.session(SESSION_NAME, timeout, db.lockTimeout());
