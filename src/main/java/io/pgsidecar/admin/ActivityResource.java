@@ -5,6 +5,8 @@ import io.pgsidecar.activity.ActivityService;
 import io.pgsidecar.activity.BlockingSnapshot;
 import io.pgsidecar.activity.SessionSignals;
 import io.pgsidecar.activity.WaitsReport;
+import io.pgsidecar.capacity.CapacityPoller;
+import io.pgsidecar.capacity.CapacitySnapshot;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,7 +16,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,9 +49,12 @@ public class ActivityResource {
     private final SessionSignals signals;
     private final AuditContext audit;
     private final Bodies bodies;
+    private final CapacityPoller capacity;
 
-    public ActivityResource(ActivityService activity, SessionSignals signals, AuditContext audit, Bodies bodies) {
+    public ActivityResource(ActivityService activity, SessionSignals signals, AuditContext audit, Bodies bodies,
+                            CapacityPoller capacity) {
         this.activity = activity;
+        this.capacity = capacity;
         this.signals = signals;
         this.audit = audit;
         this.bodies = bodies;
@@ -82,6 +89,43 @@ public class ActivityResource {
         Duration window = window(windowParam, history);
         int limit = Params.intInRange("limit", limitParam, 10, 1, MAX_LIMIT);
         return ApiResponse.success(activity.waits(window, limit));
+    }
+
+    @GET
+    @Path("/vacuum")
+    @Operation(summary = "Autovacuum and wraparound", description = "From the leader's latest read (every "
+            + "`pgsidecar.capacity.interval`): the vacuums running now with their progress (every field of "
+            + "pg_stat_progress_vacuum this version has), the tables autovacuum owes most (dead rows against each "
+            + "table's own threshold, time since its last vacuum), and the transaction-id and multixact ages of every "
+            + "database and of this database's oldest tables, with the estimated time to the limit at the rate "
+            + "measured.")
+    public ApiResponse<Map<String, Object>> vacuum() {
+        CapacitySnapshot s = capacity.latest();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("captured_at", s.capturedAt());
+        out.put("vacuum", s.vacuum());
+        out.put("wraparound", s.wraparound());
+        return ApiResponse.success(out);
+    }
+
+    @GET
+    @Path("/capacity")
+    @Operation(summary = "What runs out", description = "From the leader's latest reads (sequences, bloat and size "
+            + "every `pgsidecar.capacity.size-interval`): sequences against the smaller of their maximum and the "
+            + "integer column they feed, with the date at the rate measured; the table bloat estimate; the "
+            + "database's size and the WAL generation rate with their growth; the replication slots and the WAL each "
+            + "retains.")
+    public ApiResponse<CapacitySnapshot.RunsOutView> runsOut() {
+        return ApiResponse.success(capacity.latest().runsOut());
+    }
+
+    @GET
+    @Path("/io")
+    @Operation(summary = "Checkpoints and IO", description = "The server's checkpoint and background-writer counters "
+            + "(pg_stat_checkpointer from 17, pg_stat_bgwriter before), the last hour's timed and requested "
+            + "checkpoints, and pg_stat_io by kind of process (16+).")
+    public ApiResponse<CapacitySnapshot.IoView> io() {
+        return ApiResponse.success(capacity.latest().io());
     }
 
     @POST

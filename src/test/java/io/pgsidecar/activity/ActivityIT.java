@@ -8,13 +8,13 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.pgsidecar.activity.BlockingSnapshot.Chain;
 import io.pgsidecar.activity.BlockingSnapshot.Node;
+import io.pgsidecar.IncidentsSuiteIT;
 import io.pgsidecar.alerts.Alert;
 import io.pgsidecar.alerts.AlertEngine;
 import io.pgsidecar.testing.PgTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -40,23 +40,12 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("by-version")
 @QuarkusTest
-@TestProfile(ActivityIT.Profile.class)
-@WithTestResource(value = PgTestResource.class, initArgs = @ResourceArg(name = "sql", value =
-        "CREATE TABLE chain_t (id int PRIMARY KEY, v int); INSERT INTO chain_t VALUES (1, 0)"))
+@TestProfile(IncidentsSuiteIT.Profile.class)
+@WithTestResource(value = PgTestResource.class, initArgs = @ResourceArg(name = "sql", value = IncidentsSuiteIT.SQL))
 class ActivityIT {
 
     static final String BASE = "/api/v1/admin/database/activity";
     static final String UPDATE = "UPDATE chain_t SET v = v + 1 WHERE id = $1";
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("pgsidecar.activity.signal-sessions", "true",
-                    "pgsidecar.alerts.rules.BlockingChain.for", "0s",
-                    "pgsidecar.alerts.evaluation-interval", "1h",
-                    "pgsidecar.statements.interval", "1h");
-        }
-    }
 
     @Inject
     ActivitySampler sampler;
