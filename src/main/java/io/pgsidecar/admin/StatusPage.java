@@ -326,8 +326,62 @@ public class StatusPage {
                     link("query id", "query_id", Format.TEXT, r -> "/ui/statements/" + r.path("query_id").asText()),
                     col("sessions", "average_sessions", Format.NUMBER), col("waits", "waits_text", Format.CUT),
                     col("query", "query", Format.CUT))));
+            out.addAll(capacitySections());
             return out;
         });
+    }
+
+    /** Vacuum and wraparound, what runs out, checkpoints: the capacity reads on the Activity page. */
+    private List<Section> capacitySections() {
+        List<Section> out = new ArrayList<>();
+        JsonNode v = data(activity.vacuum());
+        out.add(section("Wraparound", () -> {
+            List<PageView.Figure> f = new ArrayList<>();
+            for (String kind : List.of("xid", "multixact")) {
+                JsonNode e = v.at("/wraparound/" + kind);
+                f.add(figure(kind + " oldest age", e, "oldest_age", Format.NUMBER));
+                f.add(figure(kind + " to the limit", e, "seconds_to_limit", Format.SECONDS));
+            }
+            return PageView.figures("Wraparound", "The server stops assigning ids 3 million short of 2^31; the time to "
+                    + "that is at the rate measured. Read " + PageView.format(v.path("captured_at"), Format.TIME) + ".", f);
+        }));
+        out.add(section("Vacuums running", () -> PageView.table("Vacuums running", null, v.at("/vacuum/running"),
+                List.of(col("pid", "pid", Format.TEXT), col("relation", "relation", Format.TEXT),
+                        col("autovacuum", "autovacuum", Format.TEXT), col("wraparound", "to_prevent_wraparound",
+                                Format.TEXT), col("phase", "phase", Format.TEXT),
+                        col("scanned", "scanned_ratio", Format.RATIO), col("running", "running_seconds", Format.SECONDS)))));
+        out.add(section("Autovacuum owes", () -> PageView.table("Tables autovacuum owes most", v.at("/vacuum/overdue_count")
+                        .asInt() + " table(s) past their threshold.", v.at("/vacuum/overdue"), List.of(
+                        col("table", "table", Format.TEXT), col("dead rows", "dead_rows", Format.NUMBER),
+                        col("threshold", "threshold", Format.NUMBER), col("of threshold", "ratio", Format.RATIO),
+                        col("since vacuum", "seconds_since_vacuum", Format.SECONDS)))));
+        out.add(section("Sequences", () -> {
+            JsonNode r = data(activity.runsOut());
+            return PageView.table("Sequences", "Against the smaller of their maximum and the integer column they feed; "
+                    + r.path("sequences_unreadable").asInt() + " not readable by the agent.", r.path("sequences"), List.of(
+                    col("sequence", "sequence", Format.TEXT), col("used", "used_ratio", Format.RATIO),
+                    col("limited by", "limited_by", Format.TEXT), col("column", "column", Format.TEXT),
+                    col("runs out", "exhausted_at", Format.TIME)));
+        }));
+        out.add(section("Bloat and growth", () -> {
+            JsonNode r = data(activity.runsOut());
+            return PageView.table("Table bloat (estimated)", "Database size " + PageView.format(r.at("/database_size/current"),
+                    Format.BYTES) + ", growing " + PageView.format(r.at("/database_size/per_day"), Format.BYTES) + " a day; WAL "
+                    + PageView.format(r.at("/wal/per_second"), Format.BYTES) + " a second.", r.path("bloat"), List.of(
+                    col("table", "table", Format.TEXT), col("size", "bytes", Format.BYTES),
+                    col("wasted", "wasted_bytes", Format.BYTES), col("share", "ratio", Format.RATIO)));
+        }));
+        out.add(section("Checkpoints", () -> {
+            JsonNode io = data(activity.io());
+            JsonNode cp = io.path("checkpoints");
+            return PageView.figures("Checkpoints", "Requested checkpoints come when WAL fills max_wal_size.", List.of(
+                    figure("timed", cp, "timed", Format.NUMBER), figure("requested", cp, "requested", Format.NUMBER),
+                    figure("timed, last hour", cp, "timed_last_hour", Format.NUMBER),
+                    figure("requested, last hour", cp, "requested_last_hour", Format.NUMBER),
+                    figure("write time", cp, "write_seconds", Format.SECONDS),
+                    figure("sync time", cp, "sync_seconds", Format.SECONDS)));
+        }));
+        return out;
     }
 
     /** Rows with their waits in words ({@code Lock:transactionid 60 %, CPU 40 %}) as {@code waits_text}. */

@@ -39,6 +39,7 @@ import picocli.CommandLine.ParentCommand;
                 Cli.CreateRecommendedIndexes.class, Cli.ReplicaStatus.class, Cli.ReplicaHealthCheck.class,
                 Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class, Cli.Rights.class, Cli.Grants.class,
                 Cli.Blocking.class, Cli.Waits.class, Cli.CancelSession.class, Cli.TerminateSession.class,
+                Cli.VacuumStatus.class, Cli.Capacity.class,
                 AutoComplete.GenerateCompletion.class})
 public class Cli {
 
@@ -736,6 +737,64 @@ public class Cli {
         @Override
         String action() {
             return "terminate";
+        }
+    }
+
+    @Command(name = "vacuum-status", description = "Vacuums running now with their progress, the tables autovacuum "
+            + "owes most, and the transaction-id and multixact ages with the time to the limit.")
+    static class VacuumStatus implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/activity/vacuum"), d -> {
+                for (String kind : List.of("xid", "multixact")) {
+                    JsonNode e = d.at("/wraparound/" + kind);
+                    Table.line(cli.out, kind + ": ", "oldest age " + Table.text(e.path("oldest_age")) + " ("
+                            + Table.text(e.path("oldest_database")) + ") of " + Table.text(e.path("limit"))
+                            + "; " + (e.path("reaches_limit_at").isTextual() ? "limit at "
+                            + e.path("reaches_limit_at").asText() + " at " + String.format(java.util.Locale.ROOT,
+                            "%.2f/s", e.path("per_second").asDouble()) : "no rate measured yet"));
+                }
+                Table.print(cli.out, d.at("/vacuum/running"), List.of(Table.col("PID", "pid", 8),
+                        Table.col("RELATION", "relation", 30), Table.col("AUTO", "autovacuum", 5),
+                        Table.col("WRAPAROUND", "to_prevent_wraparound", 10), Table.col("PHASE", "phase", 24),
+                        Table.col("SCANNED", "scanned_ratio", 8), Table.col("RUNNING_S", "running_seconds", 10)));
+                Table.print(cli.out, d.at("/vacuum/overdue"), List.of(Table.col("TABLE", "table", 40),
+                        Table.col("DEAD", "dead_rows", 12), Table.col("THRESHOLD", "threshold", 12),
+                        Table.col("RATIO", "ratio", 8), Table.col("SINCE_VACUUM_S", "seconds_since_vacuum", 14)));
+            });
+        }
+    }
+
+    @Command(name = "capacity", description = "What runs out: sequences against their limit with a date, table "
+            + "bloat, database size and WAL rate, replication slots, checkpoints.")
+    static class Capacity implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Override
+        public Integer call() {
+            AgentClient c = cli.client();
+            AgentClient.Answer io = c.get("/activity/io");
+            if (!io.ok()) {
+                return cli.show(io, d -> { });
+            }
+            return cli.show(c.get("/activity/capacity"), d -> {
+                Table.line(cli.out, "database size: ", Table.text(d.at("/database_size/current")) + " bytes, "
+                        + Table.text(d.at("/database_size/per_day")) + " bytes/day");
+                Table.line(cli.out, "WAL: ", Table.text(d.at("/wal/per_second")) + " bytes/s");
+                JsonNode cp = io.data().path("checkpoints");
+                Table.line(cli.out, "checkpoints: ", "last hour " + Table.text(cp.path("timed_last_hour")) + " timed, "
+                        + Table.text(cp.path("requested_last_hour")) + " requested");
+                Table.print(cli.out, d.path("sequences"), List.of(Table.col("SEQUENCE", "sequence", 36),
+                        Table.col("USED", "used_ratio", 6), Table.col("LIMIT_BY", "limited_by", 8),
+                        Table.col("COLUMN", "column", 16), Table.col("EXHAUSTED_AT", "exhausted_at", 30)));
+                Table.print(cli.out, d.path("bloat"), List.of(Table.col("TABLE", "table", 40),
+                        Table.col("BYTES", "bytes", 14), Table.col("WASTED", "wasted_bytes", 14),
+                        Table.col("RATIO", "ratio", 8)));
+            });
         }
     }
 }

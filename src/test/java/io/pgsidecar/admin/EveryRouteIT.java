@@ -70,7 +70,7 @@ class EveryRouteIT {
     static final String BASE = "/api/v1/admin/database";
     static final Pattern SNAKE = Pattern.compile("[a-z][a-z0-9]*(_[a-z0-9]+)*");
     /** Objects whose keys are data (states, raw EXPLAIN output), not field names. */
-    static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels", "sessions");
+    static final Set<String> DATA_KEYED = Set.of("by_state", "plan", "parameters", "labels", "sessions", "fields");
 
     @Inject
     StatementsPoller statements;
@@ -83,6 +83,9 @@ class EveryRouteIT {
 
     @Inject
     io.pgsidecar.activity.ActivitySampler activity;
+
+    @Inject
+    io.pgsidecar.capacity.CapacityPoller capacity;
 
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
@@ -254,6 +257,8 @@ class EveryRouteIT {
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> activity.readBlocking().waiting() == 1);
             activity.sampleOnce();
+            capacity.pollSizes();
+            capacity.pollOnce();
             List<Call> calls = AdminRoutes.everyCall(queryid, "r1", silence, run, "public.events", build, rs.getInt(1));
             assertThat(AdminRoutes.called(calls)).as("every admin route is called by this test")
                     .isEqualTo(AdminRoutes.declared());

@@ -117,15 +117,16 @@ class StatusPageIT {
             assertThat(browser.getPageSource()).contains("alertname=SlowQuery").contains("deploying from the status page");
             shot(browser, "alerts");
 
+            browser.get(root + "/ui/activity");
+            assertThat(browser.findElements(By.cssSelector("svg.stack rect"))).as("the waits chart and its legend")
+                    .isNotEmpty();
+            assertThat(browser.getPageSource()).contains("Who blocks whom").contains("Top waits")
+                    .contains("Wraparound").contains("Sequences").contains("Checkpoints");
             for (String page : List.of("connections", "activity", "replicas", "operations")) {
                 browser.get(root + "/ui/" + page);
                 assertThat(browser.findElements(By.cssSelector("p.message.error"))).as(page).isEmpty();
                 shot(browser, page);
             }
-            browser.get(root + "/ui/activity");
-            assertThat(browser.findElements(By.cssSelector("svg.stack rect"))).as("the waits chart and its legend")
-                    .isNotEmpty();
-            assertThat(browser.getPageSource()).contains("Who blocks whom").contains("Top waits");
             submit(browser, By.id("task-run"));
             assertThat(browser.findElement(By.id("message")).getText())
                     .as("the task form runs a dry run by default").startsWith("Plan of update_statistics");

@@ -70,7 +70,7 @@ class CliIT {
                 {"run-maintenance", "update_statistics", "--dry-run"}, {"analyze-indexes"},
                 {"create-recommended-indexes", "--dry-run"}, {"replica-status"}, {"replica-health-check", "r1"},
                 {"replica-health-check", "--all"}, {"alerts"}, {"silence", "list"}, {"partitions-status"}, {"rights"},
-                {"blocking"}, {"waits", "--window", "5m"}};
+                {"blocking"}, {"waits", "--window", "5m"}, {"vacuum-status"}, {"capacity"}};
         Path examples = Path.of("target", "cli-examples");
         Files.createDirectories(examples);
         for (String[] c : commands) {

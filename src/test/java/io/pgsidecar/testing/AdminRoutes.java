@@ -113,6 +113,9 @@ public final class AdminRoutes {
                 new Call("GET", "/indexes/jobs/{id}", "/indexes/jobs/" + indexBuild, null),
                 new Call("GET", "/activity/blocking", "/activity/blocking", null),
                 new Call("GET", "/activity/waits", "/activity/waits?window=5m", null),
+                new Call("GET", "/activity/vacuum", "/activity/vacuum", null),
+                new Call("GET", "/activity/capacity", "/activity/capacity", null),
+                new Call("GET", "/activity/io", "/activity/io", null),
                 new Call("POST", "/activity/sessions/{pid}/cancel", "/activity/sessions/" + sessionPid + "/cancel", dryRun),
                 new Call("POST", "/activity/sessions/{pid}/terminate", "/activity/sessions/" + sessionPid + "/terminate",
                         dryRun));
