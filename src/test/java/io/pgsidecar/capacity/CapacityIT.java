@@ -188,4 +188,23 @@ class CapacityIT {
                     .containsPattern("pgsidecar_wraparound_to_limit_seconds\\{[^}]*kind=\"xid\"[^}]*} [0-9]");
         }
     }
+
+    @Test
+    void seriesStayFlatInTheNumberOfSequencesAndTables() throws Exception {
+        try (Connection c = as("capacity-many")) {
+            for (int i = 0; i < 40; i++) {
+                run(c, "CREATE SEQUENCE IF NOT EXISTS many_seq_" + i);
+                run(c, "SELECT nextval('many_seq_" + i + "')");
+                run(c, "CREATE TABLE IF NOT EXISTS many_t_" + i + " AS SELECT g AS id, repeat('y', 100) AS v "
+                        + "FROM generate_series(1, 12000) g");
+            }
+            run(c, "ANALYZE");
+            poller.pollSizes();
+            String metrics = given().get("/q/metrics").asString();
+            assertThat(metrics.lines().filter(l -> l.startsWith("pgsidecar_sequence_used_ratio{"))).hasSizeLessThanOrEqualTo(10);
+            assertThat(metrics.lines().filter(l -> l.startsWith("pgsidecar_table_bloat_bytes{")))
+                    .hasSizeLessThanOrEqualTo(poller.config().topTables());
+            assertThat(poller.latest().runsOut().sequences()).hasSizeLessThanOrEqualTo(CapacityPoller.SEQUENCES_LISTED);
+        }
+    }
 }
