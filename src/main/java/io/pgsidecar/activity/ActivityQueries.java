@@ -106,12 +106,6 @@ final class ActivityQueries {
             SELECT pg_catalog.pg_stat_get_db_deadlocks(?)
             """;
 
-    /** The database's oid. */
-    static final String DATABASE_OID = """
-            /* pgsidecar */
-            SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
-            """;
-
     /** One session as a signal would find it. $1: how much of its text; $2: its pid. */
     static final String SESSION = """
             /* pgsidecar */

@@ -1,6 +1,7 @@
 package io.pgsidecar.activity;
 
 import io.pgsidecar.activity.BlockingSnapshot.Deadlocks;
+import io.pgsidecar.db.CurrentDatabase;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Rows;
 import io.pgsidecar.db.SnapshotStore;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,10 +249,7 @@ public class ActivitySampler {
     private long oid(Connection c) throws SQLException {
         Long oid = databaseOid;
         if (oid == null) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ActivityQueries.DATABASE_OID)) {
-                rs.next();
-                oid = rs.getLong(1);
-            }
+            oid = CurrentDatabase.oid(c);
             databaseOid = oid;
         }
         return oid;

@@ -216,7 +216,7 @@ public class SessionSignals {
     }
 
     private Optional<Target> read(java.sql.Connection c, int pid) throws SQLException {
-        long oid = databaseOid(c);
+        long oid = io.pgsidecar.db.CurrentDatabase.oid(c);
         try (PreparedStatement ps = c.prepareStatement(ActivityQueries.SESSION)) {
             ps.setInt(1, ActivitySampler.QUERY_TEXT);
             ps.setInt(2, pid);
@@ -254,13 +254,6 @@ public class SessionSignals {
                         rs.getString("wait_event_type"), rs.getString("wait_event"), rs.getString("query"),
                         Rows.doubleOrNull(rs, "xact_age"), Rows.doubleOrNull(rs, "query_age"), List.copyOf(refused), oid));
             }
-        }
-    }
-
-    private static long databaseOid(java.sql.Connection c) throws SQLException {
-        try (java.sql.Statement s = c.createStatement(); ResultSet rs = s.executeQuery(ActivityQueries.DATABASE_OID)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -132,14 +132,10 @@ public class ActivityResource {
     @Path("/sessions/{pid}/cancel")
     @Operation(summary = "Cancel a session's statement", description = SIGNAL_DOC)
     @APIResponse(responseCode = "200", description = "The session and the statement that signalled it (or would).")
-    @APIResponse(responseCode = "403", description = "`no_permission`: the acting role may not signal other roles' "
-            + "sessions; `details.lacking` names the GRANT.")
-    @APIResponse(responseCode = "404", description = "`not_found`: no session has this pid.")
-    @APIResponse(responseCode = "409", description = "`session_changed`: the pid is not the session judged "
-            + "(`backend_start` differs: it ended, and the pid may be another session's). Nothing was signalled.")
-    @APIResponse(responseCode = "422", description = "`refused`: signalling is off, the session is the agent's, "
-            + "replication or an autovacuum preventing wraparound (unless forced by name), in another database, or "
-            + "a server process.")
+    @APIResponse(responseCode = "403", description = NO_PERMISSION)
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
+    @APIResponse(responseCode = "409", description = SESSION_CHANGED)
+    @APIResponse(responseCode = "422", description = REFUSED)
     public ApiResponse<SessionSignals.Answer> cancel(
             @Parameter(description = "The session's pid.", schema = @Schema(type = SchemaType.INTEGER))
             @PathParam("pid") String pid,
@@ -154,14 +150,10 @@ public class ActivityResource {
     @Path("/sessions/{pid}/terminate")
     @Operation(summary = "Terminate a session", description = SIGNAL_DOC)
     @APIResponse(responseCode = "200", description = "The session and the statement that signalled it (or would).")
-    @APIResponse(responseCode = "403", description = "`no_permission`: the acting role may not signal other roles' "
-            + "sessions; `details.lacking` names the GRANT.")
-    @APIResponse(responseCode = "404", description = "`not_found`: no session has this pid.")
-    @APIResponse(responseCode = "409", description = "`session_changed`: the pid is not the session judged "
-            + "(`backend_start` differs: it ended, and the pid may be another session's). Nothing was signalled.")
-    @APIResponse(responseCode = "422", description = "`refused`: signalling is off, the session is the agent's, "
-            + "replication or an autovacuum preventing wraparound (unless forced by name), in another database, or "
-            + "a server process.")
+    @APIResponse(responseCode = "403", description = NO_PERMISSION)
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
+    @APIResponse(responseCode = "409", description = SESSION_CHANGED)
+    @APIResponse(responseCode = "422", description = REFUSED)
     public ApiResponse<SessionSignals.Answer> terminate(
             @Parameter(description = "The session's pid.", schema = @Schema(type = SchemaType.INTEGER))
             @PathParam("pid") String pid,
@@ -172,6 +164,13 @@ public class ActivityResource {
         return signal(SessionSignals.Kind.TERMINATE, pid, dryRunParam, json);
     }
 
+    static final String NO_PERMISSION = "`no_permission`: the acting role may not signal other roles' sessions; "
+            + "`details.lacking` names the GRANT.";
+    static final String NOT_FOUND = "`not_found`: no session has this pid.";
+    static final String SESSION_CHANGED = "`session_changed`: the pid is not the session judged (`backend_start` "
+            + "differs: it ended, and the pid may be another session's). Nothing was signalled.";
+    static final String REFUSED = "`refused`: signalling is off, the session is the agent's, replication or an "
+            + "autovacuum preventing wraparound (unless forced by name), in another database, or a server process.";
     static final String SIGNAL_DOC = "Dry run first: it answers the session as read now, with its `backend_start`, "
             + "and the exact statement. The signal itself needs that `backend_start` in the body and re-checks it in "
             + "the same statement, so a pid reused by another session is never signalled. The agent's own sessions, "

@@ -382,7 +382,7 @@ public class CapacityPoller {
     private long oid(Connection c) throws SQLException {
         Long oid = databaseOid;
         if (oid == null) {
-            oid = single(c, CapacityQueries.DATABASE_OID);
+            oid = io.pgsidecar.db.CurrentDatabase.oid(c);
             databaseOid = oid;
         }
         return oid;

@@ -203,11 +203,6 @@ final class CapacityQueries {
              ORDER BY backend_type
             """;
 
-    static final String DATABASE_OID = """
-            /* pgsidecar */
-            SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database()
-            """;
-
     private CapacityQueries() {
     }
 }
