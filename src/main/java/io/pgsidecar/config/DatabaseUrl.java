@@ -97,11 +97,21 @@ public record DatabaseUrl(String host, int port, String database, Optional<Strin
                 }
             }
         }
+        // a URL whose scheme is none of PostgreSQL's cannot be read part by part ("app://PW@host" is
+        // user "app" with the password "//PW" as much as user "PW"): everything from its first colon
+        // to the last @ is hidden
+        int lead = out.indexOf(':');
+        if (lead >= 0 && lead < at && !KNOWN_SCHEMES.contains(out.substring(0, lead).toLowerCase(java.util.Locale.ROOT))) {
+            hideFrom = hideFrom < 0 ? lead : Math.min(hideFrom, lead);
+        }
         if (hideFrom >= 0) {
             out = out.substring(0, hideFrom) + ":***" + out.substring(at);
         }
         return PASSWORD_PARAMETER.matcher(out).replaceAll("$1***");
     }
+
+    /** What a connection URL may start with. */
+    private static final java.util.Set<String> KNOWN_SCHEMES = java.util.Set.of("postgresql", "postgres", "jdbc");
 
     /** One or more schemes ({@code jdbc:postgresql:}) and the slashes after them. */
     private static final java.util.regex.Pattern SCHEME =

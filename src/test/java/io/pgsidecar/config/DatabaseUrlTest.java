@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 class DatabaseUrlTest {
 
     @Test
+    void aUrlOfAnotherSchemeHidesAllItsUserInformation() {
+        // "app:" then a password starting with "//": as much user "app" with a password as user "PW..."
+        assertThat(DatabaseUrl.redact("app://PWSECRET@db.example/orders")).isEqualTo("app:***@db.example/orders");
+        assertThat(DatabaseUrl.redact("mysql://app:PWSECRET@db.example/orders")).doesNotContain("PWSECRET");
+        assertThat(DatabaseUrl.redact("postgresql://app@db.example/orders")).isEqualTo("postgresql://app@db.example/orders");
+    }
+
+    @Test
     void fullUrlWithDriverParameters() {
         DatabaseUrl u = DatabaseUrl.parse("postgresql://app:p%40ss%3Aw0rd@db.example:6432/orders?sslmode=require");
         assertThat(u.host()).isEqualTo("db.example");
