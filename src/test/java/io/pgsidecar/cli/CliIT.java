@@ -114,6 +114,7 @@ class CliIT {
             assertThat(dry.exit()).as(dry.err()).isZero();
             assertThat(dry.out()).contains("cli-victim").contains("dry run: nothing was signalled")
                     .contains("pgsidecar terminate-session " + pid + " --backend-start ");
+            Files.createDirectories(Path.of("target", "cli-examples"));
             Files.writeString(Path.of("target", "cli-examples", "terminatesession.txt"),
                     "$ pgsidecar terminate-session " + pid + "\n" + dry.out());
             // a start that is not the session's signals nothing
