@@ -56,10 +56,14 @@ public class PerformanceResource {
     /** How long an answer waits for the texts it lists before it names them pending. */
     private static final Duration TEXT_BOUND = Duration.ofSeconds(3);
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PerformanceResource.class);
+    private final io.pgsidecar.plans.PlanHistory planHistory;
+
     public PerformanceResource(StatementsPoller statements, StatementHistory history, ConnectionsPoller connections,
                                PlanService plans, PoolMetrics pool, AuditContext audit, Bodies bodies,
-                               io.pgsidecar.statements.ShownTexts shown) {
+                               io.pgsidecar.statements.ShownTexts shown, io.pgsidecar.plans.PlanHistory planHistory) {
         this.shown = shown;
+        this.planHistory = planHistory;
         this.statements = statements;
         this.history = history;
         this.connections = connections;
@@ -164,7 +168,39 @@ public class PerformanceResource {
     @APIResponse(responseCode = "422", description = "`not_explainable`: the statement cannot be explained (a "
             + "utility statement, more than one statement, or a text that was cut).")
     public ApiResponse<PlanService.Plan> plan(@Parameter(description = QUERYID_DOC) @PathParam("queryid") String id) {
-        return ApiResponse.success(plans.explain(queryId(id)));
+        long queryid = queryId(id);
+        PlanService.Plan p = plans.explain(queryid);
+        if (planHistory.config().enabled()) {
+            try {
+                planHistory.record(queryid, p.planning(), p.plan());
+            } catch (RuntimeException e) {
+                LOG.debugf("the plan of %d was not recorded in the history: %s", queryid, e.getMessage());
+            }
+        }
+        return ApiResponse.success(p);
+    }
+
+    @GET
+    @Path("/queries/{queryid}/plans")
+    @Operation(summary = "A statement's plan history", description = "The shapes its generic plan took, newest "
+            + "first: each with its hash, when it was first and last seen, as whom it was planned, its cost, the "
+            + "shape (node types, relations, indexes, join order), what changed from the shape before it in words, "
+            + "and the plan. Recorded for the top statements every `pgsidecar.plans.plan-interval` and whenever "
+            + "the statement's plan is asked for; `skipped` says why its last plan could not be made.")
+    @APIResponse(responseCode = "200", description = "The history (empty while the statement was never planned).")
+    @APIResponse(responseCode = "404", description = "`not_found`: no statement with this query id.")
+    public ApiResponse<io.pgsidecar.plans.PlanHistory.History> planHistory(
+            @Parameter(description = QUERYID_DOC) @PathParam("queryid") String id,
+            @Parameter(description = "How many shapes.", schema = @Schema(type = SchemaType.INTEGER,
+                    defaultValue = "20", minimum = "1", maximum = "100"))
+            @QueryParam("limit") String limitParam) {
+        long queryid = queryId(id);
+        int limit = Params.intInRange("limit", limitParam, 20, 1, 100);
+        io.pgsidecar.plans.PlanHistory.History h = planHistory.history(queryid, limit);
+        if (h.query() == null && h.plans().isEmpty()) {
+            throw new io.pgsidecar.statements.UnknownQueryException(queryid);
+        }
+        return ApiResponse.success(h);
     }
 
     @GET

@@ -39,7 +39,7 @@ import picocli.CommandLine.ParentCommand;
                 Cli.CreateRecommendedIndexes.class, Cli.ReplicaStatus.class, Cli.ReplicaHealthCheck.class,
                 Cli.Alerts.class, Cli.Silences.class, Cli.PartitionsStatus.class, Cli.Rights.class, Cli.Grants.class,
                 Cli.Blocking.class, Cli.Waits.class, Cli.CancelSession.class, Cli.TerminateSession.class,
-                Cli.VacuumStatus.class, Cli.Capacity.class,
+                Cli.VacuumStatus.class, Cli.Capacity.class, Cli.PlanHistory.class,
                 AutoComplete.GenerateCompletion.class})
 public class Cli {
 
@@ -794,6 +794,36 @@ public class Cli {
                 Table.print(cli.out, d.path("bloat"), List.of(Table.col("TABLE", "table", 40),
                         Table.col("BYTES", "bytes", 14), Table.col("WASTED", "wasted_bytes", 14),
                         Table.col("RATIO", "ratio", 8)));
+            });
+        }
+    }
+
+    @Command(name = "plan-history", description = "The shapes a statement's generic plan took, newest first, with what "
+            + "changed from the one before.")
+    static class PlanHistory implements Callable<Integer> {
+        @ParentCommand
+        Cli cli;
+
+        @Parameters(index = "0", paramLabel = "QUERYID")
+        String queryid;
+
+        @Option(names = "--limit", defaultValue = "10", description = "Shapes shown (default 10)")
+        int limit;
+
+        @Override
+        public Integer call() {
+            return cli.show(cli.client().get("/performance/queries/" + q(queryid) + "/plans?limit=" + limit), d -> {
+                Table.line(cli.out, "query: ", Table.text(d.path("query")));
+                if (d.hasNonNull("skipped")) {
+                    Table.line(cli.out, "skipped: ", d.path("skipped").asText());
+                }
+                for (JsonNode v : d.path("plans")) {
+                    Table.line(cli.out, "", "shape " + v.path("shape_hash").asText() + ", first seen "
+                            + Table.text(v.path("first_seen")) + ", last seen " + Table.text(v.path("last_seen"))
+                            + ", cost " + Table.text(v.path("total_cost")));
+                    v.path("difference_to_previous").forEach(x -> Table.line(cli.out, "  changed: ", x.asText()));
+                    v.path("shape").forEach(x -> cli.out.println("    " + x.asText()));
+                }
             });
         }
     }

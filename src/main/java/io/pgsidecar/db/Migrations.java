@@ -34,7 +34,8 @@ final class Migrations {
             "V4__alerts.sql",
             "V5__maintenance.sql",
             "V6__partitions.sql",
-            "V7__index_builds.sql");
+            "V7__index_builds.sql",
+            "V8__plan_history.sql");
     /**
      * Stands for the agent's schema in the files: Flyway's own placeholder, the only one the files
      * may use (no other is configured).

@@ -63,7 +63,7 @@ public class SchemaMigrator {
     /** The migration session's statement timeout: DDL on the agent's tables may outlast a poll's. */
     static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(60);
     /** The highest {@code V<n>__} under {@code db/migration} (MigrationFilesTest keeps it true). */
-    static final int LATEST_VERSION = 7;
+    static final int LATEST_VERSION = 8;
     /** Flyway's history table, in the agent's schema ({@code quarkus.flyway.table}; MigrationFilesTest keeps it true). */
     static final String HISTORY_TABLE = "pgsidecar_schema_history";
 

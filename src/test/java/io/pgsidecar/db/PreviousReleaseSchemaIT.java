@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * An agent of this release started on a database whose schema the previous release's own migrator
  * (no Flyway at run time) created: it takes the schema over as it is, not a row of the history
- * changed or added, and the Flyway it would migrate with accepts that history as its own.
+ * changed, adds this release's migrations after it, and the Flyway it would migrate with accepts
+ * that history as its own.
  */
 @Tag("by-version")
 @QuarkusTest
@@ -48,7 +49,8 @@ class PreviousReleaseSchemaIT {
     @Test
     void anAgentStartedOnThePreviousReleasesSchemaTakesItOverUnchanged() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> migrator.status().done());
-        assertThat(migrator.status().applied()).as("nothing applied").isZero();
+        assertThat(migrator.status().applied()).as("this release's migrations, on top")
+                .isEqualTo(SchemaMigrator.LATEST_VERSION - SchemaMigrationIT.PREVIOUS_RELEASE_VERSION);
 
         PgCluster pg = PgFixture.shared();
         try (Connection c = pg.connect(database); Statement s = c.createStatement()) {
@@ -59,9 +61,14 @@ class PreviousReleaseSchemaIT {
                     s.execute(line.replace("INSERT INTO " + HISTORY + " ", "INSERT INTO expected "));
                 }
             }
-            assertThat(count(s, "SELECT count(*) FROM expected")).isEqualTo(SchemaMigrator.LATEST_VERSION + 1);
+            assertThat(count(s, "SELECT count(*) FROM expected")).isEqualTo(SchemaMigrationIT.PREVIOUS_RELEASE_VERSION + 1);
             assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM " + HISTORY + " EXCEPT ALL SELECT * FROM expected) d"))
-                    .as("no row added or changed").isZero();
+                    .as("no row changed; only this release's migrations added")
+                    .isEqualTo(SchemaMigrator.LATEST_VERSION - SchemaMigrationIT.PREVIOUS_RELEASE_VERSION);
+            assertThat(count(s, "SELECT count(*) FROM " + HISTORY + " WHERE installed_rank > "
+                    + SchemaMigrationIT.PREVIOUS_RELEASE_VERSION + " AND success"))
+                    .as("the added rows are the later migrations, after the previous ones")
+                    .isEqualTo(SchemaMigrator.LATEST_VERSION - SchemaMigrationIT.PREVIOUS_RELEASE_VERSION);
             assertThat(count(s, "SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM " + HISTORY + ") d"))
                     .as("no row removed").isZero();
         }

@@ -68,14 +68,18 @@ class SchemaMigrationIT {
             s.execute(previousRelease());
         }
         List<String> before = history(previous, "pgsidecar");
-        assertThat(before).as("the dump's rows").hasSize(SchemaMigrator.LATEST_VERSION + 1);
+        assertThat(before).as("the dump's rows").hasSize(PREVIOUS_RELEASE_VERSION + 1);
         try (Connection c = pg.connect(previous)) {
             assertThat(SchemaMigrator.upToDate(c, "pgsidecar", Migrations.bundled()))
-                    .as("the one-query check at start takes it as it is").isTrue();
+                    .as("the one-query check at start sees this release's migrations pending")
+                    .isEqualTo(SchemaMigrator.LATEST_VERSION == PREVIOUS_RELEASE_VERSION);
         }
-        assertThat(SchemaMigrator.apply(sessions(previous), "pgsidecar", shipped())).as("nothing for Flyway to do")
-                .isZero();
-        assertThat(history(previous, "pgsidecar")).as("not a row changed or added").isEqualTo(before);
+        assertThat(SchemaMigrator.apply(sessions(previous), "pgsidecar", shipped()))
+                .as("Flyway applies this release's migrations, on top").isEqualTo(
+                        SchemaMigrator.LATEST_VERSION - PREVIOUS_RELEASE_VERSION);
+        List<String> migrated = history(previous, "pgsidecar");
+        assertThat(migrated.subList(0, before.size())).as("not a previous row changed").isEqualTo(before);
+        assertThat(migrated).hasSize(SchemaMigrator.LATEST_VERSION + 1);
         assertThat(flyway(previous, "pgsidecar").validateWithResult().validationSuccessful).isTrue();
 
         int next = SchemaMigrator.LATEST_VERSION + 1;
@@ -83,9 +87,9 @@ class SchemaMigrationIT {
                 shipped(extra("V" + next + "__next.sql", "CREATE TABLE ${flyway:defaultSchema}.next_one (a int);"))))
                 .as("the next release's migration goes on top").isEqualTo(1);
         List<String> after = history(previous, "pgsidecar");
-        assertThat(after.subList(0, before.size())).as("the previous rows stay as they were").isEqualTo(before);
-        assertThat(after).hasSize(before.size() + 1);
-        assertThat(after.get(before.size())).startsWith(next + "|" + next + "|next|SQL|V" + next + "__next.sql|");
+        assertThat(after.subList(0, migrated.size())).as("the previous rows stay as they were").isEqualTo(migrated);
+        assertThat(after).hasSize(migrated.size() + 1);
+        assertThat(after.get(migrated.size())).startsWith(next + "|" + next + "|next|SQL|V" + next + "__next.sql|");
     }
 
     @Test
@@ -292,6 +296,9 @@ class SchemaMigrationIT {
         return Flyway.configure().dataSource(pg.jdbcUrl(database), PgCluster.USER, PgCluster.PASSWORD).schemas(schema)
                 .defaultSchema(schema).table(SchemaMigrator.HISTORY_TABLE).locations("classpath:db/migration").load();
     }
+
+    /** The last migration of the previous release's schema (the dump below). */
+    static final int PREVIOUS_RELEASE_VERSION = 7;
 
     /** The previous release's schema, as pg_dump wrote it (src/test/resources/db/previous-release). */
     static String previousRelease() throws Exception {

@@ -81,6 +81,7 @@ public final class AdminRoutes {
                 new Call("GET", "/performance/stats", "/performance/stats", null),
                 new Call("GET", "/performance/queries/{queryid}", "/performance/queries/" + queryid, null),
                 new Call("GET", "/performance/queries/{queryid}/plan", "/performance/queries/" + queryid + "/plan", null),
+                new Call("GET", "/performance/queries/{queryid}/plans", "/performance/queries/" + queryid + "/plans", null),
                 new Call("GET", "/performance/connections", "/performance/connections", null),
                 new Call("POST", "/performance/reset", "/performance/reset", dryRun),
                 new Call("GET", "/replicas/status", "/replicas/status", null),
