@@ -10,7 +10,8 @@ CREATE TABLE ${flyway:defaultSchema}.plan_history (
     planned_as  text,
     total_cost  float8,
     shape       text        NOT NULL,
-    plan        jsonb       NOT NULL
+    plan        jsonb       NOT NULL,
+    causes      jsonb       NOT NULL DEFAULT '[]'
 );
 
 CREATE INDEX plan_history_queryid_idx ON ${flyway:defaultSchema}.plan_history (queryid, first_seen DESC, id DESC);

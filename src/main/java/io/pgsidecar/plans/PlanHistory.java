@@ -46,7 +46,24 @@ public class PlanHistory {
      */
     @RegisterForReflection
     public record Version(long id, String shapeHash, Instant firstSeen, Instant lastSeen, String plannedAs,
-                          Double totalCost, List<String> shape, List<String> differenceToPrevious, JsonNode plan) {
+                          Double totalCost, List<String> shape, List<String> differenceToPrevious, List<Cause> causes,
+                          JsonNode plan) {
+    }
+
+    /**
+     * A likely cause of a plan change, as read when it was recorded.
+     *
+     * @param kind {@code index_dropped}, {@code index_invalid}, {@code index_new}, {@code statistics_refreshed},
+     *             {@code statistics_stale} or {@code setting_changed}
+     * @param action what to do through the agent (with its dry run), or null
+     */
+    @RegisterForReflection
+    public record Cause(String kind, String relation, String detail, String action) {
+    }
+
+    /** A plan change recorded by this agent, kept in memory for the alert rule. */
+    public record Change(long queryid, Instant at, List<String> before, List<String> after, List<String> difference,
+                         List<Cause> causes) {
     }
 
     /**
@@ -71,6 +88,9 @@ public class PlanHistory {
     private final String schema;
     private final Counter changes;
     private final Map<Long, String> skipped = new ConcurrentHashMap<>();
+    private final Map<Long, Change> changesByStatement = new ConcurrentHashMap<>();
+    private volatile Map<String, String> settingsThen;
+    private volatile Map<String, String> settingsNow;
 
     public PlanHistory(Database database, PlansConfig config, PlanService plans, PlannerSessions planners,
                        StatementsPoller statements, ShownTexts texts, ObjectMapper json, DbConfig db, OwnedMeters meters) {
@@ -111,6 +131,9 @@ public class PlanHistory {
             return new Run(0, 0, Map.of());
         }
         Map<Long, String> known = texts.texts(top, java.time.Duration.ofSeconds(5));
+        Map<String, String> now = database.forJob(PlanCauses::settings);
+        settingsThen = settingsNow;
+        settingsNow = now;
         Map<String, String> skippedNow = new LinkedHashMap<>();
         int[] counts = new int[2];
         planners.run(s -> {
@@ -161,18 +184,33 @@ public class PlanHistory {
         Double cost = explain.path(0).path("Plan").hasNonNull("Total Cost")
                 ? explain.path(0).path("Plan").get("Total Cost").asDouble() : null;
         skipped.remove(queryid);
-        boolean changed = database.forJob(c -> store(c, queryid, shape, plannedAs, cost, explain));
-        if (changed) {
-            changes.increment();
+        Change change = database.forJob(c -> store(c, queryid, shape, plannedAs, cost, explain));
+        if (change == null) {
+            return false;
         }
-        return changed;
+        changes.increment();
+        changesByStatement.put(queryid, change);
+        Instant oldest = Instant.now().minus(config.regressionWindow());
+        changesByStatement.values().removeIf(x -> x.at().isBefore(oldest));
+        if (changesByStatement.size() > MAX_SKIPPED) {
+            changesByStatement.values().stream().min(java.util.Comparator.comparing(Change::at))
+                    .ifPresent(x -> changesByStatement.remove(x.queryid()));
+        }
+        return true;
     }
 
-    private boolean store(Connection c, long queryid, PlanShape shape, String plannedAs, Double cost, JsonNode plan)
+    /** The plan changes this agent recorded within the regression window, by statement. */
+    public Map<Long, Change> recentChanges() {
+        return Map.copyOf(changesByStatement);
+    }
+
+    private Change store(Connection c, long queryid, PlanShape shape, String plannedAs, Double cost, JsonNode plan)
             throws SQLException {
         Long latestId = null;
         String latestHash = null;
         boolean recent = false;
+        List<String> latestShape = List.of();
+        Instant latestSeen = null;
         try (PreparedStatement ps = c.prepareStatement(PlansQueries.LATEST.formatted(schema))) {
             ps.setDouble(1, config.planInterval().toSeconds());
             ps.setLong(2, queryid);
@@ -181,6 +219,8 @@ public class PlanHistory {
                     latestId = rs.getLong(1);
                     latestHash = rs.getString(2);
                     recent = rs.getBoolean(3);
+                    latestShape = List.of(rs.getString(4).split("\n"));
+                    latestSeen = rs.getTimestamp(5).toInstant();
                 }
             }
         }
@@ -193,7 +233,13 @@ public class PlanHistory {
                     ps.executeUpdate();
                 }
             }
-            return false;
+            return null;
+        }
+        List<Cause> causes = List.of();
+        if (latestId != null) {
+            causes = PlanCauses.find(c, latestShape, shape.lines(), latestSeen, settingsThen,
+                    settingsNow == null ? Map.of() : settingsNow).stream()
+                    .map(x -> new Cause(x.kind(), x.relation(), x.detail(), x.action())).toList();
         }
         try (PreparedStatement ps = c.prepareStatement(PlansQueries.INSERT.formatted(schema))) {
             ps.setLong(1, queryid);
@@ -202,7 +248,10 @@ public class PlanHistory {
             setDouble(ps, 4, cost);
             ps.setString(5, String.join("\n", shape.lines()));
             ps.setString(6, plan.toString());
+            ps.setString(7, json.writeValueAsString(causes));
             ps.executeUpdate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("causes could not be written: " + e.getOriginalMessage(), e);
         }
         try (PreparedStatement ps = c.prepareStatement(PlansQueries.TRIM_STATEMENT.formatted(schema))) {
             ps.setLong(1, queryid);
@@ -210,7 +259,8 @@ public class PlanHistory {
             ps.setInt(3, config.perStatement());
             ps.executeUpdate();
         }
-        return latestId != null;
+        return latestId == null ? null : new Change(queryid, Instant.now(), latestShape, shape.lines(),
+                PlanShape.difference(latestShape, shape.lines()), causes);
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
@@ -231,15 +281,19 @@ public class PlanHistory {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         JsonNode plan;
+                        List<Cause> causes;
                         try {
                             plan = json.readTree(rs.getString(8));
+                            causes = List.of(json.readValue(rs.getString(9), Cause[].class));
                         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                             plan = null;
+                            causes = List.of();
                         }
-                        Double cost = rs.getDouble(6);
+                        double c6 = rs.getDouble(6);
+                        Double cost = rs.wasNull() ? null : c6;
                         out.add(new Version(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
-                                rs.getTimestamp(4).toInstant(), rs.getString(5), rs.wasNull() ? null : cost,
-                                List.of(rs.getString(7).split("\n")), List.of(), plan));
+                                rs.getTimestamp(4).toInstant(), rs.getString(5), cost,
+                                List.of(rs.getString(7).split("\n")), List.of(), causes, plan));
                     }
                 }
             }
@@ -250,7 +304,7 @@ public class PlanHistory {
             Version v = rows.get(i);
             List<String> diff = i + 1 < rows.size() ? PlanShape.difference(rows.get(i + 1).shape(), v.shape()) : List.of();
             out.add(new Version(v.id(), v.shapeHash(), v.firstSeen(), v.lastSeen(), v.plannedAs(), v.totalCost(),
-                    v.shape(), diff, v.plan()));
+                    v.shape(), diff, v.causes(), v.plan()));
         }
         return new History(Long.toString(queryid), plans.textOrNull(queryid), List.copyOf(out), skipped.get(queryid));
     }

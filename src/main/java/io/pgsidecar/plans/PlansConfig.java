@@ -32,6 +32,13 @@ public interface PlansConfig {
     @WithDefault("10000")
     int maxRows();
 
+    /**
+     * A plan change and a regression of the same statement (as the statements feature judges it)
+     * within this much of each other open {@code PlanRegression}.
+     */
+    @WithDefault("1h")
+    Duration regressionWindow();
+
     /** A shape not seen for this long is deleted. */
     @WithDefault("30d")
     Duration retention();

@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
         "CREATE TABLE ph_orders (id bigserial PRIMARY KEY, customer_id int, total numeric); "
                 + "INSERT INTO ph_orders (customer_id, total) SELECT g % 5000, g FROM generate_series(1, 60000) g; "
                 + "CREATE INDEX ph_orders_customer_idx ON ph_orders (customer_id); ANALYZE ph_orders; "
+                + "CREATE TABLE ph_reg (id bigserial PRIMARY KEY, customer_id int, total numeric); "
+                + "INSERT INTO ph_reg (customer_id, total) SELECT g % 5000, g FROM generate_series(1, 200000) g; "
+                + "CREATE INDEX ph_reg_customer_idx ON ph_reg (customer_id); ANALYZE ph_reg; "
                 + "CREATE ROLE ph_owner; "
                 + "CREATE FUNCTION ph_double(i int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT i * 2'; "
                 + "ALTER FUNCTION ph_double(int) OWNER TO ph_owner"))
@@ -45,7 +48,9 @@ class PlanHistoryIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("pgsidecar.statements.interval", "1h", "pgsidecar.connections.interval", "1h",
-                    "pgsidecar.plans.plan-interval", "1h", "pgsidecar.alerts.evaluation-interval", "1h");
+                    "pgsidecar.plans.plan-interval", "1h", "pgsidecar.alerts.evaluation-interval", "1h",
+                    "pgsidecar.statements.regression-window", "3s", "pgsidecar.statements.regression-min-increase", "1ms",
+                    "pgsidecar.statements.regression-min-calls", "5");
         }
     }
 
@@ -54,6 +59,9 @@ class PlanHistoryIT {
 
     @Inject
     StatementsPoller statements;
+
+    @Inject
+    io.pgsidecar.alerts.AlertEngine alerts;
 
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
@@ -139,6 +147,58 @@ class PlanHistoryIT {
             assertThat(code).isZero();
             assertThat(out.toString()).contains("changed:").contains("Seq Scan on public.ph_orders")
                     .contains("ph_orders_customer_idx");
+        }
+    }
+
+    @Test
+    void anIndexDroppedUnderASteadyWorkloadOpensPlanRegressionNamingItAndRecreatingItResolvesIt() throws Exception {
+        String sql = "SELECT sum(total) FROM ph_reg WHERE customer_id = ?";
+        try (Connection c = PgTestResource.cluster().connect(database, "ph-steady")) {
+            statements.pollOnce();
+            Workload.repeat(c, sql, 30, 7);
+            statements.pollOnce();
+            String id = queryid(c, "SELECT sum(total) FROM ph_reg WHERE customer_id = %");
+            history.recordTop();
+            assertThat(history.history(Long.parseLong(id), 20).plans()).hasSize(1);
+            // the baseline ends where the 3 s recent window begins
+            Thread.sleep(3500);
+
+            run(c, "DROP INDEX ph_reg_customer_idx");
+            history.recordTop();
+            Workload.repeat(c, sql, 20, 7);
+            StatementsSnapshotCheck.assertRegressed(statements.pollOnce(), id);
+            List<io.pgsidecar.alerts.Alert> open = alerts.evaluate();
+            assertThat(open).filteredOn(a -> a.alertname().equals("PlanRegression")).singleElement().satisfies(a -> {
+                assertThat(a.labels()).containsEntry("queryid", id);
+                assertThat(a.summary()).contains("slower since its plan changed")
+                        .contains("using ph_reg_customer_idx on public.ph_reg → Seq Scan on public.ph_reg");
+                assertThat(a.description()).contains("index public.ph_reg_customer_idx on public.ph_reg, which the old "
+                        + "plan used, was dropped").contains("POST /api/v1/admin/database/indexes/create")
+                        .contains("Plan before: ").contains("Plan now: ").contains("Seq Scan on public.ph_reg");
+            });
+            List<PlanHistory.Version> plans = history.history(Long.parseLong(id), 20).plans();
+            assertThat(plans.get(0).causes()).anySatisfy(x -> assertThat(x.kind()).isEqualTo("index_dropped"));
+
+            // recreated: the plan changes back, faster: recorded, and the alert resolves
+            run(c, "CREATE INDEX ph_reg_customer_idx ON ph_reg (customer_id)");
+            history.recordTop();
+            Thread.sleep(3500);
+            Workload.repeat(c, sql, 20, 7);
+            assertThat(statements.pollOnce().regressions()).noneMatch(r -> r.queryid().equals(id));
+            assertThat(alerts.evaluate()).noneMatch(a -> a.alertname().equals("PlanRegression"));
+            List<PlanHistory.Version> after = history.history(Long.parseLong(id), 20).plans();
+            assertThat(after).hasSize(3);
+            assertThat(after.get(0).causes()).anySatisfy(x -> assertThat(x.kind()).isEqualTo("index_new"));
+        }
+    }
+
+    /** The regression the statements feature found, as PlanRegression needs it. */
+    static final class StatementsSnapshotCheck {
+        static void assertRegressed(io.pgsidecar.statements.StatementsSnapshot s, String id) {
+            assertThat(s.regressions()).as("the statements feature's regressions").anySatisfy(r -> {
+                assertThat(r.queryid()).isEqualTo(id);
+                assertThat(r.factor()).isGreaterThanOrEqualTo(2);
+            });
         }
     }
 }
