@@ -239,6 +239,11 @@ public record PageView(String title, String active, String csrf, String message,
      * insert unescaped.
      */
     static String sparkline(List<Double> values, String label) {
+        return sparkline(values, label, List.of());
+    }
+
+    /** The same with a vertical line at each of {@code marks} (indexes into {@code values}). */
+    static String sparkline(List<Double> values, String label, List<Integer> marks) {
         int w = 240;
         int h = 40;
         if (values.size() < 2) {
@@ -254,8 +259,16 @@ public record PageView(String title, String active, String csrf, String message,
             points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
         }
         String safeLabel = label.replaceAll("[^\\p{Alnum} .,:()%/-]", "");
+        StringBuilder lines = new StringBuilder();
+        for (int m : marks) {
+            if (m >= 0 && m < values.size()) {
+                double x = 2 + (w - 4) * m / (double) (values.size() - 1);
+                lines.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"0\" x2=\"%.1f\" y2=\"%d\" "
+                        + "stroke=\"#c62828\" stroke-dasharray=\"2,2\"><title>plan changed</title></line>", x, x, h));
+            }
+        }
         return "<svg class=\"spark\" width=\"" + w + "\" height=\"" + h + "\" viewBox=\"0 0 " + w + " " + h
-                + "\" role=\"img\" aria-label=\"" + safeLabel + "\"><title>" + safeLabel + "</title>"
+                + "\" role=\"img\" aria-label=\"" + safeLabel + "\"><title>" + safeLabel + "</title>" + lines
                 + "<polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"" + points.toString().trim()
                 + "\"/></svg>";
     }

@@ -213,24 +213,31 @@ public class StatusPage {
             }
             List<Double> means = new ArrayList<>();
             List<Double> calls = new ArrayList<>();
+            List<String> times = new ArrayList<>();
             d.path("history").forEach(p -> {
                 means.add(p.path("mean_ms").asDouble());
                 calls.add(p.path("calls").asDouble());
+                times.add(p.path("captured_at").asText(""));
             });
             java.util.Collections.reverse(means);   // the history is newest first; a sparkline reads left to right
             java.util.Collections.reverse(calls);
+            java.util.Collections.reverse(times);
+            JsonNode plans = planHistory(queryid);
             int n = means.size();
             if (n >= 2) {
+                List<Integer> changed = planChanges(plans, times);
                 out.add(PageView.chart("Mean time, last 24 h", n + " intervals, "
                         + PageView.millis(means.stream().mapToDouble(Double::doubleValue).min().orElse(0)) + " to "
-                        + PageView.millis(means.stream().mapToDouble(Double::doubleValue).max().orElse(0)) + ".",
-                        PageView.sparkline(means, "mean time per interval")));
+                        + PageView.millis(means.stream().mapToDouble(Double::doubleValue).max().orElse(0)) + "."
+                        + (changed.isEmpty() ? "" : " A vertical line marks each plan change."),
+                        PageView.sparkline(means, "mean time per interval", changed)));
                 out.add(PageView.chart("Calls per interval, last 24 h", PageView.number(calls.stream()
                         .mapToDouble(Double::doubleValue).sum()) + " calls in " + n + " intervals.",
                         PageView.sparkline(calls, "calls per interval")));
             } else {
                 out.add(PageView.text("History", "Fewer than two stored intervals so far.", null));
             }
+            out.add(section("Plan changes", () -> planSideBySide(plans)));
             out.add(section("Plan", () -> {
                 JsonNode plan = data(performance.plan(queryid));
                 return PageView.text("Plan", "Generic plan (" + plan.path("method").asText() + "), never executed; "
@@ -329,6 +336,56 @@ public class StatusPage {
             out.addAll(capacitySections());
             return out;
         });
+    }
+
+    /** The statement's plan history (its two newest shapes), or an empty array when it has none. */
+    private JsonNode planHistory(String queryid) {
+        try {
+            return data(performance.planHistory(queryid, "2")).path("plans");
+        } catch (RuntimeException e) {
+            return json.createArrayNode();
+        }
+    }
+
+    /** The sparkline's points (oldest first, by their times) at which a newer plan shape was first seen. */
+    private static List<Integer> planChanges(JsonNode plans, List<String> times) {
+        List<Integer> out = new ArrayList<>();
+        for (int v = 0; v + 1 < plans.size(); v++) {
+            String first = plans.get(v).path("first_seen").asText("");
+            for (int i = 0; i < times.size(); i++) {
+                if (!times.get(i).isEmpty() && times.get(i).compareTo(first) >= 0) {
+                    out.add(i);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest two shapes side by side, with what changed and why. */
+    private Section planSideBySide(JsonNode plans) {
+        if (plans.size() < 2) {
+            return PageView.text("Plan changes", plans.size() == 1 ? "One plan shape recorded since "
+                    + PageView.format(plans.get(0).path("first_seen"), Format.TIME) + "; no change." : "No plan recorded "
+                    + "yet (the top statements are planned every pgsidecar.plans.plan-interval).", null);
+        }
+        JsonNode now = plans.get(0);
+        JsonNode before = plans.get(1);
+        List<JsonNode> rows = new ArrayList<>();
+        int lines = Math.max(before.path("shape").size(), now.path("shape").size());
+        for (int i = 0; i < lines && i < 60; i++) {
+            ObjectNode r = json.createObjectNode();
+            r.put("before", before.path("shape").path(i).asText(""));
+            r.put("now", now.path("shape").path(i).asText(""));
+            rows.add(r);
+        }
+        List<String> why = new ArrayList<>();
+        now.path("causes").forEach(c -> why.add(c.path("detail").asText()));
+        return PageView.table("Plan changes", "Changed at " + PageView.format(now.path("first_seen"), Format.TIME) + ": "
+                + String.join("; ", texts(now.path("difference_to_previous"))) + "."
+                + (why.isEmpty() ? "" : " Likely causes: " + String.join("; ", why) + "."),
+                json.valueToTree(rows), List.of(col("before (until " + PageView.format(before.path("last_seen"),
+                        Format.TIME) + ")", "before", Format.TEXT), col("now", "now", Format.TEXT)));
     }
 
     /** Vacuum and wraparound, what runs out, checkpoints: the capacity reads on the Activity page. */

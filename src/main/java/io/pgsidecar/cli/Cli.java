@@ -822,6 +822,8 @@ public class Cli {
                             + Table.text(v.path("first_seen")) + ", last seen " + Table.text(v.path("last_seen"))
                             + ", cost " + Table.text(v.path("total_cost")));
                     v.path("difference_to_previous").forEach(x -> Table.line(cli.out, "  changed: ", x.asText()));
+                    v.path("causes").forEach(x -> Table.line(cli.out, "  cause: ", x.path("detail").asText()
+                            + (x.hasNonNull("action") ? "; " + x.path("action").asText() : "")));
                     v.path("shape").forEach(x -> cli.out.println("    " + x.asText()));
                 }
             });

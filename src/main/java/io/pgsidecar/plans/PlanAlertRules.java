@@ -50,14 +50,10 @@ public class PlanAlertRules implements AlertRuleProvider {
         if (s.capturedAt() == null) {
             return null;
         }
-        Map<Long, PlanHistory.Change> changes = history.recentChanges();
-        Instant since = now.minus(history.config().regressionWindow());
         List<Observation> out = new ArrayList<>();
-        for (StatementsSnapshot.Regression r : s.regressions()) {
-            PlanHistory.Change c = changes.get(Long.parseLong(r.queryid()));
-            if (c == null || c.at().isBefore(since)) {
-                continue;
-            }
+        for (Map.Entry<StatementsSnapshot.Regression, PlanHistory.Change> e : history.regressedSinceAChange().entrySet()) {
+            StatementsSnapshot.Regression r = e.getKey();
+            PlanHistory.Change c = e.getValue();
             String causes = c.causes().isEmpty() ? "none the agent can see (the data itself may have changed)"
                     : c.causes().stream().map(PlanHistory.Cause::detail).collect(Collectors.joining("; "));
             String actions = c.causes().stream().filter(x -> x.action() != null).map(PlanHistory.Cause::action)

@@ -104,6 +104,10 @@ public class PlanHistory {
         this.schema = Identifiers.quote(db.schema());
         this.changes = meters.own(Counter.builder("pgsidecar.plan.changes").description("Plan changes the agent "
                 + "recorded: a statement's generic plan took another shape").register(meters.registry()));
+        meters.own(io.micrometer.core.instrument.Gauge.builder("pgsidecar.plan.regressions", this,
+                        h -> h.regressedSinceAChange().size())
+                .description("Statements that regressed and whose plan changed within the regression window "
+                        + "(PlanRegression)").register(meters.registry()));
     }
 
     public PlansConfig config() {
@@ -197,6 +201,22 @@ public class PlanHistory {
                     .ifPresent(x -> changesByStatement.remove(x.queryid()));
         }
         return true;
+    }
+
+    /**
+     * The statements of the latest interval's regressions whose plan changed within the regression
+     * window, with the change.
+     */
+    public Map<io.pgsidecar.statements.StatementsSnapshot.Regression, Change> regressedSinceAChange() {
+        Map<io.pgsidecar.statements.StatementsSnapshot.Regression, Change> out = new LinkedHashMap<>();
+        Instant since = Instant.now().minus(config.regressionWindow());
+        for (var r : statements.latest().regressions()) {
+            Change c = changesByStatement.get(Long.parseLong(r.queryid()));
+            if (c != null && !c.at().isBefore(since)) {
+                out.put(r, c);
+            }
+        }
+        return out;
     }
 
     /** The plan changes this agent recorded within the regression window, by statement. */

@@ -18,6 +18,7 @@ public class PlansConfigCheck implements ConfigCheck {
     public void check(ConfigProblems problems) {
         problems.tick("pgsidecar.plans.plan-interval", plans.planInterval());
         problems.positive("pgsidecar.plans.retention", plans.retention());
+        problems.positive("pgsidecar.plans.regression-window", plans.regressionWindow());
         if (plans.topStatements() < 1 || plans.topStatements() > 500) {
             problems.add("pgsidecar.plans.top-statements='" + plans.topStatements() + "': expected 1 to 500");
         }

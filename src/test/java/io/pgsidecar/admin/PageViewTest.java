@@ -14,6 +14,18 @@ class PageViewTest {
 
     /** Two intervals of "0.02 ms to 0.02 ms" are a flat line, not a slope over the whole height. */
     @Test
+    void aPlanChangeIsAVerticalLineAtItsPointAndAStackedChartStacksItsClasses() {
+        String svg = PageView.sparkline(List.of(1.0, 1.0, 9.0, 9.0, 9.0), "mean time per interval", List.of(2, 99));
+        assertThat(svg).contains("<line x1=\"120.0\"").contains("plan changed");
+        assertThat(svg.split("<line ", -1)).as("a mark outside the points is not drawn").hasSize(2);
+        String stacked = PageView.stackedChart(List.of("CPU", "Lock"), List.of(java.util.Map.of("CPU", 1.0, "Lock", 3.0),
+                java.util.Map.of("CPU", 2.0)), "sessions <script>");
+        assertThat(stacked).contains("<svg class=\"stack\"").contains("CPU 1.00").contains("Lock 3.00")
+                .doesNotContain("<script>");
+        assertThat(PageView.stackedChart(List.of("CPU"), List.of(), "x")).isNull();
+    }
+
+    @Test
     void aSparklineDoesNotMagnifyATinyDifference() {
         List<Double> y = heights(PageView.sparkline(List.of(0.0201, 0.0203), "mean time per interval"));
         assertThat(y).hasSize(2);

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class PlanHistoryIT {
 
     static final String BASE = "/api/v1/admin/database/performance/queries/";
+    static final String COOKIE = "pgsidecar_session";
 
     public static class Profile implements QuarkusTestProfile {
         @Override
@@ -178,6 +179,13 @@ class PlanHistoryIT {
             });
             List<PlanHistory.Version> plans = history.history(Long.parseLong(id), 20).plans();
             assertThat(plans.get(0).causes()).anySatisfy(x -> assertThat(x.kind()).isEqualTo("index_dropped"));
+            // the status page's statement view: both plans side by side, the sparkline marked
+            String cookie = given().formParam("token", "test-token").redirects().follow(false).post("/ui/login")
+                    .getCookie(COOKIE);
+            String page = given().cookie(COOKIE, cookie).get("/ui/statements/" + id).then().statusCode(200)
+                    .extract().asString();
+            assertThat(page).contains("Plan changes").contains("before (until").contains("Seq Scan on public.ph_reg")
+                    .contains("ph_reg_customer_idx").contains("was dropped").contains("plan changed");
 
             // recreated: the plan changes back, faster: recorded, and the alert resolves
             run(c, "CREATE INDEX ph_reg_customer_idx ON ph_reg (customer_id)");
