@@ -36,6 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class PlanHistory {
 
+    /** The least time between two reads of texts for statements new to the top. */
+    static final java.time.Duration TEXT_READ_EVERY = java.time.Duration.ofHours(1);
+
     /** Statements whose last attempt could not be planned, with why; bounded. */
     private static final int MAX_SKIPPED = 1_000;
 
@@ -91,6 +94,7 @@ public class PlanHistory {
     private final Map<Long, Change> changesByStatement = new ConcurrentHashMap<>();
     private volatile Map<String, String> settingsThen;
     private volatile Map<String, String> settingsNow;
+    private volatile Instant lastTextRead;
 
     public PlanHistory(Database database, PlansConfig config, PlanService plans, PlannerSessions planners,
                        StatementsPoller statements, ShownTexts texts, ObjectMapper json, DbConfig db, OwnedMeters meters) {
@@ -123,30 +127,60 @@ public class PlanHistory {
             return null;
         }
         List<Long> top = new ArrayList<>();
+        Map<Long, List<StatementStat>> rows = new LinkedHashMap<>();
         for (StatementStat s : statements.latest().statements()) {
-            if (top.size() >= config.topStatements()) {
-                break;
+            long id = Long.parseLong(s.queryid());
+            if (rows.containsKey(id)) {
+                rows.get(id).add(s);
+                continue;
             }
-            if (!ShownTexts.isAgents(s.query())) {
-                top.add(Long.parseLong(s.queryid()));
+            if (top.size() >= config.topStatements() || ShownTexts.isAgents(s.query())) {
+                continue;
             }
+            top.add(id);
+            rows.put(id, new ArrayList<>(List.of(s)));
         }
         if (top.isEmpty()) {
             return new Run(0, 0, Map.of());
         }
-        Map<Long, String> known = texts.texts(top, java.time.Duration.ofSeconds(5));
+        // who ran each, from the snapshot (most calls first): pg_stat_statements is not read again
+        Map<Long, List<Long>> userids = new LinkedHashMap<>();
+        rows.forEach((id, list) -> userids.put(id, list.stream()
+                .sorted(java.util.Comparator.comparingLong(StatementStat::calls).reversed())
+                .map(StatementStat::userid).distinct().toList()));
+        // texts the agent holds; those of statements new to the top are read at most once a text-read
+        // interval, since a read loads the server's whole query-text file
+        Map<Long, String> known = new LinkedHashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (long id : top) {
+            String t = statements.textOf(id);
+            if (t != null) {
+                known.put(id, t);
+            } else {
+                missing.add(id);
+            }
+        }
+        Instant nowAt = Instant.now();
+        if (!missing.isEmpty() && (lastTextRead == null || !nowAt.isBefore(lastTextRead.plus(TEXT_READ_EVERY)))) {
+            lastTextRead = nowAt;
+            known.putAll(texts.texts(missing, java.time.Duration.ofSeconds(5)));
+        }
         Map<String, String> now = database.forJob(PlanCauses::settings);
         settingsThen = settingsNow;
         settingsNow = now;
         Map<String, String> skippedNow = new LinkedHashMap<>();
         int[] counts = new int[2];
         planners.run(s -> {
-            plans.prepare(s, known.keySet());
+            Map<Long, List<Long>> users = new LinkedHashMap<>();
+            known.keySet().forEach(id -> users.put(id, userids.getOrDefault(id, List.of())));
+            plans.prepareKnown(s, users);
             for (long id : top) {
                 String query = known.get(id);
                 if (query == null) {
-                    skip(skippedNow, id, "its text is no longer in pg_stat_statements");
-                    continue;
+                    if (!missing.contains(id) || lastTextRead == nowAt) {
+                        skip(skippedNow, id, "its text is no longer in pg_stat_statements");
+                    }
+                    continue; // else its text is read at the next text read
                 }
                 if (ShownTexts.isAgents(query)) {
                     continue;

@@ -153,6 +153,16 @@ public class PlanService {
     }
 
     /**
+     * The same for statements whose users the caller already has from a statements snapshot
+     * ({@code userids}: each query id's users, most calls first): pg_stat_statements is not read again.
+     */
+    public void prepareKnown(PlanningSession s, Map<Long, List<Long>> userids) throws SQLException {
+        if (!s.canAct()) {
+            s.loadKnownUsers(userids);
+        }
+    }
+
+    /**
      * The generic plan of {@code body} (from {@link #body}) on this planning session, as
      * {@link #planning} decides, inside a read-only transaction that is rolled back; a statement it
      * prepared is deallocated and any advisory lock a function took is released before it returns.

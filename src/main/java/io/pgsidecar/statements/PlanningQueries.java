@@ -45,6 +45,20 @@ final class PlanningQueries {
              ORDER BY s.queryid, sum(s.calls) DESC
             """;
 
+    /**
+     * The same for users already known (the statements snapshot holds each entry's userid): only the
+     * roles are read, not pg_stat_statements. $1 query ids, $2 their users, $3 the order of each
+     * pair (most calls first).
+     */
+    static final String KNOWN_USERS = """
+            /* pgsidecar */
+            SELECT u.queryid, r.rolname, pg_catalog.pg_has_role(pg_catalog.session_user(), r.oid, '%1$s')
+              FROM ROWS FROM (pg_catalog.unnest(?::bigint[]), pg_catalog.unnest(?::oid[]),
+                              pg_catalog.unnest(?::int[])) AS u(queryid, userid, ord)
+              JOIN pg_catalog.pg_roles r ON r.oid = u.userid
+             ORDER BY u.queryid, u.ord
+            """;
+
     /** Whether this session's login may SET ROLE to a configured role (16+: the SET option, %1$s). */
     static final String MAY_BECOME = """
             /* pgsidecar */

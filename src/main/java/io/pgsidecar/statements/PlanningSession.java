@@ -99,6 +99,39 @@ public final class PlanningSession {
         }
     }
 
+    /**
+     * The users of these statements as the statements snapshot already has them ({@code userids}:
+     * each query id's users, most calls first), without reading pg_stat_statements.
+     */
+    void loadKnownUsers(Map<Long, List<Long>> userids) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        List<Long> roles = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        userids.forEach((id, list) -> {
+            if (!users.containsKey(id)) {
+                users.put(id, new ArrayList<>());
+                for (int i = 0; i < list.size(); i++) {
+                    ids.add(id);
+                    roles.add(list.get(i));
+                    order.add(i);
+                }
+            }
+        });
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(PlanningQueries.KNOWN_USERS.formatted(setPrivilege()))) {
+            ps.setArray(1, connection.createArrayOf("bigint", ids.toArray(Long[]::new)));
+            ps.setArray(2, connection.createArrayOf("bigint", roles.toArray(Long[]::new)));
+            ps.setArray(3, connection.createArrayOf("int4", order.toArray(Integer[]::new)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    users.get(rs.getLong(1)).add(new StatementUser(rs.getString(2), rs.getBoolean(3)));
+                }
+            }
+        }
+    }
+
     List<StatementUser> usersOf(long queryid) throws SQLException {
         loadUsers(List.of(queryid));
         return users.get(queryid);

@@ -50,6 +50,9 @@ class PlanSafetyObserverIT {
     @Inject
     StatementsPoller poller;
 
+    @Inject
+    io.pgsidecar.plans.PlanHistory planHistory;
+
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
 
@@ -130,6 +133,16 @@ class PlanSafetyObserverIT {
                         superusers + ": planned as pgs_reader (planner_role)");
                 PlanAttack.assertAlive(victim);
             }
+
+            // the plan history plans them the same way, with who ran each taken from the snapshot
+            io.pgsidecar.plans.PlanHistory.Run run = planHistory.recordTop();
+            assertThat(run.skipped()).containsKey(strangers).doesNotContainKeys(direct, victims, superusers);
+            assertThat(run.skipped().get(strangers)).contains("evil()");
+            assertThat(planHistory.history(Long.parseLong(direct), 5).plans()).isNotEmpty()
+                    .allSatisfy(v -> assertThat(v.plannedAs()).isEqualTo("pgs_mallory (statement_user)"));
+            assertThat(planHistory.history(Long.parseLong(victims), 5).plans().get(0).plannedAs())
+                    .isEqualTo("pgs_victim (statement_user)");
+            PlanAttack.assertAlive(victim);
 
             // without a planner role to switch to, it plans as the login itself, which cannot act (and
             // here may not read the table: PostgreSQL says so after planning)
