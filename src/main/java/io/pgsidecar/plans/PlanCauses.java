@@ -54,6 +54,25 @@ final class PlanCauses {
              WHERE s.relid = pg_catalog.to_regclass(?)
             """;
 
+    /** The estimated rows of each relation named. $1: the names. */
+    static final String SIZES = """
+            /* pgsidecar */
+            SELECT r.name, greatest(c.reltuples, 0)::float8
+              FROM pg_catalog.unnest(?::text[]) AS r(name)
+              JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(r.name)
+            """;
+
+    /** The agent's latest build of an index of this name ({@code %1$s}: the agent's schema). $1: the name. */
+    static final String BUILD = """
+            /* pgsidecar */
+            SELECT id, state, ended_at, statement FROM %1$s.index_builds
+             WHERE index_name = ? ORDER BY requested_at DESC LIMIT 1
+            """;
+
+    /** A table grew past this: twice its rows, and at least this many more. */
+    static final double GROWTH = 2.0;
+    static final long GROWTH_MIN_ROWS = 10_000;
+
     static final String SETTING_VALUES = """
             /* pgsidecar */
             SELECT name, setting FROM pg_catalog.pg_settings WHERE name = ANY (?)
@@ -80,8 +99,9 @@ final class PlanCauses {
      * The causes of a change from {@code before} to {@code after}, the old shape last seen at
      * {@code since}, the settings then and now.
      */
-    static List<Cause> find(Connection c, List<String> before, List<String> after, Instant since,
-                            Map<String, String> settingsThen, Map<String, String> settingsNow) throws SQLException {
+    static List<Cause> find(Connection c, String agentSchema, List<String> before, List<String> after, Instant since,
+                            Map<String, String> settingsThen, Map<String, String> settingsNow,
+                            Map<String, Double> sizesThen, Map<String, Double> sizesNow) throws SQLException {
         List<Cause> out = new ArrayList<>();
         Map<String, String> indexesBefore = indexes(before);
         Map<String, String> indexesAfter = indexes(after);
@@ -91,9 +111,12 @@ final class PlanCauses {
             String qualified = schemaOf(table) == null ? index : schemaOf(table) + "." + index;
             boolean[] state = index(c, qualified);
             if (!state[0]) {
+                String[] build = build(c, agentSchema, index);
                 out.add(new Cause("index_dropped", table, "index " + qualified + " on " + table + ", which the "
-                        + "old plan used, was dropped", "create it again: POST /api/v1/admin/database/indexes/create "
-                        + "(dry_run first), or read the index analysis' recommendations"));
+                        + "old plan used, was dropped", build == null ? "create it again: POST /api/v1/admin/database/"
+                        + "indexes/create (dry_run first), or read the index analysis' recommendations"
+                        : "create it again as the agent built it (build " + build[0] + "): POST /api/v1/admin/database/"
+                        + "indexes/create {\"sql_statement\": \"" + build[3].replace("\"", "\\\"") + "\", \"dry_run\": true}"));
             } else if (!state[1]) {
                 out.add(new Cause("index_invalid", table, "index " + qualified + " on " + table + " is invalid (a "
                         + "failed concurrent build or reindex)", "rebuild it: POST /api/v1/admin/database/maintenance/"
@@ -102,8 +125,10 @@ final class PlanCauses {
         }
         for (Map.Entry<String, String> e : indexesAfter.entrySet()) {
             if (!indexesBefore.containsKey(e.getKey())) {
+                String[] build = build(c, agentSchema, e.getKey());
                 out.add(new Cause("index_new", e.getValue(), "index " + e.getKey() + " on " + e.getValue()
-                        + " is used by the new plan and not by the old one", null));
+                        + " is used by the new plan and not by the old one" + (build == null || build[2] == null ? ""
+                        : " (built by pgsidecar at " + build[2] + ", build " + build[0] + ")"), null));
             }
         }
         Set<String> relations = new LinkedHashSet<>();
@@ -132,6 +157,16 @@ final class PlanCauses {
                 }
             }
         }
+        for (Map.Entry<String, Double> e : sizesNow.entrySet()) {
+            Double then = sizesThen.get(e.getKey());
+            double now = e.getValue();
+            if (then != null && now >= GROWTH * then && now - then >= GROWTH_MIN_ROWS) {
+                out.add(new Cause("table_grew", e.getKey(), e.getKey() + " grew from about " + then.longValue() + " to "
+                        + (long) now + " rows since the old plan was recorded", "ANALYZE it if its statistics lag: POST "
+                        + "/api/v1/admin/database/maintenance/tasks/update_statistics/run {\"tables\": [\"" + e.getKey()
+                        + "\"], \"dry_run\": true}"));
+            }
+        }
         if (settingsThen != null) {
             for (String name : SETTINGS) {
                 String then = settingsThen.get(name);
@@ -143,6 +178,39 @@ final class PlanCauses {
             }
         }
         return out;
+    }
+
+    /** The estimated rows of the relations a shape reads, now. */
+    static Map<String, Double> sizes(Connection c, List<String> lines) throws SQLException {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        List<String> names = PlanShape.accesses(lines).stream().map(PlanShape.Access::relation).distinct().toList();
+        if (names.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(SIZES)) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getDouble(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The agent's latest build of an index of this name: id, state, ended at, statement; or null. */
+    private static String[] build(Connection c, String agentSchema, String index) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(BUILD.formatted(agentSchema))) {
+            ps.setString(1, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                java.sql.Timestamp ended = rs.getTimestamp(3);
+                return new String[] {rs.getString(1), rs.getString(2), ended == null ? null : ended.toInstant().toString(),
+                        rs.getString(4)};
+            }
+        }
     }
 
     private static boolean[] index(Connection c, String qualified) throws SQLException {

@@ -57,7 +57,7 @@ public class PlanHistory {
      * A likely cause of a plan change, as read when it was recorded.
      *
      * @param kind {@code index_dropped}, {@code index_invalid}, {@code index_new}, {@code statistics_refreshed},
-     *             {@code statistics_stale} or {@code setting_changed}
+     *             {@code statistics_stale}, {@code table_grew} or {@code setting_changed}
      * @param action what to do through the agent (with its dry run), or null
      */
     @RegisterForReflection
@@ -265,6 +265,7 @@ public class PlanHistory {
         boolean recent = false;
         List<String> latestShape = List.of();
         Instant latestSeen = null;
+        Map<String, Double> latestSizes = Map.of();
         try (PreparedStatement ps = c.prepareStatement(PlansQueries.LATEST.formatted(schema))) {
             ps.setDouble(1, config.planInterval().toSeconds());
             ps.setLong(2, queryid);
@@ -275,6 +276,7 @@ public class PlanHistory {
                     recent = rs.getBoolean(3);
                     latestShape = List.of(rs.getString(4).split("\n"));
                     latestSeen = rs.getTimestamp(5).toInstant();
+                    latestSizes = readSizes(rs.getString(6));
                 }
             }
         }
@@ -290,9 +292,10 @@ public class PlanHistory {
             return null;
         }
         List<Cause> causes = List.of();
+        Map<String, Double> sizes = PlanCauses.sizes(c, shape.lines());
         if (latestId != null) {
-            causes = PlanCauses.find(c, latestShape, shape.lines(), latestSeen, settingsThen,
-                    settingsNow == null ? Map.of() : settingsNow).stream()
+            causes = PlanCauses.find(c, schema, latestShape, shape.lines(), latestSeen, settingsThen,
+                    settingsNow == null ? Map.of() : settingsNow, latestSizes, sizes).stream()
                     .map(x -> new Cause(x.kind(), x.relation(), x.detail(), x.action())).toList();
         }
         try (PreparedStatement ps = c.prepareStatement(PlansQueries.INSERT.formatted(schema))) {
@@ -303,6 +306,7 @@ public class PlanHistory {
             ps.setString(5, String.join("\n", shape.lines()));
             ps.setString(6, plan.toString());
             ps.setString(7, json.writeValueAsString(causes));
+            ps.setString(8, json.writeValueAsString(sizes));
             ps.executeUpdate();
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("causes could not be written: " + e.getOriginalMessage(), e);
@@ -315,6 +319,16 @@ public class PlanHistory {
         }
         return latestId == null ? null : new Change(queryid, Instant.now(), latestShape, shape.lines(),
                 PlanShape.difference(latestShape, shape.lines()), causes);
+    }
+
+    private Map<String, Double> readSizes(String text) {
+        try {
+            Map<String, Double> m = new LinkedHashMap<>();
+            json.readTree(text).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+            return m;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Map.of();
+        }
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

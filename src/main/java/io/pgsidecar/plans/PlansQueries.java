@@ -6,7 +6,7 @@ final class PlansQueries {
     /** The latest shape of a statement, and whether it was seen within the plan interval ($2, seconds). */
     static final String LATEST = """
             /* pgsidecar */
-            SELECT id, shape_hash, last_seen > now() - make_interval(secs => ?) AS recent, shape, last_seen
+            SELECT id, shape_hash, last_seen > now() - make_interval(secs => ?) AS recent, shape, last_seen, sizes::text
               FROM %1$s.plan_history
              WHERE queryid = ?
              ORDER BY first_seen DESC, id DESC
@@ -21,8 +21,8 @@ final class PlansQueries {
     static final String INSERT = """
             /* pgsidecar */
             INSERT INTO %1$s.plan_history (queryid, shape_hash, first_seen, last_seen, planned_as, total_cost, shape, plan,
-                                           causes)
-            VALUES (?, ?, now(), now(), ?, ?, ?, ?::jsonb, ?::jsonb)
+                                           causes, sizes)
+            VALUES (?, ?, now(), now(), ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb)
             """;
 
     /** Keeps a statement's newest shapes only. $1 queryid, $2 how many. */

@@ -117,6 +117,11 @@ class PlanHistoryIT {
                     .contains("using ph_orders_customer_idx on public.ph_orders → ")
                     .contains("Seq Scan on public.ph_orders"));
             assertThat(plans.get(0).firstSeen()).isAfterOrEqualTo(plans.get(1).lastSeen());
+            assertThat(plans.get(0).causes()).anySatisfy(x -> {
+                assertThat(x.kind()).isEqualTo("index_dropped");
+                assertThat(x.relation()).isEqualTo("public.ph_orders");
+                assertThat(x.action()).contains("/indexes/create");
+            });
 
             JsonPath api = given().auth().oauth2("test-token").get(BASE + id + "/plans").then().statusCode(200)
                     .extract().jsonPath();
@@ -131,6 +136,25 @@ class PlanHistoryIT {
             given().auth().oauth2("test-token").get(BASE + "abc/plans").then().statusCode(400);
             given().auth().oauth2("test-token").get(BASE + id + "/plans?limit=0").then().statusCode(400);
             assertThat(given().get("/q/metrics").asString()).containsPattern("pgsidecar_plan_changes_total\\{[^}]*} [1-9]");
+
+            // a table that grew to more than twice its rows is named as a likely cause
+            run(c, "CREATE TABLE ph_grow (id int, k int)");
+            run(c, "INSERT INTO ph_grow SELECT g, g % 1000 FROM generate_series(1, 20000) g");
+            run(c, "ANALYZE ph_grow");
+            Workload.repeat(c, "SELECT count(*) FROM ph_grow WHERE k = ?", 300, 3);
+            statements.pollOnce();
+            String grow = queryid(c, "SELECT count(*) FROM ph_grow WHERE k = %");
+            history.recordTop();
+            run(c, "INSERT INTO ph_grow SELECT g, g % 1000 FROM generate_series(20001, 80000) g");
+            run(c, "CREATE INDEX ph_grow_k ON ph_grow (k)");
+            run(c, "ANALYZE ph_grow");
+            Workload.repeat(c, "SELECT count(*) FROM ph_grow WHERE k = ?", 300, 3);
+            statements.pollOnce();
+            history.recordTop();
+            List<PlanHistory.Version> grown = history.history(Long.parseLong(grow), 5).plans();
+            assertThat(grown).hasSize(2);
+            assertThat(grown.get(0).causes()).extracting(PlanHistory.Cause::kind)
+                    .contains("table_grew", "index_new", "statistics_refreshed");
 
             // a plan asked for is recorded too (once per interval): recreate the index and ask
             run(c, "CREATE INDEX ph_orders_customer_idx ON ph_orders (customer_id)");
