@@ -50,9 +50,13 @@ class ReplicasIT {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
+            // the agent's own snapshot writes (activity, capacity, plans, connections) are off: the idle
+            // primary's test needs a primary nobody writes to
             return Map.of("pgsidecar.replicas.interval", "1h", "pgsidecar.statements.interval", "1h",
                     "REPLICA_POOL_TIMEOUT", "2", "REPLICA_LOAD_BALANCING", "round_robin",
-                    "PARTITION_STRATEGIES", "[{\"table_name\": \"parts\", \"partition_column\": \"at\"}]");
+                    "PARTITION_STRATEGIES", "[{\"table_name\": \"parts\", \"partition_column\": \"at\"}]",
+                    "pgsidecar.activity.enabled", "false", "pgsidecar.capacity.enabled", "false",
+                    "pgsidecar.plans.enabled", "false", "pgsidecar.connections.interval", "1h");
         }
     }
 
