@@ -69,8 +69,24 @@ class PlanHistoryIT {
     @Inject
     io.pgsidecar.alerts.AlertEngine alerts;
 
+    @Inject
+    io.pgsidecar.db.SchemaMigrator migrator;
+
+    @Inject
+    io.pgsidecar.leader.LeaderService leader;
+
     @ConfigProperty(name = "pgsidecar.test.database")
     String database;
+
+    /**
+     * Both start in the background: a poll before the schema is migrated stores no history (no
+     * baseline for the regression), and the scheduled poll of a follower forgets the baseline.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void schemaMigratedAndLeading() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> migrator.status().done() && leader.isLeader());
+    }
 
     static void run(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
