@@ -26,6 +26,13 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookReceiverNamesTest {
 
+    private static final io.vertx.core.Vertx VERTX = io.vertx.core.Vertx.vertx();
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeVertx() {
+        VERTX.close();
+    }
+
     @Test
     void twoNamedWebhooksOnOneHostHaveTheirOwnCounters() throws Exception {
         try (WebhookSink sink = new WebhookSink(Ports.free())) {
@@ -78,7 +85,7 @@ class WebhookReceiverNamesTest {
         AlertsConfig config = TestConfig.mapping(AlertsConfig.class, Map.of(
                 "pgsidecar.alerts.notifications.webhook-urls", webhooks));
         return new Notifier(config, new ObjectMapper(), new io.pgsidecar.config.DatabaseName(Optional.of("app"),
-                Optional.empty()), new OwnedMeters(registry), 9188);
+                Optional.empty()), new OwnedMeters(registry), VERTX, 9188);
     }
 
     private static Set<String> receivers(SimpleMeterRegistry registry) {
