@@ -9,7 +9,7 @@ polls). Bounded: every wait has a limit; the agent is always stopped.
 
     python3 bench/footprint.py --cluster 20000 --label lean -- -Xmx48m -XX:+UseSerialGC
 
-With --no-nmt the agent runs without Native Memory Tracking (whose own ~4 MiB would count in RSS)
+--java picks the java binary (and its jcmd). With --no-nmt the agent runs without Native Memory Tracking (whose own ~4 MiB would count in RSS)
 and the NMT figures are left out.
 """
 import argparse
@@ -41,10 +41,10 @@ def status(url):
         return 0, ""
 
 
-def rss_kib(pid):
+def rss_kib(pid, field="VmRSS"):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -84,8 +84,11 @@ def poll_calls(pgport):
     return int(r.stdout.strip())
 
 
+JCMD = "jcmd"
+
+
 def jcmd(pid, *args):
-    return subprocess.run(["jcmd", str(pid), *args], capture_output=True, text=True, timeout=60).stdout
+    return subprocess.run([JCMD, str(pid), *args], capture_output=True, text=True, timeout=60).stdout
 
 
 def main():
@@ -98,8 +101,12 @@ def main():
     p.add_argument("--env", action="append", default=[], help="extra KEY=VALUE")
     p.add_argument("--no-nmt", action="store_true",
                    help="without Native Memory Tracking (its own ~4 MiB out of RSS); no NMT figures then")
+    p.add_argument("--java", default="java", help="the java binary (its jcmd is used beside it)")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
+    global JCMD
+    if os.sep in a.java:
+        JCMD = os.path.join(os.path.dirname(a.java), "jcmd")
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
     with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
         pgport = json.load(f)["port"]
@@ -109,7 +116,7 @@ def main():
     for kv in a.env:
         k, v = kv.split("=", 1)
         env[k] = v
-    cmd = ["java", *a.flags, *([] if a.no_nmt else ["-XX:NativeMemoryTracking=summary"]), "-jar", JAR]
+    cmd = [a.java, *a.flags, *([] if a.no_nmt else ["-XX:NativeMemoryTracking=summary"]), "-jar", JAR]
     log = open(f"/tmp/footprint-{a.label}.log", "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -136,10 +143,16 @@ def main():
         time.sleep(1)
         info = jcmd(proc.pid, "GC.heap_info")
         # G1 prints one heap line; Serial and Parallel print one line per generation
-        used = [int(x) for x in re.findall(r"^\s*(?:garbage-first heap|\S+ generation|PSYoungGen|ParOldGen)"
-                                           r".*?used (\d+)K", info, re.M)]
+        used = [int(x) for x in re.findall(r"^\s*(?:garbage-first heap|\S+ generation|PSYoungGen|ParOldGen|"
+                                           r"DefNew|Tenured)\b.*?used (\d+)K", info, re.M)]
+        if not used:
+            out["heap_info"] = info[:400]
         out["heap_used_after_full_gc_mib"] = round(sum(used) / 1024, 1) if used else None
         out["rss_mib"] = round(rss_kib(proc.pid) / 1024, 1)
+        # anonymous (heap, metaspace, malloc, stacks) and file-backed (libjvm, the CDS or AOT cache
+        # as far as it was touched): both count against a container's memory
+        out["rss_anon_mib"] = round(rss_kib(proc.pid, "RssAnon") / 1024, 1)
+        out["rss_file_mib"] = round(rss_kib(proc.pid, "RssFile") / 1024, 1)
         out["threads"] = threads(proc.pid)
         nmt = "" if a.no_nmt else jcmd(proc.pid, "VM.native_memory", "summary", "scale=KB")
         m = re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", nmt)

@@ -6,6 +6,15 @@ it answers 200 (at most 30 s), stop the agent (SIGTERM, so its leader lock goes 
 second before the next. Prints every start's seconds and the median.
 
     python3 bench/startup.py --cluster 20000 --runs 7 --jar target/quarkus-app/quarkus-run.jar -- $FLAGS
+
+Several ways of starting, measured in turns (one start of each per round, so a slow minute of the
+machine falls on all of them alike): `--variant 'LABEL|JAVA|JAR|EXTRA FLAGS'`, repeated. JAVA is the
+java binary, EXTRA FLAGS go after the common FLAGS (an AOT cache, say):
+
+    python3 bench/startup.py --cluster 20000 --runs 7 \\
+      --variant 'jdk17|java|/tmp/app-fast/quarkus-run.jar|' \\
+      --variant 'jdk25-aot|/usr/lib/jvm/temurin-25-jdk-amd64/bin/java|/tmp/app-aot/quarkus-run.jar|-XX:AOTCache=/tmp/app-aot/app.aot' \\
+      -- $FLAGS
 """
 import argparse
 import json
@@ -23,47 +32,62 @@ def free_port():
         return s.getsockname()[1]
 
 
+def start_once(java, flags, jar, pgport):
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
+               QUARKUS_HTTP_PORT=str(port), MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([java, *flags, "-jar", jar], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    ready = None
+    try:
+        while time.perf_counter() - t0 < 30 and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=1) as r:
+                    if r.status == 200:
+                        ready = time.perf_counter() - t0
+                        break
+            except OSError:
+                pass
+            time.sleep(0.02)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    return ready
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--cluster", required=True)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
+    p.add_argument("--java", default="java")
+    p.add_argument("--variant", action="append", default=[],
+                   help="LABEL|JAVA|JAR|EXTRA FLAGS; repeated, measured in turns")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
     with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
         pgport = json.load(f)["port"]
-    times = []
+    variants = []
+    for v in a.variant:
+        label, java, jar, extra = (v.split("|", 3) + ["", "", ""])[:4]
+        variants.append((label, java or "java", jar or a.jar, extra.split()))
+    if not variants:
+        variants = [("", a.java, a.jar, [])]
+    times = {label: [] for label, _, _, _ in variants}
     for _ in range(a.runs):
-        port = free_port()
-        env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
-                   QUARKUS_HTTP_PORT=str(port), MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(["java", *a.flags, "-jar", a.jar], env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
-        ready = None
-        try:
-            while time.perf_counter() - t0 < 30 and proc.poll() is None:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=1) as r:
-                        if r.status == 200:
-                            ready = time.perf_counter() - t0
-                            break
-                except OSError:
-                    pass
-                time.sleep(0.02)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
-        times.append(ready)
-        time.sleep(1)
-    ok = [t for t in times if t is not None]
-    print("ready s:", [round(t, 2) if t is not None else None for t in times],
-          "median", round(statistics.median(ok), 2) if ok else None)
+        for label, java, jar, extra in variants:
+            times[label].append(start_once(java, [*a.flags, *extra], jar, pgport))
+            time.sleep(1)
+    for label, ts in times.items():
+        ok = [t for t in ts if t is not None]
+        print((label + " " if label else "") + "ready s:", [round(t, 2) if t is not None else None for t in ts],
+              "median", round(statistics.median(ok), 2) if ok else None)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ class DockerfileTest {
             logical.setLength(0);
             if (instr.startsWith("FROM ")) {
                 out.add(new Stage(instr.substring(5).strip(), new ArrayList<>()));
+            } else if (out.isEmpty()) {
+                continue; // an ARG before the first FROM: the stages' images, checked by reading the file
             } else {
                 out.get(out.size() - 1).lines().add(instr);
             }
@@ -62,16 +64,43 @@ class DockerfileTest {
     }
 
     @Test
-    void jvmAlternativeRunsAsNonRootOnTheSamePort() throws Exception {
+    void jvmImageTrainsItsAotCacheWithTheRuntimeImageAndRunsAsNonRootOnTheSamePort() throws Exception {
         List<Stage> s = stages("Dockerfile.jvm");
-        assertThat(s).hasSize(2);
-        Stage runtime = s.get(1);
+        assertThat(s).hasSize(3);
+        assertThat(s.get(0).from()).endsWith(" AS build").contains(":25-jdk");
+        Stage train = s.get(1);
+        Stage runtime = s.get(2);
+        // a cache is only taken by the JVM build that made it: both stages from one image
+        assertThat(train.from()).isEqualTo("${RUNTIME_IMAGE} AS train");
+        assertThat(runtime.from()).isEqualTo("${RUNTIME_IMAGE}");
+        assertThat(Files.readAllLines(Path.of("Dockerfile.jvm"))).anySatisfy(l -> assertThat(l)
+                .matches("ARG RUNTIME_IMAGE=eclipse-temurin:25-jre.*"));
+        // trained with the image's own launcher (so its flags), which the runtime runs too
+        assertThat(train.lines()).anySatisfy(l -> assertThat(l).startsWith("RUN ")
+                .contains("aot-train /deployments/app.aot -- /usr/local/bin/pgsidecar"));
+        assertThat(train.lines()).contains("COPY --chmod=0755 src/main/docker/pgsidecar-jvm.sh /usr/local/bin/pgsidecar",
+                "COPY --chmod=0755 src/main/docker/aot-train.sh /usr/local/bin/aot-train");
+        assertThat(runtime.lines()).contains("COPY --chmod=0755 src/main/docker/pgsidecar-jvm.sh /usr/local/bin/pgsidecar");
+        // the jars come whole from the training stage: the cache checks their sizes and times
+        assertThat(runtime.lines()).anySatisfy(l -> assertThat(l).startsWith("COPY --from=train ")
+                .endsWith(" /deployments/ /deployments/"));
+        assertThat(String.join("\n", train.lines())).contains("ENV JAVA_OPTS_APPEND=" + javaOptsAppend(runtime));
         assertThat(runtime.lines()).contains("EXPOSE 9188");
-        assertThat(last(runtime, "USER ")).matches("USER [1-9][0-9]*");
+        String user = last(runtime, "USER ");
+        assertThat(user).matches("USER [1-9][0-9]*");
+        int userAt = runtime.lines().indexOf(user);
+        assertThat(runtime.lines().subList(userAt, runtime.lines().size()))
+                .as("nothing runs as root after USER").noneMatch(l -> l.startsWith("RUN "));
         assertThat(String.join("\n", runtime.lines())).contains("-Dquarkus.http.host=0.0.0.0");
-        // the launcher with the measured flags (docs/benchmarks.md), which the packaged tests run with too
         assertThat(last(runtime, "ENTRYPOINT ")).contains("/usr/local/bin/pgsidecar");
-        assertThat(io.pgsidecar.testing.AgentProcess.jvmImageFlags()).contains("-XX:+UseSerialGC", "-Xmx48m", "-Xmn8m", "-XX:-UsePerfData");
+        // the launcher with the measured flags (docs/benchmarks.md), which the packaged tests run with too
+        assertThat(io.pgsidecar.testing.AgentProcess.jvmImageFlags()).contains("-XX:+UseSerialGC", "-Xmx48m", "-Xmn8m",
+                "-XX:-UsePerfData").noneMatch(f -> f.startsWith("-Xshare"));
+        assertThat(Files.readString(io.pgsidecar.testing.AgentProcess.JVM_LAUNCHER)).contains("-XX:AOTCache=");
+    }
+
+    private static String javaOptsAppend(Stage s) {
+        return last(s, "ENV JAVA_OPTS_APPEND=").substring("ENV JAVA_OPTS_APPEND=".length());
     }
 
     @Test
@@ -105,8 +134,9 @@ class DockerfileTest {
     @Test
     void bothImagesPutThePgsidecarCommandOnThePath() throws Exception {
         for (String file : List.of("Dockerfile.native", "Dockerfile.jvm")) {
-            Stage runtime = stages(file).get(1);
-            assertThat(runtime.lines()).as(file).anySatisfy(l -> assertThat(l).startsWith("RUN ")
+            List<Stage> stages = stages(file);
+            Stage runtime = stages.get(stages.size() - 1);
+            assertThat(runtime.lines()).as(file).anySatisfy(l -> assertThat(l).matches("(RUN|COPY) .*")
                     .contains("/usr/local/bin/pgsidecar"));
         }
     }

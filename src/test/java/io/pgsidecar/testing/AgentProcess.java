@@ -69,13 +69,16 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
-    /** The default {@code PGSIDECAR_JAVA_FLAGS} of the launcher that {@code Dockerfile.jvm} writes. */
+    /** The JVM image's launcher, which Dockerfile.jvm puts on the path as {@code pgsidecar}. */
+    public static final Path JVM_LAUNCHER = Path.of("src/main/docker/pgsidecar-jvm.sh");
+
+    /** The default {@code PGSIDECAR_JAVA_FLAGS} of the JVM image's launcher. */
     public static List<String> jvmImageFlags() {
         try {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("PGSIDECAR_JAVA_FLAGS:=([^}]*)}")
-                    .matcher(Files.readString(Path.of("Dockerfile.jvm")));
+                    .matcher(Files.readString(JVM_LAUNCHER));
             if (!m.find()) {
-                throw new IllegalStateException("Dockerfile.jvm sets no default PGSIDECAR_JAVA_FLAGS");
+                throw new IllegalStateException(JVM_LAUNCHER + " sets no default PGSIDECAR_JAVA_FLAGS");
             }
             return List.of(m.group(1).trim().split("\\s+"));
         } catch (IOException ex) {
