@@ -3,10 +3,10 @@
 cluster, from pg_stat_statements itself, beside the floor (the server reading pg_stat_statements).
 
 Starts the packaged agent as the harness does (role pgsidecar, statements polled every --interval),
-waits --warmup seconds, resets the pg_stat_statements entries of the agent's role only, waits
---seconds, then lists that role's entries: calls and milliseconds per minute, mean ms, and the
-statement. The floor is the median execution time of `SELECT count(*) FROM pg_stat_statements(false)`
-over 7 runs (EXPLAIN ANALYZE, as postgres), measured right after the window; "all per poll window"
+waits --warmup seconds, reads the pg_stat_statements entries of the agent's role, waits --seconds,
+reads them again and lists the difference: calls and milliseconds per minute, mean ms, and the
+statement (nothing is reset: a reset would make the agent's entries new, which it may react to). The floor is the harness's: the median of 20 in-server reads of `SELECT count(*) FROM
+pg_stat_statements(false)` (a plpgsql loop, as postgres), measured right after the window; "all per poll window"
 is the agent's server time in the window divided by its statements polls, and its ratio to the floor
 is the goal's figure. The agent is always stopped; every wait is bounded.
 
@@ -16,7 +16,6 @@ is the goal's figure. The agent is always stopped; every wait is bounded.
 import argparse
 import json
 import os
-import re
 import signal
 import socket
 import statistics
@@ -46,13 +45,38 @@ def psql(pgport, sql):
     return [line.split("\t") for line in r.stdout.splitlines() if line]
 
 
+def entries(pgport):
+    """The agent role's entries: (queryid, toplevel) -> (calls, total ms, text)."""
+    out = {}
+    for qid, top, calls, total, query in psql(pgport, """
+            SELECT queryid, toplevel, calls, total_exec_time, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
+              FROM pg_stat_statements
+             WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'pgsidecar')"""):
+        out[(qid, top)] = (int(calls), float(total), query)
+    return out
+
+
+# the harness's own floor (../shared/bench/bench.py, FLOOR_FN): clock_timestamp() around
+# SELECT count(*) FROM pg_stat_statements(false) in a plpgsql loop, one warm-up run dropped
+FLOOR_FN = """
+CREATE SCHEMA IF NOT EXISTS bench_tools;
+CREATE OR REPLACE FUNCTION bench_tools.pgss_read_ms(showtext bool, runs int)
+RETURNS TABLE (run int, ms float8, nrows bigint) LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz; n bigint;
+BEGIN
+  FOR i IN 0..runs LOOP
+    t0 := clock_timestamp();
+    SELECT count(*) INTO n FROM pg_stat_statements(showtext);
+    run := i; ms := 1000 * extract(epoch FROM clock_timestamp() - t0); nrows := n;
+    IF i > 0 THEN RETURN NEXT; END IF;
+  END LOOP;
+END $$;
+"""
+
+
 def floor_ms(pgport):
-    times = []
-    for _ in range(7):
-        out = psql(pgport, "EXPLAIN (ANALYZE, TIMING OFF) SELECT count(*) FROM pg_stat_statements(false)")
-        m = re.search(r"Execution Time: ([0-9.]+) ms", "\n".join(r[0] for r in out))
-        times.append(float(m.group(1)))
-    return statistics.median(times)
+    psql(pgport, FLOOR_FN)
+    return statistics.median(float(r[0]) for r in psql(pgport, "SELECT ms FROM bench_tools.pgss_read_ms(false, 20)"))
 
 
 def main():
@@ -64,6 +88,8 @@ def main():
     p.add_argument("--warmup", type=float, default=70)
     p.add_argument("--seconds", type=float, default=120)
     p.add_argument("--env", action="append", default=[], help="extra KEY=VALUE")
+    p.add_argument("--poll-prefix", default="SELECT s.userid::bigint, s.queryid",
+                   help="the statements poll, by the start of its text")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
     scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
@@ -86,14 +112,10 @@ def main():
                 raise SystemExit("not ready; see /tmp/statements-per-minute.log")
             time.sleep(0.1)
         time.sleep(a.warmup)
-        psql(pgport, "SELECT pg_stat_statements_reset((SELECT oid FROM pg_roles WHERE rolname = 'pgsidecar'))")
         w0 = time.monotonic()
+        before = entries(pgport)
         time.sleep(a.seconds)
-        rows = psql(pgport, """
-            SELECT calls, total_exec_time, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
-              FROM pg_stat_statements
-             WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'pgsidecar')
-             ORDER BY total_exec_time DESC""")
+        after = entries(pgport)
         window = time.monotonic() - w0
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -102,9 +124,15 @@ def main():
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
     floor = floor_ms(pgport)
+    rows = []
+    for key, (calls, total, query) in after.items():
+        c0, t0_, _ = before.get(key, (0, 0.0, query))
+        if calls > c0:
+            rows.append((calls - c0, total - t0_, query))
+    rows.sort(key=lambda r: -r[1])
     per_min = 60.0 / window
     total_ms = sum(float(r[1]) for r in rows)
-    polls = sum(int(r[0]) for r in rows if "stddev_exec_time" in r[2] and "pg_stat_statements" in r[2])
+    polls = sum(int(r[0]) for r in rows if a.poll_prefix in r[2])
     print(f"window {window:.0f} s, {len(rows)} statements, {sum(int(r[0]) for r in rows) * per_min:.0f} calls/min, "
           f"{total_ms * per_min:.1f} ms/min; polls {polls}; floor {floor:.2f} ms")
     if polls:

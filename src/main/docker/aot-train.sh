@@ -112,12 +112,13 @@ wait_ready >/dev/null
 # what every agent does in its first minute: scrapes, probes, the admin API, the status page, and
 # the first polls (the statements poll runs at start; the others within seconds)
 for path in /q/metrics /q/health/live /q/health/ready /q/metrics; do status "$path" >/dev/null; done
-for path in /api/v1/admin/database/health /api/v1/admin/database/performance/queries \
-            /api/v1/admin/database/alerts /api/v1/admin/database/leader /ui/login; do
+for path in /api/v1/admin/database/health /api/v1/admin/database/performance/stats \
+            /api/v1/admin/database/activity/waits /api/v1/admin/database/alerts \
+            /api/v1/admin/database/leader /api/v1/admin/database/collectors /ui/login; do
     status "$path" aot-training >/dev/null
 done
 sleep 5
-for path in /q/metrics /api/v1/admin/database/performance/queries; do status "$path" aot-training >/dev/null; done
+for path in /q/metrics /api/v1/admin/database/performance/stats; do status "$path" aot-training >/dev/null; done
 stop_agent
 if [ ! -s "$cache" ]; then
     echo "no AOT cache was written; the agent's log:" >&2
