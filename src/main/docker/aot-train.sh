@@ -83,7 +83,8 @@ start_agent() {
 wait_ready() {
     for _ in $(seq 1 600); do
         if [ "$(status /q/health/ready)" = 200 ]; then
-            echo "$(( ($(date +%s%N) - started) / 1000000 ))" | sed -E 's/([0-9]{3})$/.\1/; s/^\./0./'
+            local ms=$(( ($(date +%s%N) - started) / 1000000 ))
+            printf '%d.%03d\n' $((ms / 1000)) $((ms % 1000))
             return 0
         fi
         kill -0 "$agent" 2>/dev/null || break

@@ -54,13 +54,14 @@ public class ActivitySampler {
     /** (time, total) of the deadlock reads of the last hour. */
     private final ArrayDeque<long[]> deadlockReads = new ArrayDeque<>();
     private volatile boolean lockWaitSeen;
-    private volatile Long databaseOid;
+    private final CurrentDatabase currentDatabase;
     private volatile boolean sampling;
     private int followerTicks;
 
     public ActivitySampler(Database database, ActivityConfig config, LeaderService leader, CollectorMetrics collectors,
-                           SnapshotStore store, ActivityMetrics metrics) {
+                           SnapshotStore store, ActivityMetrics metrics, CurrentDatabase currentDatabase) {
         this.database = database;
+        this.currentDatabase = currentDatabase;
         this.config = config;
         this.leader = leader;
         this.collectors = collectors;
@@ -134,7 +135,7 @@ public class ActivitySampler {
         List<WaitRing.Session> sessions = new ArrayList<>();
         boolean[] lockWait = {false};
         database.forJob(c -> {
-            long oid = oid(c);
+            long oid = currentDatabase.remembered(c);
             String sql = c.getMetaData().getDatabaseMajorVersion() >= 14 ? ActivityQueries.SAMPLE
                     : ActivityQueries.SAMPLE_PG13;
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -178,7 +179,7 @@ public class ActivitySampler {
         Instant now = clock.instant();
         boolean detail = always || lockWaitSeen || !blocking.get().chains().isEmpty() || !sampling;
         BlockingSnapshot snap = database.forJob(c -> {
-            long oid = oid(c);
+            long oid = currentDatabase.remembered(c);
             Deadlocks deadlocks = deadlocks(c, oid, now);
             if (!detail) {
                 return BlockingSnapshot.empty(now, deadlocks);
@@ -231,7 +232,7 @@ public class ActivitySampler {
                 }
                 try (PreparedStatement ps = c.prepareStatement(ActivityQueries.RUNNING_TEXTS)) {
                     ps.setInt(1, QUERY_TEXT);
-                    ps.setLong(2, oid(c));
+                    ps.setLong(2, currentDatabase.remembered(c));
                     ps.setArray(3, c.createArrayOf("bigint", ids.toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -244,15 +245,6 @@ public class ActivitySampler {
         } catch (RuntimeException e) {
             return java.util.Map.of();
         }
-    }
-
-    private long oid(Connection c) throws SQLException {
-        Long oid = databaseOid;
-        if (oid == null) {
-            oid = CurrentDatabase.oid(c);
-            databaseOid = oid;
-        }
-        return oid;
     }
 
     private Deadlocks deadlocks(Connection c, long oid, Instant now) throws SQLException {

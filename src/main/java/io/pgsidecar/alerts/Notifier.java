@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -163,8 +162,7 @@ public class Notifier {
         String error;
         if (ex != null) {
             // a request cut off at the timeout is a reset stream whose cause says so
-            Throwable cause = (ex instanceof CompletionException || ex instanceof StreamResetException)
-                    && ex.getCause() != null ? ex.getCause() : ex;
+            Throwable cause = ex instanceof StreamResetException && ex.getCause() != null ? ex.getCause() : ex;
             error = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         } else {
             if (status >= 200 && status < 300) {

@@ -80,11 +80,13 @@ public class CapacityPoller {
     private final Readings timed;
     private final Readings requested;
     private final Map<String, Readings> sequences = new HashMap<>();
-    private volatile Long databaseOid;
+    private final io.pgsidecar.db.CurrentDatabase currentDatabase;
 
     public CapacityPoller(Database database, CapacityConfig config, LeaderService leader, CollectorMetrics collectors,
-                          SnapshotStore store, CapacityMetrics metrics, ReplicaMonitor replicas, ObjectMapper json) {
+                          SnapshotStore store, CapacityMetrics metrics, ReplicaMonitor replicas, ObjectMapper json,
+                          io.pgsidecar.db.CurrentDatabase currentDatabase) {
         this.database = database;
+        this.currentDatabase = currentDatabase;
         this.config = config;
         this.leader = leader;
         this.collectors = collectors;
@@ -142,7 +144,7 @@ public class CapacityPoller {
         Instant now = clock.instant();
         CapacitySnapshot before = latest.get();
         CapacitySnapshot snap = database.forJob(c -> {
-            long oid = oid(c);
+            long oid = currentDatabase.remembered(c);
             int version = c.getMetaData().getDatabaseMajorVersion();
             VacuumView vacuum = vacuum(c, oid, now);
             WraparoundView wrap = wraparound(c, now);
@@ -377,15 +379,6 @@ public class CapacityPoller {
             }
         }
         return unestimated;
-    }
-
-    private long oid(Connection c) throws SQLException {
-        Long oid = databaseOid;
-        if (oid == null) {
-            oid = io.pgsidecar.db.CurrentDatabase.oid(c);
-            databaseOid = oid;
-        }
-        return oid;
     }
 
     private static long single(Connection c, String sql) throws SQLException {
