@@ -17,7 +17,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -35,10 +38,18 @@ public class StatementHistory {
                        long rows, long sharedBlksHit, long sharedBlksRead, long tempBlksWritten) {
     }
 
+    /** Regressions: both periods are summed whole again at most this long after the last time. */
+    static final Duration RESUM = Duration.ofHours(1);
+    /** Query ids summed per period at most (the most called): bounds the agent's memory, whatever the history holds. */
+    static final int SUMMED_IDS = 10_000;
+    private static final int MAX_REGRESSIONS = 100;
+
     private final Database database;
     private final StatementsConfig config;
     private final ObjectMapper json;
     private final String schema;
+    /** The regression check's periods summed so far; null until the first check. Guarded by this. */
+    private Periods periods;
 
     public StatementHistory(Database database, StatementsConfig config, ObjectMapper json, DbConfig db) {
         this.database = database;
@@ -99,29 +110,140 @@ public class StatementHistory {
         }
     }
 
-    /** Statements whose recent mean is well above their stored baseline, largest increase first. */
-    List<Regression> regressions(Connection c, LongFunction<String> texts) throws SQLException {
+    /**
+     * Statements whose mean over the recent window is well above their mean over the baseline
+     * period before it, the largest increase first (at most 100).
+     *
+     * <p>Both periods are summed whole in the server at most every {@link #RESUM} (or the window,
+     * when shorter). At the checks in between, two small reads keep them up to date: the rows that
+     * left the recent window, which move into the baseline, and the rows stored since the last
+     * check. The recent window and the baseline's end are exact; the baseline's start is at most
+     * that long older than exact (the hourly housekeeping moves it by as much). Summing the baseline
+     * at every poll read all of the days of history each time. {@code now} is the poll's time as
+     * stored, to the microsecond.
+     */
+    synchronized List<Regression> regressions(Connection c, Instant now, LongFunction<String> texts)
+            throws SQLException {
+        Instant recentFrom = now.minus(config.regressionWindow());
+        Instant upTo = now.plus(1, ChronoUnit.MICROS);
+        Duration resum = config.regressionWindow().compareTo(RESUM) < 0 ? config.regressionWindow() : RESUM;
+        if (periods == null || !now.isBefore(periods.summedAt.plus(resum)) || recentFrom.isBefore(periods.baseTo)
+                || upTo.isBefore(periods.seenTo)) {
+            periods = new Periods(now, sums(c, recentFrom.minus(config.regressionBaseline()), recentFrom),
+                    sums(c, recentFrom, upTo), recentFrom, upTo);
+        } else {
+            periods.moveToBaseline(sums(c, periods.baseTo, recentFrom), recentFrom);
+            periods.addRecent(sums(c, periods.seenTo, upTo), upTo);
+        }
+        long minCalls = Math.max(1, config.regressionMinCalls());
+        double factor = config.regressionFactor();
+        double minIncreaseMs = config.regressionMinIncrease().toNanos() / 1e6;
         List<Regression> found = new ArrayList<>();
-        double window = config.regressionWindow().toNanos() / 1e9;
-        try (PreparedStatement ps = c.prepareStatement(StatementsQueries.REGRESSIONS.formatted(schema))) {
-            ps.setDouble(1, window);
-            ps.setDouble(2, window);
-            ps.setDouble(3, window + config.regressionBaseline().toNanos() / 1e9);
-            ps.setLong(4, config.regressionMinCalls());
-            ps.setLong(5, config.regressionMinCalls());
-            ps.setDouble(6, config.regressionFactor());
-            ps.setDouble(7, config.regressionMinIncrease().toNanos() / 1e6);
+        for (Map.Entry<Long, Sums> e : periods.recent.entrySet()) {
+            Sums r = e.getValue();
+            Sums b = periods.base.get(e.getKey());
+            if (b == null || r.calls < minCalls || b.calls < minCalls) {
+                continue;
+            }
+            double recentMean = r.total / r.calls;
+            double baseMean = b.total / b.calls;
+            if (recentMean >= factor * baseMean && recentMean - baseMean >= minIncreaseMs) {
+                found.add(new Regression(Long.toString(e.getKey()), null, recentMean, baseMean,
+                        baseMean > 0 ? recentMean / baseMean : 0, r.calls, b.calls));
+            }
+        }
+        found.sort(Comparator.comparingDouble((Regression x) -> x.recentMeanMs() - x.baselineMeanMs()).reversed());
+        List<Regression> out = new ArrayList<>(Math.min(found.size(), MAX_REGRESSIONS));
+        for (Regression x : found.subList(0, Math.min(found.size(), MAX_REGRESSIONS))) {
+            out.add(new Regression(x.queryid(), texts.apply(Long.parseLong(x.queryid())), x.recentMeanMs(),
+                    x.baselineMeanMs(), x.factor(), x.recentCalls(), x.baselineCalls()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Forgets the summed periods (leadership lost, statistics unavailable): the next check sums them whole. */
+    synchronized void forgetBaseline() {
+        periods = null;
+    }
+
+    /** Calls and total time per query id stored in [from, to), the most called first. */
+    private Map<Long, Sums> sums(Connection c, Instant from, Instant to) throws SQLException {
+        Map<Long, Sums> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(StatementsQueries.SUMS_BETWEEN.formatted(schema))) {
+            ps.setTimestamp(1, Timestamp.from(from));
+            ps.setTimestamp(2, Timestamp.from(to));
+            ps.setInt(3, SUMMED_IDS);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long id = rs.getLong(1);
-                    double recent = rs.getDouble(2);
-                    double base = rs.getDouble(3);
-                    found.add(new Regression(Long.toString(id), texts.apply(id), recent, base,
-                            base > 0 ? recent / base : 0, rs.getLong(4), rs.getLong(5)));
+                    out.put(rs.getLong(1), new Sums(rs.getLong(2), rs.getDouble(3)));
                 }
             }
         }
-        return List.copyOf(found);
+        return out;
+    }
+
+    /** One query id's calls and total time (ms) over a period. */
+    private static final class Sums {
+        long calls;
+        double total;
+
+        Sums(long calls, double total) {
+            this.calls = calls;
+            this.total = total;
+        }
+    }
+
+    /**
+     * The baseline's sums per query id over [its start, baseTo) and the recent window's over
+     * [baseTo, seenTo), summed whole at {@code summedAt} and kept up to date since. Each holds at
+     * most {@link #SUMMED_IDS} ids.
+     */
+    private static final class Periods {
+        final Instant summedAt;
+        final Map<Long, Sums> base;
+        final Map<Long, Sums> recent;
+        Instant baseTo;
+        Instant seenTo;
+
+        Periods(Instant summedAt, Map<Long, Sums> base, Map<Long, Sums> recent, Instant baseTo, Instant seenTo) {
+            this.summedAt = summedAt;
+            this.base = base;
+            this.recent = recent;
+            this.baseTo = baseTo;
+            this.seenTo = seenTo;
+        }
+
+        /** Rows that left the recent window: out of it, into the baseline. */
+        void moveToBaseline(Map<Long, Sums> moved, Instant to) {
+            moved.forEach((id, m) -> {
+                Sums r = recent.get(id);
+                if (r != null) {
+                    r.calls -= m.calls;
+                    r.total -= m.total;
+                    if (r.calls <= 0) {
+                        recent.remove(id);
+                    }
+                }
+                add(base, id, m);
+            });
+            baseTo = to;
+        }
+
+        /** Rows stored since the last check. */
+        void addRecent(Map<Long, Sums> fresh, Instant to) {
+            fresh.forEach((id, f) -> add(recent, id, f));
+            seenTo = to;
+        }
+
+        private static void add(Map<Long, Sums> into, long id, Sums more) {
+            Sums s = into.get(id);
+            if (s != null) {
+                s.calls += more.calls;
+                s.total += more.total;
+            } else if (into.size() < SUMMED_IDS) {
+                into.put(id, new Sums(more.calls, more.total));
+            }
+        }
     }
 
     /** Per-interval history of one statement, newest first. */

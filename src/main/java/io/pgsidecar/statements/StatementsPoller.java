@@ -171,11 +171,13 @@ public class StatementsPoller {
         previousDb = null;
         previousInfo = null;
         lastFullRead = null;
+        history.forgetBaseline();
     }
 
     /** One poll, as the leader does it; public for tests and the benchmark. */
     public synchronized StatementsSnapshot pollOnce() {
-        Instant now = clock.instant();
+        // to the microsecond, as stored: the regression check reads the rows stored since it last looked
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         StatementsSnapshot snap = database.forJob(c -> read(c, now));
         latest = snap;
         metrics.update(snap);
@@ -271,7 +273,7 @@ public class StatementsPoller {
         // history needs the agent's schema; until it is migrated the snapshot is served from memory only
         if (seconds > 0 && migrator.status().done()) {
             history.store(c, now, seconds, byTime, aggregates, result.rebaselined(), deallocDelta, rates);
-            regressions = history.regressions(c, texts::get);
+            regressions = history.regressions(c, now, texts::get);
             for (Regression r : regressions) {
                 if (r.query() == null && textsWanted.size() < MAX_WANTED && textsWanted.add(Long.parseLong(r.queryid()))) {
                     pending++;

@@ -133,32 +133,19 @@ final class StatementsQueries {
             """;
 
     /*
-     * Regressions: per query id, the mean over the recent window against the mean over the
-     * baseline period just before it; both periods need enough calls, and the recent mean must be
-     * at least factor times the baseline and higher by at least the minimum increase (ms).
-     * Parameters: window s, window s, baseline s, min calls, min calls, factor, min increase ms.
+     * Regressions: per query id, the calls and total time stored in [from, to), the most called
+     * first. The recent window is asked at every poll; the baseline (days long) is asked whole only
+     * every few minutes, and in between only for the rows that moved into it (StatementHistory).
+     * Parameters: from, to, at most this many ids.
      */
-    static final String REGRESSIONS = """
+    static final String SUMS_BETWEEN = """
             /* pgsidecar */
-            WITH recent AS (
-                SELECT queryid, sum(calls) AS calls, sum(total_exec_ms) AS total
-                  FROM %1$s.statement_history
-                 WHERE captured_at >= now() - make_interval(secs => ?)
-                 GROUP BY queryid),
-            base AS (
-                SELECT queryid, sum(calls) AS calls, sum(total_exec_ms) AS total
-                  FROM %1$s.statement_history
-                 WHERE captured_at < now() - make_interval(secs => ?)
-                   AND captured_at >= now() - make_interval(secs => ?)
-                 GROUP BY queryid)
-            SELECT r.queryid, r.total / r.calls AS recent_mean, b.total / b.calls AS baseline_mean,
-                   r.calls AS recent_calls, b.calls AS baseline_calls
-              FROM recent r JOIN base b USING (queryid)
-             WHERE r.calls >= ? AND b.calls >= ?
-               AND r.total / r.calls >= ? * (b.total / b.calls)
-               AND r.total / r.calls - b.total / b.calls >= ?
-             ORDER BY r.total / r.calls - b.total / b.calls DESC
-             LIMIT 100
+            SELECT queryid, sum(calls)::int8 AS calls, sum(total_exec_ms) AS total
+              FROM %1$s.statement_history
+             WHERE captured_at >= ? AND captured_at < ?
+             GROUP BY queryid
+             ORDER BY 2 DESC
+             LIMIT ?
             """;
 
     static final String PRUNE_HISTORY = """

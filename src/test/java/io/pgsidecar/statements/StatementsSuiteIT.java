@@ -15,6 +15,7 @@ import org.junit.platform.suite.api.Suite;
  */
 @Suite(failIfNoTests = false)
 @SelectClasses(names = {"io.pgsidecar.statements.ChangedEntriesReadIT", "io.pgsidecar.statements.PlanSafetyIT",
+    "io.pgsidecar.statements.RegressionBaselineIT",
     "io.pgsidecar.statements.StatementsIT"})
 public class StatementsSuiteIT {
 
