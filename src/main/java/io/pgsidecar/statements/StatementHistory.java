@@ -10,6 +10,7 @@ import io.pgsidecar.statements.StatementsSnapshot.Regression;
 import io.pgsidecar.statements.StatementsSnapshot.Totals;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,14 +49,22 @@ public class StatementHistory {
     private final StatementsConfig config;
     private final ObjectMapper json;
     private final String schema;
+    private final int summedIds;
     /** The regression check's periods summed so far; null until the first check. Guarded by this. */
     private Periods periods;
 
+    @Inject
     public StatementHistory(Database database, StatementsConfig config, ObjectMapper json, DbConfig db) {
+        this(database, config, json, db, SUMMED_IDS);
+    }
+
+    /** With another limit of query ids per summed period (tests). */
+    StatementHistory(Database database, StatementsConfig config, ObjectMapper json, DbConfig db, int summedIds) {
         this.database = database;
         this.config = config;
         this.json = json;
         this.schema = Identifiers.quote(db.schema());
+        this.summedIds = summedIds;
     }
 
     /** Stores the interval's top statements (by total time, first) and its totals. */
@@ -127,13 +136,21 @@ public class StatementHistory {
         Instant recentFrom = now.minus(config.regressionWindow());
         Instant upTo = now.plus(1, ChronoUnit.MICROS);
         Duration resum = config.regressionWindow().compareTo(RESUM) < 0 ? config.regressionWindow() : RESUM;
-        if (periods == null || !now.isBefore(periods.summedAt.plus(resum)) || recentFrom.isBefore(periods.baseTo)
-                || upTo.isBefore(periods.seenTo)) {
+        boolean whole = periods == null || !now.isBefore(periods.summedAt.plus(resum))
+                || recentFrom.isBefore(periods.baseTo) || upTo.isBefore(periods.seenTo);
+        if (!whole) {
+            Map<Long, Sums> moved = sums(c, periods.baseTo, recentFrom);
+            Map<Long, Sums> fresh = sums(c, periods.seenTo, upTo);
+            // a read cut off at the limit, or rows that do not match the sums: summed whole instead
+            whole = moved.size() >= summedIds || fresh.size() >= summedIds
+                    || !periods.moveToBaseline(moved, recentFrom);
+            if (!whole) {
+                periods.addRecent(fresh, upTo);
+            }
+        }
+        if (whole) {
             periods = new Periods(now, sums(c, recentFrom.minus(config.regressionBaseline()), recentFrom),
-                    sums(c, recentFrom, upTo), recentFrom, upTo);
-        } else {
-            periods.moveToBaseline(sums(c, periods.baseTo, recentFrom), recentFrom);
-            periods.addRecent(sums(c, periods.seenTo, upTo), upTo);
+                    sums(c, recentFrom, upTo), recentFrom, upTo, summedIds);
         }
         long minCalls = Math.max(1, config.regressionMinCalls());
         double factor = config.regressionFactor();
@@ -172,7 +189,7 @@ public class StatementHistory {
         try (PreparedStatement ps = c.prepareStatement(StatementsQueries.SUMS_BETWEEN.formatted(schema))) {
             ps.setTimestamp(1, Timestamp.from(from));
             ps.setTimestamp(2, Timestamp.from(to));
-            ps.setInt(3, SUMMED_IDS);
+            ps.setInt(3, summedIds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getLong(1), new Sums(rs.getLong(2), rs.getDouble(3)));
@@ -196,53 +213,81 @@ public class StatementHistory {
     /**
      * The baseline's sums per query id over [its start, baseTo) and the recent window's over
      * [baseTo, seenTo), summed whole at {@code summedAt} and kept up to date since. Each holds at
-     * most {@link #SUMMED_IDS} ids.
+     * most {@code limit} ids, the most called when summed whole. An id the recent window could not
+     * take is not admitted later (it would start from a part of its rows) until the next whole sum;
+     * the baseline's ids never leave it.
      */
     private static final class Periods {
         final Instant summedAt;
         final Map<Long, Sums> base;
         final Map<Long, Sums> recent;
+        final int limit;
+        /** The recent window left ids out: only the ids it holds are kept up to date. */
+        boolean recentCapped;
         Instant baseTo;
         Instant seenTo;
 
-        Periods(Instant summedAt, Map<Long, Sums> base, Map<Long, Sums> recent, Instant baseTo, Instant seenTo) {
+        Periods(Instant summedAt, Map<Long, Sums> base, Map<Long, Sums> recent, Instant baseTo, Instant seenTo,
+                int limit) {
             this.summedAt = summedAt;
             this.base = base;
             this.recent = recent;
             this.baseTo = baseTo;
             this.seenTo = seenTo;
+            this.limit = limit;
+            this.recentCapped = recent.size() >= limit;
         }
 
-        /** Rows that left the recent window: out of it, into the baseline. */
-        void moveToBaseline(Map<Long, Sums> moved, Instant to) {
-            moved.forEach((id, m) -> {
-                Sums r = recent.get(id);
+        /**
+         * Rows that left the recent window: out of it, into the baseline. False when they do not
+         * match what the recent window holds, more calls than it has for an id or an id it should
+         * have: a row stored late, behind a check that had already looked past its time (another
+         * writer). Then the sums must be summed whole; a late row too small to show is corrected
+         * by the next whole sum.
+         */
+        boolean moveToBaseline(Map<Long, Sums> moved, Instant to) {
+            for (Map.Entry<Long, Sums> e : moved.entrySet()) {
+                Sums m = e.getValue();
+                Sums r = recent.get(e.getKey());
+                if (r == null ? !recentCapped : m.calls > r.calls) {
+                    return false;
+                }
                 if (r != null) {
                     r.calls -= m.calls;
                     r.total -= m.total;
-                    if (r.calls <= 0) {
-                        recent.remove(id);
+                    if (r.calls == 0) {
+                        recent.remove(e.getKey());
                     }
                 }
-                add(base, id, m);
-            });
+                add(base, e.getKey(), m, true);
+            }
             baseTo = to;
+            return true;
         }
 
         /** Rows stored since the last check. */
         void addRecent(Map<Long, Sums> fresh, Instant to) {
-            fresh.forEach((id, f) -> add(recent, id, f));
+            fresh.forEach((id, f) -> {
+                if (!add(recent, id, f, !recentCapped)) {
+                    recentCapped = true;
+                }
+            });
             seenTo = to;
         }
 
-        private static void add(Map<Long, Sums> into, long id, Sums more) {
+        /** Adds to an id's sums; a new id only when allowed and there is room. False when it was left out. */
+        private boolean add(Map<Long, Sums> into, long id, Sums more, boolean admit) {
             Sums s = into.get(id);
             if (s != null) {
                 s.calls += more.calls;
                 s.total += more.total;
-            } else if (into.size() < SUMMED_IDS) {
-                into.put(id, new Sums(more.calls, more.total));
+                return true;
             }
+            if (admit && into.size() < limit) {
+                into.put(id, new Sums(more.calls, more.total));
+                return true;
+            }
+            return false;
         }
     }
 

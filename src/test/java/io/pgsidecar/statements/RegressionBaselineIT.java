@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * The regression check sums its two periods whole only now and then, and in between moves the rows
  * that left the recent window into the baseline and adds the rows stored since: checked against the
  * same comparison computed from every stored row, at checks a minute apart and seconds apart, after
- * gaps longer than the re-sum period, and after the clock went back.
+ * gaps longer than the re-sum period, after the clock went back, with room for fewer ids than
+ * the history holds, and after a row was stored late.
  */
 @QuarkusTest
 @TestProfile(StatementsSuiteIT.Profile.class)
@@ -59,6 +60,8 @@ class RegressionBaselineIT {
                 "pgsidecar.statements.regression-min-calls", "10"));
         DbConfig db = TestConfig.mapping(DbConfig.class, Map.of("pgsidecar.db.schema", SCHEMA));
         StatementHistory history = new StatementHistory(null, config, null, db);
+        // the same checks with room for 5 of the 12 ids: fewer answers, never a partial sum
+        StatementHistory capped = new StatementHistory(null, config, null, db, 5);
         Duration resum = WINDOW.compareTo(StatementHistory.RESUM) < 0 ? WINDOW : StatementHistory.RESUM;
 
         // five hours of one-minute intervals, 12 statements; the odd ones get three times slower after 4 h
@@ -133,6 +136,15 @@ class RegressionBaselineIT {
                     assertThat(a.baselineMeanMs()).isCloseTo(e.baselineMeanMs(), within(1e-9));
                 }
                 found += actual.size();
+                // the capped check's reads are cut at 5 ids, so it sums whole at every check with new rows
+                List<Regression> exact = expected(rows, recentFrom.minus(BASELINE), recentFrom, now);
+                for (Regression a : capped.regressions(c, now, id -> null)) {
+                    Regression e = exact.stream().filter(x -> x.queryid().equals(a.queryid())).findFirst()
+                            .orElseThrow(() -> new AssertionError("at " + now + ", not a regression: " + a));
+                    assertThat(a.recentCalls()).as("capped, at %s", now).isEqualTo(e.recentCalls());
+                    assertThat(a.baselineCalls()).as("capped, at %s", now).isEqualTo(e.baselineCalls());
+                    assertThat(a.recentMeanMs()).isCloseTo(e.recentMeanMs(), within(1e-9));
+                }
             }
             assertThat(found).as("the slower statements were found at some checks").isPositive();
 
@@ -142,6 +154,34 @@ class RegressionBaselineIT {
             assertThat(history.regressions(c, now, id -> null)).map(Regression::queryid).containsExactlyElementsOf(
                     expected(rows, now.minus(WINDOW).minus(BASELINE), now.minus(WINDOW), now).stream()
                             .map(Regression::queryid).toList());
+
+            // a row stored late, behind a check that had looked past its time (another writer), with
+            // more calls than the window held for its id: once it leaves the window its figures do not
+            // match the sums, which are summed whole at once
+            history.forgetBaseline();
+            history.regressions(c, T0.plus(Duration.ofMinutes(270)), id -> null);
+            Row late = new Row(T0.plus(Duration.ofMinutes(265)).plusSeconds(30), 1_000_003L, 10_000, 10_000 * 10);
+            rows.add(late);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + SCHEMA + ".statement_history "
+                    + "VALUES (?, 60, ?, 20, true, ?, ?, 0, 0, 0, 0)")) {
+                ps.setTimestamp(1, Timestamp.from(late.at()));
+                ps.setLong(2, late.queryid());
+                ps.setLong(3, late.calls());
+                ps.setDouble(4, late.totalMs());
+                ps.executeUpdate();
+            }
+            for (int minute = 271; minute <= 285; minute++) {
+                history.regressions(c, T0.plus(Duration.ofMinutes(minute)), id -> null);
+            }
+            Instant left = T0.plus(Duration.ofMinutes(286));
+            List<Regression> expected = expected(rows, left.minus(WINDOW).minus(BASELINE), left.minus(WINDOW), left);
+            List<Regression> actual = history.regressions(c, left, id -> null);
+            assertThat(actual).map(Regression::queryid).containsExactlyElementsOf(
+                    expected.stream().map(Regression::queryid).toList());
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(actual.get(i).baselineCalls()).isEqualTo(expected.get(i).baselineCalls());
+                assertThat(actual.get(i).recentCalls()).isEqualTo(expected.get(i).recentCalls());
+            }
         } finally {
             try (Connection c = PgTestResource.cluster().connect(database); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
