@@ -16,6 +16,7 @@ import io.pgsidecar.capacity.CapacitySnapshot.TableAge;
 import io.pgsidecar.capacity.CapacitySnapshot.TableBloat;
 import io.pgsidecar.capacity.CapacitySnapshot.VacuumView;
 import io.pgsidecar.capacity.CapacitySnapshot.WraparoundView;
+import io.pgsidecar.db.CurrentDatabase;
 import io.pgsidecar.db.Database;
 import io.pgsidecar.db.Rows;
 import io.pgsidecar.db.SnapshotStore;
@@ -80,11 +81,11 @@ public class CapacityPoller {
     private final Readings timed;
     private final Readings requested;
     private final Map<String, Readings> sequences = new HashMap<>();
-    private final io.pgsidecar.db.CurrentDatabase currentDatabase;
+    private final CurrentDatabase currentDatabase;
 
     public CapacityPoller(Database database, CapacityConfig config, LeaderService leader, CollectorMetrics collectors,
                           SnapshotStore store, CapacityMetrics metrics, ReplicaMonitor replicas, ObjectMapper json,
-                          io.pgsidecar.db.CurrentDatabase currentDatabase) {
+                          CurrentDatabase currentDatabase) {
         this.database = database;
         this.currentDatabase = currentDatabase;
         this.config = config;

@@ -155,25 +155,24 @@ public class StatementHistory {
         long minCalls = Math.max(1, config.regressionMinCalls());
         double factor = config.regressionFactor();
         double minIncreaseMs = config.regressionMinIncrease().toNanos() / 1e6;
-        List<Regression> found = new ArrayList<>();
+        List<Map.Entry<Long, Sums>> found = new ArrayList<>();
         for (Map.Entry<Long, Sums> e : periods.recent.entrySet()) {
             Sums r = e.getValue();
             Sums b = periods.base.get(e.getKey());
-            if (b == null || r.calls < minCalls || b.calls < minCalls) {
-                continue;
-            }
-            double recentMean = r.total / r.calls;
-            double baseMean = b.total / b.calls;
-            if (recentMean >= factor * baseMean && recentMean - baseMean >= minIncreaseMs) {
-                found.add(new Regression(Long.toString(e.getKey()), null, recentMean, baseMean,
-                        baseMean > 0 ? recentMean / baseMean : 0, r.calls, b.calls));
+            if (b != null && r.calls >= minCalls && b.calls >= minCalls && r.mean() >= factor * b.mean()
+                    && r.mean() - b.mean() >= minIncreaseMs) {
+                found.add(e);
             }
         }
-        found.sort(Comparator.comparingDouble((Regression x) -> x.recentMeanMs() - x.baselineMeanMs()).reversed());
+        // the largest increase first; texts only for the ones answered
+        found.sort(Comparator.comparingDouble((Map.Entry<Long, Sums> e) ->
+                e.getValue().mean() - periods.base.get(e.getKey()).mean()).reversed());
         List<Regression> out = new ArrayList<>(Math.min(found.size(), MAX_REGRESSIONS));
-        for (Regression x : found.subList(0, Math.min(found.size(), MAX_REGRESSIONS))) {
-            out.add(new Regression(x.queryid(), texts.apply(Long.parseLong(x.queryid())), x.recentMeanMs(),
-                    x.baselineMeanMs(), x.factor(), x.recentCalls(), x.baselineCalls()));
+        for (Map.Entry<Long, Sums> e : found.subList(0, Math.min(found.size(), MAX_REGRESSIONS))) {
+            Sums r = e.getValue();
+            Sums b = periods.base.get(e.getKey());
+            out.add(new Regression(Long.toString(e.getKey()), texts.apply(e.getKey()), r.mean(), b.mean(),
+                    b.mean() > 0 ? r.mean() / b.mean() : 0, r.calls, b.calls));
         }
         return List.copyOf(out);
     }
@@ -207,6 +206,10 @@ public class StatementHistory {
         Sums(long calls, double total) {
             this.calls = calls;
             this.total = total;
+        }
+
+        double mean() {
+            return total / calls;
         }
     }
 

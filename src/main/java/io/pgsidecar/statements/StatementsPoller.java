@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -177,7 +178,7 @@ public class StatementsPoller {
     /** One poll, as the leader does it; public for tests and the benchmark. */
     public synchronized StatementsSnapshot pollOnce() {
         // to the microsecond, as stored: the regression check reads the rows stored since it last looked
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         StatementsSnapshot snap = database.forJob(c -> read(c, now));
         latest = snap;
         metrics.update(snap);

@@ -134,8 +134,8 @@ final class StatementsQueries {
 
     /*
      * Regressions: per query id, the calls and total time stored in [from, to), the most called
-     * first. The recent window is asked at every poll; the baseline (days long) is asked whole only
-     * every few minutes, and in between only for the rows that moved into it (StatementHistory).
+     * first. Both periods are asked whole at most hourly; at the polls in between only for the rows
+     * that left the recent window and the rows stored since (StatementHistory).
      * Parameters: from, to, at most this many ids.
      */
     static final String SUMS_BETWEEN = """
