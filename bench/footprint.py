@@ -17,28 +17,12 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
-import urllib.request
+
+from benchlib import agent_env, cluster_port, free_port, wait_ready
 
 JAR = os.environ.get("AGENT_JAR", "target/quarkus-app/quarkus-run.jar")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def status(url):
-    try:
-        with urllib.request.urlopen(url, timeout=2) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, ""
-    except OSError:
-        return 0, ""
 
 
 def rss_kib(pid, field="VmRSS"):
@@ -107,25 +91,17 @@ def main():
     global JCMD
     if os.sep in a.java:
         JCMD = os.path.join(os.path.dirname(a.java), "jcmd")
-    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
-    with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
-        pgport = json.load(f)["port"]
+    pgport = cluster_port(a.cluster)
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
-               QUARKUS_HTTP_PORT=str(port), PGSIDECAR_STATEMENTS_INTERVAL=a.interval)
-    for kv in a.env:
-        k, v = kv.split("=", 1)
-        env[k] = v
+    env = agent_env(pgport, port, a.env, PGSIDECAR_STATEMENTS_INTERVAL=a.interval)
     cmd = [a.java, *a.flags, *([] if a.no_nmt else ["-XX:NativeMemoryTracking=summary"]), "-jar", JAR]
     log = open(f"/tmp/footprint-{a.label}.log", "w")
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     out = {"label": a.label, "flags": " ".join(a.flags), "cluster": a.cluster}
     try:
-        while status(f"http://127.0.0.1:{port}/q/health/ready")[0] != 200:
-            if time.monotonic() - t0 > 120 or proc.poll() is not None:
-                raise SystemExit(f"not ready; see /tmp/footprint-{a.label}.log")
-            time.sleep(0.05)
+        if not wait_ready(proc, port, 120, 0.05):
+            raise SystemExit(f"not ready; see /tmp/footprint-{a.label}.log")
         out["start_to_ready_s"] = round(time.monotonic() - t0, 2)
         seconds = float(a.interval.rstrip("s"))
         time.sleep(max(2 * seconds + 1, a.warmup))  # the first poll sets the baseline, then warm-up

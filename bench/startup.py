@@ -17,39 +17,22 @@ java binary, EXTRA FLAGS go after the common FLAGS (an AOT cache, say):
       -- $FLAGS
 """
 import argparse
-import json
 import os
-import socket
 import statistics
 import subprocess
 import time
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchlib import agent_env, cluster_port, free_port, wait_ready
 
 
 def start_once(java, flags, jar, pgport):
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
-               QUARKUS_HTTP_PORT=str(port), MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
+    env = agent_env(pgport, port, MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
     t0 = time.perf_counter()
     proc = subprocess.Popen([java, *flags, "-jar", jar], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    ready = None
     try:
-        while time.perf_counter() - t0 < 30 and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=1) as r:
-                    if r.status == 200:
-                        ready = time.perf_counter() - t0
-                        break
-            except OSError:
-                pass
-            time.sleep(0.02)
+        ready = time.perf_counter() - t0 if wait_ready(proc, port, 30, 0.02, timeout_s=1) else None
     finally:
         proc.terminate()
         try:
@@ -70,9 +53,7 @@ def main():
                    help="LABEL|JAVA|JAR|EXTRA FLAGS; repeated, measured in turns")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
-    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
-    with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
-        pgport = json.load(f)["port"]
+    pgport = cluster_port(a.cluster)
     variants = []
     for v in a.variant:
         label, java, jar, extra = (v.split("|", 3) + ["", "", ""])[:4]

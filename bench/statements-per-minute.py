@@ -14,28 +14,13 @@ is the goal's figure. The agent is always stopped; every wait is bounded.
       --jar target/quarkus-app/quarkus-run.jar --seconds 120 -- $FLAGS
 """
 import argparse
-import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import time
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ready(port):
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=2) as r:
-            return r.status == 200
-    except OSError:
-        return False
+from benchlib import agent_env, cluster_port, free_port, wait_ready
 
 
 def psql(pgport, sql):
@@ -95,25 +80,16 @@ def main():
                    help="the statements poll, by the start of its text")
     p.add_argument("flags", nargs="*")
     a = p.parse_args()
-    scratch = os.environ.get("BENCH_SCRATCH", "/tmp/bench")
-    with open(os.path.join(scratch, f"pg-{a.cluster}", "state.json")) as f:
-        pgport = json.load(f)["port"]
+    pgport = cluster_port(a.cluster)
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=f"postgresql://pgsidecar@127.0.0.1:{pgport}/bench",
-               QUARKUS_HTTP_PORT=str(port), PGSIDECAR_STATEMENTS_INTERVAL=a.interval,
-               MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
-    for kv in a.env:
-        k, v = kv.split("=", 1)
-        env[k] = v
+    env = agent_env(pgport, port, a.env, PGSIDECAR_STATEMENTS_INTERVAL=a.interval,
+                    MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
     log = open("/tmp/statements-per-minute.log", "w")
     proc = subprocess.Popen([a.java, *a.flags, "-jar", a.jar], env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
-        t0 = time.monotonic()
-        while not ready(port):
-            if time.monotonic() - t0 > 120 or proc.poll() is not None:
-                raise SystemExit("not ready; see /tmp/statements-per-minute.log")
-            time.sleep(0.1)
+        if not wait_ready(proc, port, 120, 0.1):
+            raise SystemExit("not ready; see /tmp/statements-per-minute.log")
         time.sleep(a.warmup)
         w0 = time.monotonic()
         before = entries(pgport)
